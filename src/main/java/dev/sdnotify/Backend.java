@@ -1,0 +1,39 @@
+package dev.sdnotify;
+
+import java.util.Locale;
+
+/**
+ * Where supervisor calls go. Every backend gives the same results for the same environment; they differ
+ * only in what they need from the host. Chosen once per process from the system property
+ * {@value #PROPERTY} ({@code auto}, the default, {@code libsystemd}, {@code java} or {@code none}), or with
+ * {@link SdNotify#useBackend(Backend)}.
+ */
+public enum Backend {
+    /** Calls libsystemd's sd-daemon functions through JNA; needs {@code libsystemd.so.0}. */
+    LIBSYSTEMD,
+    /** The same protocol written in Java, calling libc through JNA; needs Linux and JNA only. */
+    JAVA,
+    /** Loads nothing native and sees no supervisor: every call is "not applicable". */
+    NONE;
+
+    /** The system property that picks the backend. */
+    public static final String PROPERTY = "sdnotify.backend";
+
+    /** The property value naming this backend. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a property value; {@code auto} (or null) gives null, meaning "choose". */
+    static Backend parse(String value) {
+        if (value == null || value.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        for (Backend b : values()) {
+            if (b.id().equalsIgnoreCase(value.trim())) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException(PROPERTY + "=" + value + " is not one of auto, libsystemd, java, none");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.sdnotify;
+
+import java.time.Duration;
+
+/**
+ * Sends notifications to the service manager that started this process, for code that wants a value to
+ * inject and replace in tests. {@link SdNotify}'s static methods delegate to {@link #fromEnvironment()}.
+ *
+ * <p>Every sending method has the same three outcomes:
+ * <ul>
+ *   <li>{@code true}: the datagram was handed to the kernel for the socket in {@code NOTIFY_SOCKET}. This
+ *       does not mean the manager accepted it (see {@link #barrier(Duration)} and the README's limits);</li>
+ *   <li>{@code false}: not applicable, {@code NOTIFY_SOCKET} is not set (not started by a supervisor,
+ *       or an earlier "AndUnsetEnvironment" call removed it);</li>
+ *   <li>{@link SdNotifyException}: the variable is malformed or the send failed; the exception carries
+ *       the errno and names the step.</li>
+ * </ul>
+ *
+ * <p>Sends block until the kernel queues the datagram: if the manager stops reading and its queue fills,
+ * a send waits (libsystemd behaves the same). Implementations are thread-safe.
+ */
+public interface Notifier {
+
+    /** Sends to the supervisor of this process through the process-wide backend (see {@link Backend}). */
+    static Notifier fromEnvironment() {
+        return DaemonNotifier.PROCESS_WIDE;
+    }
+
+    /** Like {@link #fromEnvironment()}, but through the given backend; throws if it cannot be loaded. */
+    static Notifier withBackend(Backend backend) {
+        return new DaemonNotifier(Backends.choose(backend));
+    }
+
+    /** A notifier that never finds a supervisor: every method returns {@code false}. */
+    static Notifier noop() {
+        return NoopNotifier.INSTANCE;
+    }
+
+    /** Whether {@code NOTIFY_SOCKET} is set in the C environment, so that sends are attempted. */
+    boolean isAvailable();
+
+    /**
+     * Sends the states as one message, one per line, UTF-8 encoded.
+     *
+     * @throws IllegalArgumentException if no state is given or the message exceeds the 4096 bytes systemd
+     *                                  reads (it drops longer messages without a word)
+     */
+    boolean send(NotifyState... states);
+
+    /**
+     * Like {@link #send(NotifyState...)}, then removes {@code NOTIFY_SOCKET} from the C environment
+     * whatever the outcome, so child processes cannot notify. Later sends return {@code false}. Java's own
+     * {@link System#getenv()} and {@link ProcessBuilder#environment()} keep showing the variable: they are
+     * copies taken at JVM start.
+     */
+    boolean sendAndUnsetEnvironment(NotifyState... states);
+
+    /**
+     * Sends the states with file descriptors attached ({@code SCM_RIGHTS}), as
+     * {@code sd_pid_notify_with_fds} does. The fds stay open in this process. The kernel passes at most 253
+     * fds in one message.
+     */
+    boolean sendWithFds(int[] fds, NotifyState... states);
+
+    /**
+     * Sends with {@code pid} in the credentials instead of this process's, so the manager attributes the
+     * message to that process. Faking another pid needs CAP_SYS_ADMIN; without it the kernel refuses and
+     * the message is resent with this process's pid, as libsystemd does, so {@code true} does not mean the
+     * given pid was used.
+     */
+    boolean sendAsPid(long pid, NotifyState... states);
+
+    /**
+     * Sends {@code rawState} exactly as given (UTF-8), with no checks: libsystemd's {@code sd_notify}. As
+     * for a C string, the text ends at its first NUL character.
+     */
+    boolean notify(String rawState);
+
+    /** {@link #notify(String)}, then removes {@code NOTIFY_SOCKET} as in {@link #sendAndUnsetEnvironment}. */
+    boolean notifyAndUnsetEnvironment(String rawState);
+
+    /**
+     * Waits until the manager has processed every message sent before this call ({@code sd_notify_barrier}).
+     * Use it before exiting, or from a short-lived helper process, so the manager still finds the sender.
+     * Returns {@code false} without waiting if there is no supervisor; a timeout throws with ETIMEDOUT.
+     * {@code timeout == null} waits without limit.
+     */
+    boolean barrier(Duration timeout);
+
+    /** {@link #barrier(Duration)}, removing {@code NOTIFY_SOCKET} right after the barrier message is sent. */
+    boolean barrierAndUnsetEnvironment(Duration timeout);
+
+    /** {@code READY=1}: send once the service can serve, after its listening sockets exist. */
+    default boolean ready() {
+        return send(NotifyState.READY);
+    }
+
+    /** {@code READY=1} and {@code STATUS=status} in one message. */
+    default boolean ready(String status) {
+        return send(NotifyState.READY, NotifyState.status(status));
+    }
+
+    /** {@code STATUS=text}. */
+    default boolean status(String text) {
+        return send(NotifyState.status(text));
+    }
+
+    /**
+     * {@code RELOADING=1} with {@code MONOTONIC_USEC} read from CLOCK_MONOTONIC now, as Type=notify-reload
+     * requires. Send {@link #ready()} when the reload is done.
+     */
+    boolean reloading();
+
+    /** {@code STOPPING=1}. */
+    default boolean stopping() {
+        return send(NotifyState.STOPPING);
+    }
+
+    /** {@code WATCHDOG=1}: a keep-alive; send it only while the service is healthy. */
+    default boolean watchdog() {
+        return send(NotifyState.WATCHDOG);
+    }
+
+    /** {@code WATCHDOG=trigger}: systemd acts as if the watchdog had expired. */
+    default boolean watchdogTrigger() {
+        return send(NotifyState.WATCHDOG_TRIGGER);
+    }
+
+    /** {@code EXTEND_TIMEOUT_USEC}: the current start, reload or stop may take {@code extension} longer. */
+    default boolean extendTimeout(Duration extension) {
+        return send(NotifyState.extendTimeout(extension));
+    }
+
+    /** {@code MAINPID=pid}. */
+    default boolean mainPid(long pid) {
+        return send(NotifyState.mainPid(pid));
+    }
+
+    /** {@code ERRNO=errno}. */
+    default boolean errno(int errno) {
+        return send(NotifyState.errno(errno));
+    }
+
+    /**
+     * Stores {@code fds} in the manager's file descriptor store under {@code name} ({@code FDSTORE=1},
+     * {@code FDNAME=name}). The unit needs {@code FileDescriptorStoreMax=} greater than 0, or the manager
+     * closes them without telling the sender.
+     */
+    default boolean storeFds(String name, int... fds) {
+        if (fds.length == 0) {
+            throw new IllegalArgumentException("storeFds needs at least one fd");
+        }
+        return sendWithFds(fds, NotifyState.FDSTORE, NotifyState.fdName(name));
+    }
+
+    /** Removes the fds stored under {@code name} ({@code FDSTOREREMOVE=1}, {@code FDNAME=name}). */
+    default boolean removeFds(String name) {
+        return send(NotifyState.FDSTOREREMOVE, NotifyState.fdName(name));
+    }
+}

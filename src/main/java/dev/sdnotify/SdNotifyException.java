@@ -1,0 +1,56 @@
+package dev.sdnotify;
+
+import dev.sdnotify.internal.jna.NativeAccess;
+
+/**
+ * A supervisor call failed. Carries the errno the backend returned (as libsystemd would), its symbolic
+ * name, and the operation that failed; the message says which variable, address or argument was at
+ * fault where that can be told.
+ */
+public class SdNotifyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String operation;
+    private final int errno;
+
+    /**
+     * @param operation the libsystemd function whose semantics failed, such as {@code sd_notify}
+     * @param errno     the positive errno
+     * @param detail    what was being done, or null
+     */
+    public SdNotifyException(String operation, int errno, String detail) {
+        super(message(operation, errno, detail));
+        this.operation = operation;
+        this.errno = errno;
+    }
+
+    private static String message(String operation, int errno, String detail) {
+        String text = operation + " failed with " + nameOf(errno) + " (errno " + errno + ")";
+        return detail == null ? text : text + ": " + detail;
+    }
+
+    private static String nameOf(int errno) {
+        String name = null;
+        try {
+            name = NativeAccess.errnoName(errno);
+        } catch (LinkageError e) {
+            // Without jna-platform the number alone still identifies the error.
+        }
+        return name == null ? "errno " + errno : name;
+    }
+
+    /** The libsystemd function whose semantics failed, such as {@code sd_notify} or {@code sd_watchdog_enabled}. */
+    public String operation() {
+        return operation;
+    }
+
+    /** The positive errno, for example 111 for ECONNREFUSED. */
+    public int errno() {
+        return errno;
+    }
+
+    /** The symbolic errno name, for example {@code ECONNREFUSED}, or {@code errno N} if unknown. */
+    public String errnoName() {
+        return nameOf(errno);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sdnotify;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The watchdog interval systemd expects keep-alives within ({@code WatchdogSec=}), as
+ * {@code sd_watchdog_enabled} reports it. Send {@link SdNotify#watchdog()} at about half this interval,
+ * and only while the service is healthy, so that a hung service is restarted.
+ */
+public final class Watchdog {
+
+    private Watchdog() {}
+
+    /**
+     * <ul>
+     *   <li>the interval: {@code WATCHDOG_USEC} is set and, if {@code WATCHDOG_PID} is set, it is this
+     *       process's pid;</li>
+     *   <li>empty: no watchdog, or it is meant for another process (a child inherited the variables);</li>
+     *   <li>{@link SdNotifyException}: {@code WATCHDOG_USEC} or {@code WATCHDOG_PID} is malformed, naming
+     *       which.</li>
+     * </ul>
+     */
+    public static Optional<Duration> interval() {
+        return interval(false);
+    }
+
+    /**
+     * {@link #interval()}, then removes {@code WATCHDOG_USEC} and {@code WATCHDOG_PID} from the C
+     * environment whatever the outcome, so child processes do not see them (Java's
+     * {@link System#getenv()} snapshot still does).
+     */
+    public static Optional<Duration> intervalAndUnsetEnvironment() {
+        return interval(true);
+    }
+
+    private static Optional<Duration> interval(boolean unset) {
+        BackendInfo b = Backends.active();
+        byte[] usecText = unset ? Failures.getenv(b, Failures.WATCHDOG_USEC) : null;
+        byte[] pidText = unset ? Failures.getenv(b, Failures.WATCHDOG_PID) : null;
+        long[] usec = new long[1];
+        int r = b.daemon.watchdogEnabled(unset, usec);
+        if (r > 0) {
+            return Optional.of(Duration.ofSeconds(Long.divideUnsigned(usec[0], 1_000_000L),
+                    Long.remainderUnsigned(usec[0], 1_000_000L) * 1000L));
+        }
+        if (r == 0) {
+            return Optional.empty();
+        }
+        if (!unset) {
+            usecText = Failures.getenv(b, Failures.WATCHDOG_USEC);
+            pidText = Failures.getenv(b, Failures.WATCHDOG_PID);
+        }
+        throw Failures.watchdogFailed(-r, usecText, pidText);
+    }
+}

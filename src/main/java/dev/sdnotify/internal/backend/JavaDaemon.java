@@ -1,0 +1,283 @@
+package dev.sdnotify.internal.backend;
+
+import dev.sdnotify.internal.protocol.CNumbers;
+import dev.sdnotify.internal.protocol.Errno;
+import dev.sdnotify.internal.protocol.FdNames;
+import dev.sdnotify.internal.protocol.NotifyAddress;
+import java.util.List;
+
+/**
+ * The sd-daemon protocol written in Java over {@link Posix}, step for step as libsystemd v252 takes
+ * it, so that return values, the bytes and ancillary data on the wire, and the environment afterwards
+ * are the same. Comments name the libsystemd step where the order is not obvious.
+ */
+public final class JavaDaemon implements SdDaemon {
+    static final String NOTIFY_SOCKET = "NOTIFY_SOCKET";
+    static final String WATCHDOG_USEC = "WATCHDOG_USEC";
+    static final String WATCHDOG_PID = "WATCHDOG_PID";
+    static final String LISTEN_PID = "LISTEN_PID";
+    static final String LISTEN_FDS = "LISTEN_FDS";
+    static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
+
+    /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
+    static final int SEND_BUFFER = 8 * 1024 * 1024;
+    static final int SD_LISTEN_FDS_START = 3;
+    private static final int FD_CLOEXEC = 1;
+    private static final int POLLNVAL = 0x20;
+    private static final byte[] BARRIER = {'B', 'A', 'R', 'R', 'I', 'E', 'R', '=', '1'};
+
+    private final Posix posix;
+
+    public JavaDaemon(Posix posix) {
+        this.posix = posix;
+    }
+
+    @Override
+    public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds) {
+        int r;
+        if (state == null || (nFds != 0 && fds == null)) {
+            r = -Errno.EINVAL;
+        } else {
+            byte[] socket = posix.getenv(NOTIFY_SOCKET);
+            if (socket == null) {
+                return 0;
+            }
+            r = send(socket, pid, state, fds, nFds);
+        }
+        if (unsetEnvironment) {
+            posix.unsetenv(NOTIFY_SOCKET);
+        }
+        return r;
+    }
+
+    private int send(byte[] socketVariable, int pid, byte[] state, int[] fds, int nFds) {
+        NotifyAddress address;
+        try {
+            address = NotifyAddress.parse(socketVariable);
+        } catch (NotifyAddress.InvalidAddress e) {
+            return e.result();
+        }
+        int fd = posix.openUnixDatagramSocket();
+        if (fd < 0) {
+            return fd;
+        }
+        try {
+            growSendBuffer(fd);
+            int ownPid = posix.getpid();
+            boolean sendCredentials = (pid != 0 && pid != ownPid)
+                    || posix.getuid() != posix.geteuid()
+                    || posix.getgid() != posix.getegid();
+            int credPid = pid != 0 ? pid : ownPid;
+            byte[] sunPath = address.sunPath();
+            int length = cLength(state);
+            int r = posix.sendNotifyDatagram(fd, sunPath, address.addressLength(), state, length,
+                    fds, nFds, sendCredentials, credPid);
+            if (r < 0 && sendCredentials) {
+                // libsystemd resends with the kernel's own credentials after any error, not just EPERM.
+                r = posix.sendNotifyDatagram(fd, sunPath, address.addressLength(), state, length,
+                        fds, nFds, false, 0);
+            }
+            return r < 0 ? r : 1;
+        } finally {
+            posix.close(fd);
+        }
+    }
+
+    /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
+    private void growSendBuffer(int fd) {
+        if (posix.getSendBuffer(fd) >= 2 * SEND_BUFFER) {
+            return;
+        }
+        if (posix.setSendBuffer(fd, SEND_BUFFER, false) < 0) {
+            return;
+        }
+        if (posix.getSendBuffer(fd) >= 2 * SEND_BUFFER) {
+            return;
+        }
+        posix.setSendBuffer(fd, SEND_BUFFER, true);
+    }
+
+    private static int cLength(byte[] s) {
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == 0) {
+                return i;
+            }
+        }
+        return s.length;
+    }
+
+    @Override
+    public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec) {
+        int[] pipe = new int[2];
+        int r = posix.pipeCloexec(pipe);
+        if (r < 0) {
+            return r;
+        }
+        boolean writeEndOpen = true;
+        try {
+            r = pidNotifyWithFds(0, unsetEnvironment, BARRIER, new int[] {pipe[1]}, 1);
+            if (r <= 0) {
+                return r;
+            }
+            posix.close(pipe[1]);
+            writeEndOpen = false;
+            // Our copy is closed; the one in flight hangs up when the manager has read and closed it.
+            int revents = posix.pollForHangup(pipe[0], timeoutUsec);
+            if (revents < 0) {
+                return revents;
+            }
+            if (revents == 0) {
+                return -Errno.ETIMEDOUT;
+            }
+            return (revents & POLLNVAL) != 0 ? -Errno.EBADF : 1;
+        } finally {
+            if (writeEndOpen) {
+                posix.close(pipe[1]);
+            }
+            posix.close(pipe[0]);
+        }
+    }
+
+    @Override
+    public int watchdogEnabled(boolean unsetEnvironment, long[] usecOut) {
+        try {
+            byte[] usecText = posix.getenv(WATCHDOG_USEC);
+            if (usecText == null) {
+                return 0;
+            }
+            long[] value = new long[1];
+            int r = CNumbers.parseU64(usecText, value);
+            if (r < 0) {
+                return r;
+            }
+            long usec = value[0];
+            if (usec == 0 || usec == -1L) {
+                return -Errno.EINVAL;
+            }
+            byte[] pidText = posix.getenv(WATCHDOG_PID);
+            if (pidText != null) {
+                r = CNumbers.parsePid(pidText, value);
+                if (r < 0) {
+                    return r;
+                }
+                if (value[0] != posix.getpid()) {
+                    return 0;
+                }
+            }
+            if (usecOut != null) {
+                usecOut[0] = usec;
+            }
+            return 1;
+        } finally {
+            if (unsetEnvironment) {
+                posix.unsetenv(WATCHDOG_USEC);
+                posix.unsetenv(WATCHDOG_PID);
+            }
+        }
+    }
+
+    @Override
+    public int booted() {
+        // The trailing slash makes the kernel follow a symlink and require a directory.
+        int r = posix.accessNoFollow("/run/systemd/system/");
+        if (r >= 0) {
+            return 1;
+        }
+        return r == -Errno.ENOENT ? 0 : r;
+    }
+
+    @Override
+    public int listenFds(boolean unsetEnvironment) {
+        try {
+            return listenFds();
+        } finally {
+            if (unsetEnvironment) {
+                unsetListenEnvironment();
+            }
+        }
+    }
+
+    private int listenFds() {
+        byte[] pidText = posix.getenv(LISTEN_PID);
+        if (pidText == null) {
+            return 0;
+        }
+        long[] value = new long[1];
+        int r = CNumbers.parsePid(pidText, value);
+        if (r < 0) {
+            return r;
+        }
+        if (value[0] != posix.getpid()) {
+            return 0;
+        }
+        byte[] fdsText = posix.getenv(LISTEN_FDS);
+        if (fdsText == null) {
+            return 0;
+        }
+        r = CNumbers.parseInt(fdsText, value);
+        if (r < 0) {
+            return r;
+        }
+        long n = value[0];
+        if (n <= 0 || n > Integer.MAX_VALUE - SD_LISTEN_FDS_START) {
+            return -Errno.EINVAL;
+        }
+        for (long fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++) {
+            r = setCloexec((int) fd);
+            if (r < 0) {
+                return r;
+            }
+        }
+        return (int) n;
+    }
+
+    private int setCloexec(int fd) {
+        int flags = posix.getFdFlags(fd);
+        if (flags < 0) {
+            return flags;
+        }
+        if ((flags & FD_CLOEXEC) != 0) {
+            return 0;
+        }
+        return posix.setFdFlags(fd, flags | FD_CLOEXEC);
+    }
+
+    private void unsetListenEnvironment() {
+        posix.unsetenv(LISTEN_PID);
+        posix.unsetenv(LISTEN_FDS);
+        posix.unsetenv(LISTEN_FDNAMES);
+    }
+
+    @Override
+    public int listenFdsWithNames(boolean unsetEnvironment, List<byte[]> namesOut) {
+        if (namesOut == null) {
+            return listenFds(unsetEnvironment);
+        }
+        byte[] namesText = posix.getenv(LISTEN_FDNAMES);
+        List<byte[]> names = null;
+        if (namesText != null) {
+            names = FdNames.split(namesText);
+            if (names == null) {
+                if (unsetEnvironment) {
+                    unsetListenEnvironment();
+                }
+                return -Errno.EINVAL;
+            }
+        }
+        int n = listenFds(unsetEnvironment);
+        if (n <= 0) {
+            return n;
+        }
+        if (names == null) {
+            for (int i = 0; i < n; i++) {
+                namesOut.add(new byte[] {'u', 'n', 'k', 'n', 'o', 'w', 'n'});
+            }
+            return n;
+        }
+        if (names.size() != n) {
+            return -Errno.EINVAL;
+        }
+        namesOut.addAll(names);
+        return n;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.sdnotify.internal.backend;
+
+/**
+ * The operating-system calls the Java backend is built from, one method per step libsystemd takes.
+ * Results follow the C convention: {@code >= 0} success, {@code -errno} failure. Implemented over libc;
+ * tests replace it to observe the order and arguments of each step.
+ */
+public interface Posix {
+
+    /** {@code getenv(name)} on the C environment, as raw bytes; {@code null} when unset. */
+    byte[] getenv(String name);
+
+    /** {@code unsetenv(name)} on the C environment. */
+    void unsetenv(String name);
+
+    int getpid();
+
+    int getuid();
+
+    int geteuid();
+
+    int getgid();
+
+    int getegid();
+
+    /** {@code socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0)}: the fd or {@code -errno}. */
+    int openUnixDatagramSocket();
+
+    /** {@code getsockopt(fd, SOL_SOCKET, SO_SNDBUF)}: the value or {@code -errno}. */
+    int getSendBuffer(int fd);
+
+    /** {@code setsockopt(fd, SOL_SOCKET, force ? SO_SNDBUFFORCE : SO_SNDBUF, bytes)}: 0 or {@code -errno}. */
+    int setSendBuffer(int fd, int bytes, boolean force);
+
+    /**
+     * {@code sendmsg(fd, msg, MSG_NOSIGNAL)} of one datagram: {@code payload[0..payloadLength)} to
+     * {@code sunPath} ({@code addressLength} is {@code msg_namelen}), with an {@code SCM_RIGHTS} message for
+     * {@code fds[0..nFds)} when {@code nFds > 0}, followed by {@code SCM_CREDENTIALS} for
+     * {@code (credPid, getuid(), getgid())} when {@code sendCredentials}. Returns 0 or {@code -errno}.
+     */
+    int sendNotifyDatagram(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength,
+            int[] fds, int nFds, boolean sendCredentials, int credPid);
+
+    /** {@code close(fd)}: 0 or {@code -errno}. */
+    int close(int fd);
+
+    /** {@code pipe2(fds, O_CLOEXEC)}: 0 or {@code -errno}; {@code fds[0]} reads, {@code fds[1]} writes. */
+    int pipeCloexec(int[] fds);
+
+    /**
+     * {@code ppoll} on one fd with no requested events, so only POLLHUP, POLLERR or POLLNVAL wake it;
+     * {@code timeoutUsec == -1} waits forever. Returns {@code revents}, 0 on timeout, or {@code -errno}.
+     */
+    int pollForHangup(int fd, long timeoutUsec);
+
+    /** {@code fcntl(fd, F_GETFD)}: the flags or {@code -errno}. */
+    int getFdFlags(int fd);
+
+    /** {@code fcntl(fd, F_SETFD, flags)}: 0 or {@code -errno}. */
+    int setFdFlags(int fd, int flags);
+
+    /** {@code faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW)}: 0 or {@code -errno}. */
+    int accessNoFollow(String path);
+
+    /** {@code clock_gettime(CLOCK_MONOTONIC)} in microseconds. */
+    long monotonicMicros();
+}

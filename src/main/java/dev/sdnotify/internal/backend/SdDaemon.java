@@ -1,0 +1,39 @@
+package dev.sdnotify.internal.backend;
+
+import java.util.List;
+
+/**
+ * The seam between the public API and a backend. Each operation mirrors one sd-daemon(3) function of
+ * libsystemd v252, with its C result convention: {@code > 0} done, {@code 0} not applicable (no
+ * supervisor variable, or not for this process), {@code -errno} failure. Both backends answer the same
+ * test vectors, so a backend is chosen for availability and speed, never for behaviour.
+ *
+ * <p>Strings cross the seam as C strings: {@code state} is the payload up to its first NUL byte (or its
+ * end), and {@code null} stands for a NULL pointer.
+ */
+public interface SdDaemon {
+
+    /** {@code sd_pid_notify_with_fds(pid, unset_environment, state, fds, n_fds)}. */
+    int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds);
+
+    /** {@code sd_notify_barrier(unset_environment, timeout)}; {@code -1L} is {@code UINT64_MAX}, no timeout. */
+    int notifyBarrier(boolean unsetEnvironment, long timeoutUsec);
+
+    /**
+     * {@code sd_watchdog_enabled(unset_environment, usec)}; {@code usecOut} null stands for NULL, otherwise
+     * its element 0 receives the interval, written only when the result is 1.
+     */
+    int watchdogEnabled(boolean unsetEnvironment, long[] usecOut);
+
+    /** {@code sd_booted()}. */
+    int booted();
+
+    /** {@code sd_listen_fds(unset_environment)}. */
+    int listenFds(boolean unsetEnvironment);
+
+    /**
+     * {@code sd_listen_fds_with_names(unset_environment, names)}; {@code namesOut} null stands for NULL,
+     * otherwise it receives the names (raw bytes), added only when the result is positive.
+     */
+    int listenFdsWithNames(boolean unsetEnvironment, List<byte[]> namesOut);
+}

@@ -1,0 +1,93 @@
+package dev.sdnotify.internal.protocol;
+
+import java.util.Arrays;
+
+/**
+ * The socket address named by {@code NOTIFY_SOCKET}, as libsystemd v252 builds it
+ * ({@code sockaddr_un_set_path}): {@code /path} or {@code @abstract}, at least two bytes, and short
+ * enough to leave room for a terminating NUL in {@code sun_path[108]}.
+ */
+public final class NotifyAddress {
+    /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)} on Linux. */
+    public static final int SUN_PATH_SIZE = 108;
+    /** {@code offsetof(struct sockaddr_un, sun_path)}: the two-byte {@code sun_family}. */
+    public static final int SUN_PATH_OFFSET = 2;
+
+    private final byte[] sunPath;
+    private final int addressLength;
+
+    private NotifyAddress(byte[] sunPath, int addressLength) {
+        this.sunPath = sunPath;
+        this.addressLength = addressLength;
+    }
+
+    /**
+     * Parses the variable's bytes; returns the address, or throws {@link InvalidAddress} carrying the
+     * negative errno libsystemd returns for it.
+     */
+    public static NotifyAddress parse(byte[] value) throws InvalidAddress {
+        int length = cLength(value);
+        if (length < 2) {
+            throw new InvalidAddress(-Errno.EINVAL, "is shorter than two bytes");
+        }
+        byte first = value[0];
+        if (first != '/' && first != '@') {
+            throw new InvalidAddress(-Errno.EINVAL, "is neither an absolute path nor an @abstract name");
+        }
+        if (length + 1 > SUN_PATH_SIZE) {
+            return failTooLong(first, length);
+        }
+        byte[] path = Arrays.copyOf(value, length);
+        if (first == '@') {
+            path[0] = 0;
+            // Abstract names are not NUL-terminated on the wire: the length covers the name only.
+            return new NotifyAddress(path, SUN_PATH_OFFSET + length);
+        }
+        return new NotifyAddress(path, SUN_PATH_OFFSET + length + 1);
+    }
+
+    private static NotifyAddress failTooLong(byte first, int length) throws InvalidAddress {
+        String why = "is " + length + " bytes long; at most " + (SUN_PATH_SIZE - 1) + " fit in sockaddr_un";
+        throw new InvalidAddress(first == '@' ? -Errno.EINVAL : -Errno.ENAMETOOLONG, why);
+    }
+
+    private static int cLength(byte[] value) {
+        for (int i = 0; i < value.length; i++) {
+            if (value[i] == 0) {
+                return i;
+            }
+        }
+        return value.length;
+    }
+
+    /** The bytes of {@code sun_path} that matter (the rest of the 108 are zero). */
+    public byte[] sunPath() {
+        return sunPath.clone();
+    }
+
+    /** {@code msg_namelen}: two bytes of family plus the path, with its NUL for a file system path. */
+    public int addressLength() {
+        return addressLength;
+    }
+
+    /** Whether this names a socket in the abstract namespace (an {@code @} address). */
+    public boolean isAbstract() {
+        return sunPath.length > 0 && sunPath[0] == 0;
+    }
+
+    /** Why a {@code NOTIFY_SOCKET} value is refused, with the errno libsystemd gives for it. */
+    public static final class InvalidAddress extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int result;
+
+        InvalidAddress(int result, String reason) {
+            super(reason);
+            this.result = result;
+        }
+
+        /** The negative errno, as the seam returns it. */
+        public int result() {
+            return result;
+        }
+    }
+}
