@@ -41,7 +41,10 @@ public final class SocketActivation {
     }
 
     private static List<ListenFd> listenFds(boolean unset) {
-        BackendInfo b = Backends.active();
+        return listenFds(Backends.active(), unset);
+    }
+
+    static List<ListenFd> listenFds(BackendInfo b, boolean unset) {
         byte[] pid = unset ? Failures.getenv(b, Failures.LISTEN_PID) : null;
         byte[] fds = unset ? Failures.getenv(b, Failures.LISTEN_FDS) : null;
         byte[] names = unset ? Failures.getenv(b, Failures.LISTEN_FDNAMES) : null;

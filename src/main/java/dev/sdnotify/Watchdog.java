@@ -35,7 +35,10 @@ public final class Watchdog {
     }
 
     private static Optional<Duration> interval(boolean unset) {
-        BackendInfo b = Backends.active();
+        return interval(Backends.active(), unset);
+    }
+
+    static Optional<Duration> interval(BackendInfo b, boolean unset) {
         byte[] usecText = unset ? Failures.getenv(b, Failures.WATCHDOG_USEC) : null;
         byte[] pidText = unset ? Failures.getenv(b, Failures.WATCHDOG_PID) : null;
         long[] usec = new long[1];

@@ -5,7 +5,6 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import com.sun.jna.Structure;
 import com.sun.jna.Structure.FieldOrder;
 import com.sun.jna.platform.unix.LibCAPI.size_t;
 
@@ -80,7 +79,7 @@ final class LibC {
 
     /** {@code struct sockaddr_un} from {@code <sys/un.h>}. */
     @FieldOrder({"sun_family", "sun_path"})
-    public static class SockaddrUn extends Structure {
+    public static class SockaddrUn extends CStruct {
         public short sun_family;                 // sa_family_t
         public byte[] sun_path = new byte[108];  // char[108]
 
@@ -94,7 +93,7 @@ final class LibC {
     /** {@code struct msghdr} from {@code <sys/socket.h>}. */
     @FieldOrder({"msg_name", "msg_namelen", "msg_iov", "msg_iovlen", "msg_control", "msg_controllen",
             "msg_flags"})
-    public static class Msghdr extends Structure {
+    public static class Msghdr extends CStruct {
         public Pointer msg_name;        // void *
         public int msg_namelen;         // socklen_t
         public Pointer msg_iov;         // struct iovec *
@@ -112,7 +111,7 @@ final class LibC {
 
     /** {@code struct cmsghdr} from {@code <sys/socket.h>}; the data follows at {@link #CMSG_LEN}(0). */
     @FieldOrder({"cmsg_len", "cmsg_level", "cmsg_type"})
-    public static class Cmsghdr extends Structure {
+    public static class Cmsghdr extends CStruct {
         public size_t cmsg_len;   // size_t (socklen_t in POSIX; size_t in glibc and the kernel)
         public int cmsg_level;    // int
         public int cmsg_type;     // int
@@ -126,7 +125,7 @@ final class LibC {
 
     /** {@code struct ucred} from {@code <sys/socket.h>}. */
     @FieldOrder({"pid", "uid", "gid"})
-    public static class Ucred extends Structure {
+    public static class Ucred extends CStruct {
         public int pid;   // pid_t
         public int uid;   // uid_t
         public int gid;   // gid_t
@@ -140,7 +139,7 @@ final class LibC {
 
     /** {@code struct iovec} from {@code <sys/uio.h>}. */
     @FieldOrder({"iov_base", "iov_len"})
-    public static class Iovec extends Structure {
+    public static class Iovec extends CStruct {
         public Pointer iov_base;   // void *
         public size_t iov_len;     // size_t
 
@@ -153,7 +152,7 @@ final class LibC {
 
     /** {@code struct timespec} from {@code <time.h>}. */
     @FieldOrder({"tv_sec", "tv_nsec"})
-    public static class Timespec extends Structure {
+    public static class Timespec extends CStruct {
         public NativeLong tv_sec;    // time_t
         public NativeLong tv_nsec;   // long
 
@@ -166,7 +165,7 @@ final class LibC {
 
     /** {@code struct pollfd} from {@code <poll.h>}. */
     @FieldOrder({"fd", "events", "revents"})
-    public static class Pollfd extends Structure {
+    public static class Pollfd extends CStruct {
         public int fd;          // int
         public short events;    // short
         public short revents;   // short

@@ -1,0 +1,196 @@
+package dev.sdnotify.testing;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A real AF_UNIX datagram socket with SO_PASSCRED, bound to a path or an abstract name, that collects
+ * what a sender delivered: payload bytes, the kernel-attested credentials, and the passed fds.
+ */
+public final class Receiver implements AutoCloseable {
+    private static final TestLibc C = TestLibc.INSTANCE;
+    private static final int BUFFER = 1 << 20;
+    private static final int MAX_FDS = 300;
+
+    private final int fd;
+    private final String address;
+
+    private Receiver(int fd, String address) {
+        this.fd = fd;
+        this.address = address;
+    }
+
+    /** Binds a datagram socket at {@code path} (a file system socket). */
+    public static Receiver bindPath(Path path) {
+        return bind(path.toString().getBytes(StandardCharsets.UTF_8), false, path.toString(), TestLibc.SOCK_DGRAM);
+    }
+
+    /** Binds a datagram socket in the abstract namespace; {@link #address()} is then {@code @name}. */
+    public static Receiver bindAbstract(String name) {
+        return bind(name.getBytes(StandardCharsets.UTF_8), true, "@" + name, TestLibc.SOCK_DGRAM);
+    }
+
+    /** Binds a listening stream socket at {@code path}: a socket of the wrong type for notifications. */
+    public static Receiver bindStreamListener(Path path) {
+        Receiver r = bind(path.toString().getBytes(StandardCharsets.UTF_8), false, path.toString(),
+                TestLibc.SOCK_STREAM);
+        C.listen(r.fd, 1);
+        return r;
+    }
+
+    private static Receiver bind(byte[] name, boolean abstractName, String address, int type) {
+        int fd = C.socket(TestLibc.AF_UNIX, type | TestLibc.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IllegalStateException("socket: errno " + Native.getLastError());
+        }
+        C.setsockopt(fd, TestLibc.SOL_SOCKET, TestLibc.SO_PASSCRED, new int[] {1}, 4);
+        Memory sa = new Memory(110);
+        sa.clear();
+        sa.setShort(0, (short) TestLibc.AF_UNIX);
+        int offset = abstractName ? 1 : 0;
+        sa.write(2 + offset, name, 0, name.length);
+        int len = 2 + offset + name.length + (abstractName ? 0 : 1);
+        if (C.bind(fd, sa, len) != 0) {
+            int errno = Native.getLastError();
+            C.close(fd);
+            throw new IllegalStateException("bind " + address + ": errno " + errno);
+        }
+        return new Receiver(fd, address);
+    }
+
+    /** The value to put in NOTIFY_SOCKET. */
+    public String address() {
+        return address;
+    }
+
+    public byte[] addressBytes() {
+        return address.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Everything queued now, without waiting. Received fds are described, then closed. */
+    public List<Datagram> drain() {
+        List<Datagram> out = new ArrayList<>();
+        for (Datagram d = receive(TestLibc.MSG_DONTWAIT); d != null; d = receive(TestLibc.MSG_DONTWAIT)) {
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** Blocks until one datagram arrives; with {@code closeFds == false} the fds are left open for the caller. */
+    public Datagram receiveBlocking(boolean closeFds) {
+        return receive(0, closeFds);
+    }
+
+    private Datagram receive(int flags) {
+        return receive(flags, true);
+    }
+
+    private Datagram receive(int flags, boolean closeFds) {
+        Memory data = new Memory(BUFFER);
+        int controlLength = 32 + 16 + 4 * MAX_FDS + 8;
+        Memory control = new Memory(controlLength);
+        control.clear();
+        TestLibc.Iovec iov = new TestLibc.Iovec();
+        iov.iov_base = data;
+        iov.iov_len = BUFFER;
+        iov.write();
+        TestLibc.Msghdr msg = new TestLibc.Msghdr();
+        msg.msg_iov = iov.getPointer();
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = controlLength;
+        long n = C.recvmsg(fd, msg, flags | TestLibc.MSG_TRUNC | TestLibc.MSG_CMSG_CLOEXEC);
+        if (n < 0) {
+            int errno = Native.getLastError();
+            if (errno == TestLibc.EAGAIN) {
+                return null;
+            }
+            throw new IllegalStateException("recvmsg: errno " + errno);
+        }
+        msg.read();
+        if (n > BUFFER) {
+            throw new IllegalStateException("datagram of " + n + " bytes exceeds the test buffer");
+        }
+        byte[] payload = data.getByteArray(0, (int) n);
+        int pid = 0;
+        int uid = -1;
+        int gid = -1;
+        List<Integer> fds = new ArrayList<>();
+        long offset = 0;
+        while (offset + 16 <= msg.msg_controllen) {
+            long len = control.getLong(offset);
+            int level = control.getInt(offset + 8);
+            int type = control.getInt(offset + 12);
+            if (len < 16) {
+                break;
+            }
+            if (level == TestLibc.SOL_SOCKET && type == TestLibc.SCM_CREDENTIALS) {
+                pid = control.getInt(offset + 16);
+                uid = control.getInt(offset + 20);
+                gid = control.getInt(offset + 24);
+            } else if (level == TestLibc.SOL_SOCKET && type == TestLibc.SCM_RIGHTS) {
+                int count = (int) ((len - 16) / 4);
+                for (int i = 0; i < count; i++) {
+                    fds.add(control.getInt(offset + 16 + 4L * i));
+                }
+            }
+            offset += (len + 7) & ~7L;
+        }
+        List<String> targets = new ArrayList<>();
+        for (int f : fds) {
+            targets.add(describeFd(f));
+            if (closeFds) {
+                C.close(f);
+            }
+        }
+        boolean truncated = (msg.msg_flags & TestLibc.MSG_TRUNC) != 0;
+        return new Datagram(payload, pid, uid, gid, List.copyOf(targets), fds, truncated);
+    }
+
+    /** What an fd refers to, e.g. {@code pipe:[1234]}: equal strings mean the same open file. */
+    public static String describeFd(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return "closed";
+        }
+    }
+
+    @Override
+    public void close() {
+        C.close(fd);
+    }
+
+    /** One received datagram. */
+    public record Datagram(byte[] payload, int pid, int uid, int gid, List<String> fdTargets, List<Integer> fds,
+            boolean truncated) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Datagram d && Arrays.equals(payload, d.payload) && pid == d.pid && uid == d.uid
+                    && gid == d.gid && fdTargets.equals(d.fdTargets) && truncated == d.truncated;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "Datagram[" + payload.length + " B \"" + text().replace("\n", "\\n") + "\", pid=" + pid
+                    + ", uid=" + uid + ", gid=" + gid + ", fds=" + fdTargets + "]";
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sdnotify.testing;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.Structure.FieldOrder;
+
+/**
+ * libc for the tests' own side of the socket (receiving, binding, setting variables). Kept apart from the
+ * library's mapping so the oracle does not share code with what it checks. Linux x86-64/aarch64 values.
+ */
+public interface TestLibc extends Library {
+    TestLibc INSTANCE = Native.load("c", TestLibc.class);
+
+    int AF_UNIX = 1;
+    int SOCK_STREAM = 1;
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 0x80000;
+    int SOL_SOCKET = 1;
+    int SO_PASSCRED = 16;
+    int SCM_RIGHTS = 1;
+    int SCM_CREDENTIALS = 2;
+    int MSG_DONTWAIT = 0x40;
+    int MSG_TRUNC = 0x20;
+    int MSG_CMSG_CLOEXEC = 0x40000000;
+    int F_GETFD = 1;
+    int F_SETFD = 2;
+    int FD_CLOEXEC = 1;
+    int EAGAIN = 11;
+    int SIGUSR2 = 12;
+
+    int socket(int domain, int type, int protocol);
+
+    int bind(int fd, Pointer addr, int len);
+
+    int listen(int fd, int backlog);
+
+    int setsockopt(int fd, int level, int name, int[] value, int len);
+
+    long recvmsg(int fd, Msghdr msg, int flags);
+
+    int close(int fd);
+
+    int dup(int fd);
+
+    int pipe(int[] fds);
+
+    int setenv(String name, byte[] value, int overwrite);
+
+    int unsetenv(String name);
+
+    Pointer getenv(String name);
+
+    int getpid();
+
+    int getppid();
+
+    int getuid();
+
+    int getgid();
+
+    int geteuid();
+
+    int fcntl(int fd, int cmd, Object... args);
+
+    int gettid();
+
+    int tgkill(int tgid, int tid, int sig);
+
+    @FieldOrder({"iov_base", "iov_len"})
+    class Iovec extends Structure {
+        public Pointer iov_base;
+        public long iov_len;
+    }
+
+    @FieldOrder({"msg_name", "msg_namelen", "msg_iov", "msg_iovlen", "msg_control", "msg_controllen",
+            "msg_flags"})
+    class Msghdr extends Structure {
+        public Pointer msg_name;
+        public int msg_namelen;
+        public Pointer msg_iov;
+        public long msg_iovlen;
+        public Pointer msg_control;
+        public long msg_controllen;
+        public int msg_flags;
+    }
+}
