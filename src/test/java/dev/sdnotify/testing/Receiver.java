@@ -77,8 +77,14 @@ public final class Receiver implements AutoCloseable {
 
     /** Everything queued now, without waiting. Received fds are described, then closed. */
     public List<Datagram> drain() {
+        return drain(true);
+    }
+
+    /** Everything queued now; with {@code closeFds == false} the received fds are left open for the caller. */
+    public List<Datagram> drain(boolean closeFds) {
         List<Datagram> out = new ArrayList<>();
-        for (Datagram d = receive(TestLibc.MSG_DONTWAIT); d != null; d = receive(TestLibc.MSG_DONTWAIT)) {
+        for (Datagram d = receive(TestLibc.MSG_DONTWAIT, closeFds); d != null;
+                d = receive(TestLibc.MSG_DONTWAIT, closeFds)) {
             out.add(d);
         }
         return out;
@@ -87,10 +93,6 @@ public final class Receiver implements AutoCloseable {
     /** Blocks until one datagram arrives; with {@code closeFds == false} the fds are left open for the caller. */
     public Datagram receiveBlocking(boolean closeFds) {
         return receive(0, closeFds);
-    }
-
-    private Datagram receive(int flags) {
-        return receive(flags, true);
     }
 
     private Datagram receive(int flags, boolean closeFds) {

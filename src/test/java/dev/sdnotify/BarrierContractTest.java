@@ -1,0 +1,185 @@
+package dev.sdnotify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.Receiver;
+import dev.sdnotify.testing.TestLibc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The sd_notify_barrier vectors (§3, B1–B10) on both backends, with a real receiver that reads the barrier
+ * message and closes the passed pipe end after a delay, or never reads.
+ */
+class BarrierContractTest {
+    static final TestLibc C = TestLibc.INSTANCE;
+    static final long INFINITE = -1L;
+    static final int F_GETFL = 3;
+    static final int O_ACCMODE = 3;
+    static final int NEVER = -1;
+    static SdDaemon libsystemd;
+    static SdDaemon java;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void backends() {
+        Capabilities.requireLibsystemd();
+        libsystemd = Backends.choose(Backend.LIBSYSTEMD).daemon;
+        java = Backends.choose(Backend.JAVA).daemon;
+    }
+
+    @AfterEach
+    void clear() {
+        CEnv.unset("NOTIFY_SOCKET");
+    }
+
+    /**
+     * {@code message}: what the receiver got (payload, fd count and the fd's access mode: 1 is O_WRONLY),
+     * or "none"; {@code waited}: whether the call took at least the vector's minimum time.
+     */
+    record Observation(int ret, String message, String socketAfter, boolean waited) {}
+
+    enum Socket { UNSET, RELATIVE, MISSING, RECEIVER }
+
+    static Observation run(SdDaemon d, Path dir, Socket socket, int closeAfterMs, boolean unset, long timeoutUsec,
+            long minimumMs) throws Exception {
+        Files.createDirectories(dir);
+        Receiver receiver = socket == Socket.RECEIVER ? Receiver.bindPath(dir.resolve("notify")) : null;
+        try {
+            CEnv.set("NOTIFY_SOCKET", switch (socket) {
+                case UNSET -> null;
+                case RELATIVE -> "relative";
+                case MISSING -> dir.resolve("missing").toString();
+                case RECEIVER -> receiver.address();
+            });
+            CompletableFuture<String> read = new CompletableFuture<>();
+            if (receiver != null && closeAfterMs != NEVER) {
+                Thread reader = new Thread(() -> {
+                    Receiver.Datagram got = receiver.receiveBlocking(false);
+                    read.complete(describe(got));
+                    sleep(closeAfterMs);
+                    got.fds().forEach(C::close);
+                }, "barrier-reader");
+                reader.setDaemon(true);
+                reader.start();
+            }
+            long start = System.nanoTime();
+            int ret = d.notifyBarrier(unset, timeoutUsec);
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            String message = "none";
+            if (receiver != null) {
+                if (closeAfterMs != NEVER) {
+                    message = read.get(10, TimeUnit.SECONDS);
+                } else {
+                    List<Receiver.Datagram> queued = receiver.drain(false);
+                    message = queued.isEmpty() ? "none" : describe(queued.get(0)) + " x" + queued.size();
+                    queued.forEach(q -> q.fds().forEach(C::close));
+                }
+            }
+            String after = CEnv.get("NOTIFY_SOCKET") == null ? (socket == Socket.UNSET ? "unset" : "unset by the call")
+                    : "unchanged";
+            return new Observation(ret, message, after, elapsedMs >= minimumMs);
+        } finally {
+            CEnv.unset("NOTIFY_SOCKET");
+            if (receiver != null) {
+                receiver.close();
+            }
+        }
+    }
+
+    static String describe(Receiver.Datagram d) {
+        StringBuilder s = new StringBuilder(d.text()).append(" fds=").append(d.fds().size());
+        for (int fd : d.fds()) {
+            s.append(" mode=").append(C.fcntl(fd, F_GETFL) & O_ACCMODE);
+        }
+        return s.toString();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final String BARRIER = "BARRIER=1 fds=1 mode=1";
+
+    static Arguments b(String id, Socket socket, int closeAfterMs, boolean unset, long timeoutUsec, long minimumMs,
+            int ret, String message, String after) {
+        return Arguments.of(id, socket, closeAfterMs, unset, timeoutUsec, minimumMs,
+                new Observation(ret, message, after, true));
+    }
+
+    static Stream<Arguments> vectors() {
+        return Stream.of(
+            b("B1 unset", Socket.UNSET, NEVER, false, 1_000_000, 0, 0, "none", "unset"),
+            b("B2 relative, unset", Socket.RELATIVE, NEVER, true, 1_000_000, 0, -22, "none", "unset by the call"),
+            b("B3 missing path", Socket.MISSING, NEVER, false, 1_000_000, 0, -2, "none", "unchanged"),
+            b("B4 nobody reads, 0.2 s", Socket.RECEIVER, NEVER, false, 200_000, 190, -110, BARRIER + " x1", "unchanged"),
+            b("B5 nobody reads, 0", Socket.RECEIVER, NEVER, false, 0, 0, -110, BARRIER + " x1", "unchanged"),
+            b("B6 reader closes at once", Socket.RECEIVER, 0, false, 2_000_000, 0, 1, BARRIER, "unchanged"),
+            b("B7 reader closes after 0.3 s, infinite", Socket.RECEIVER, 300, true, INFINITE, 290, 1, BARRIER,
+                    "unset by the call"),
+            b("B8 reader closes after 0.5 s, 0.1 s", Socket.RECEIVER, 500, false, 100_000, 90, -110, BARRIER,
+                    "unchanged"),
+            b("B9 UINT64_MAX-1", Socket.RECEIVER, 0, false, -2L, 0, 1, BARRIER, "unchanged"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void barrierVector(String id, Socket socket, int closeAfterMs, boolean unset, long timeoutUsec, long minimumMs,
+            Observation expected) throws Exception {
+        Observation oracle = run(libsystemd, dir.resolve("libsystemd"), socket, closeAfterMs, unset, timeoutUsec,
+                minimumMs);
+        assertEquals(expected, oracle, id + ": libsystemd against the spec");
+        Observation ours = run(java, dir.resolve("java"), socket, closeAfterMs, unset, timeoutUsec, minimumMs);
+        assertEquals(oracle, ours, id + ": java backend against libsystemd");
+    }
+
+    /** B10: a signal handled during the wait ends it with EINTR, which is not retried. */
+    @ParameterizedTest(name = "B10 signal during the wait, {0}")
+    @MethodSource("backendNames")
+    void signalInterruptsTheWait(String name) throws Exception {
+        SdDaemon d = name.equals("libsystemd") ? libsystemd : java;
+        try (Receiver receiver = Receiver.bindPath(dir.resolve(name + ".sock"))) {
+            CEnv.set("NOTIFY_SOCKET", receiver.address());
+            CompletableFuture<Integer> tid = new CompletableFuture<>();
+            CompletableFuture<Integer> result = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                tid.complete(C.gettid());
+                result.complete(d.notifyBarrier(false, 5_000_000));
+            }, "barrier-caller");
+            caller.start();
+            int callerTid = tid.get(5, TimeUnit.SECONDS);
+            Thread.sleep(1000);
+            // The JVM handles SIGUSR2 on every thread (it uses it internally) and ignores a stray one.
+            assertEquals(0, C.tgkill(C.getpid(), callerTid, TestLibc.SIGUSR2), "tgkill");
+            assertEquals(-4, result.get(10, TimeUnit.SECONDS), name + ": EINTR returned, not retried");
+            caller.join(5000);
+            assertTrue(receiver.drain().size() == 1, "the barrier message stays queued");
+        } finally {
+            CEnv.unset("NOTIFY_SOCKET");
+        }
+    }
+
+    static Stream<String> backendNames() {
+        return new ArrayList<>(List.of("libsystemd", "java")).stream();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sdnotify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.TestLibc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The sd_watchdog_enabled vectors (§4, W1–W14) on both backends; libsystemd is the oracle. */
+class WatchdogContractTest {
+    static final long SENTINEL = 0x5e5e5e5eL;
+    static SdDaemon libsystemd;
+    static SdDaemon java;
+
+    @BeforeAll
+    static void backends() {
+        Capabilities.requireLibsystemd();
+        libsystemd = Backends.choose(Backend.LIBSYSTEMD).daemon;
+        java = Backends.choose(Backend.JAVA).daemon;
+    }
+
+    @AfterEach
+    void clear() {
+        clearEnvironment();
+    }
+
+    static void clearEnvironment() {
+        CEnv.unset("WATCHDOG_USEC");
+        CEnv.unset("WATCHDOG_PID");
+    }
+
+    /** {@code usec} is what the out-parameter holds afterwards: "untouched", "NULL", or the value written. */
+    record Observation(int ret, String usec, String usecAfter, String pidAfter) {}
+
+    static String pid(String spec) {
+        int own = TestLibc.INSTANCE.getpid();
+        return spec == null ? null : spec.replace("$own", Integer.toString(own))
+                .replace("$hex", "0x" + Integer.toHexString(own))
+                .replace("$oct", "0" + Integer.toOctalString(own))
+                .replace("$other", Integer.toString(own + 1));
+    }
+
+    static Observation run(SdDaemon d, String usec, String pid, boolean unset, boolean nullOut) {
+        CEnv.set("WATCHDOG_USEC", usec);
+        CEnv.set("WATCHDOG_PID", pid);
+        long[] out = nullOut ? null : new long[] {SENTINEL};
+        int ret = d.watchdogEnabled(unset, out);
+        String written = out == null ? "NULL" : out[0] == SENTINEL ? "untouched" : Long.toUnsignedString(out[0]);
+        Observation o = new Observation(ret, written, CEnv.getString("WATCHDOG_USEC"), CEnv.getString("WATCHDOG_PID"));
+        clearEnvironment();
+        return o;
+    }
+
+    static Arguments w(String id, String usec, String pidSpec, boolean unset, int ret, String written) {
+        return Arguments.of(id, usec, pidSpec, unset, false, ret, written);
+    }
+
+    static Stream<Arguments> vectors() {
+        List<Arguments> v = new ArrayList<>(List.of(
+            w("W1", null, null, false, 0, "untouched"),
+            w("W2", null, "$own", true, 0, "untouched"),
+            w("W3", "5000000", null, false, 1, "5000000"),
+            w("W4 own pid", "5000000", "$own", false, 1, "5000000"),
+            w("W4 ' \\t<pid>'", "5000000", " \t$own", false, 1, "5000000"),
+            w("W4 0x<hex>", "5000000", "$hex", false, 1, "5000000"),
+            w("W4 0<octal>", "5000000", "$oct", false, 1, "5000000"),
+            w("W5 other pid", "5000000", "$other", false, 0, "untouched"),
+            w("W5 other pid, unset", "5000000", "$other", true, 0, "untouched"),
+            w("W8", "0", "$own", true, -22, "untouched"),
+            w("W9 1", "1", null, false, 1, "1"),
+            w("W9 2^64-2", "18446744073709551614", null, false, 1, "18446744073709551614"),
+            w("W10", "18446744073709551615", null, false, -22, "untouched"),
+            w("W11 2^64", "18446744073709551616", null, false, -34, "untouched"),
+            w("W11 -5", "-5", null, false, -34, "untouched"),
+            Arguments.of("W14 NULL out", "77", null, false, true, 1, "NULL")));
+        for (String pid : new String[] {"abc", "", " "}) {
+            v.add(w("W6 pid '" + pid + "'", "5000000", pid, false, -22, "untouched"));
+        }
+        for (String pid : new String[] {"0", "-1", "2147483648"}) {
+            v.add(w("W7 pid '" + pid + "'", "5000000", pid, false, -34, "untouched"));
+        }
+        for (String usec : new String[] {"abc", "", "5 ", "1e6", "-0", "08"}) {
+            v.add(w("W12 '" + usec + "'", usec, null, false, -22, "untouched"));
+        }
+        String[][] ok = {{"0x10", "16"}, {"010", "8"}, {"0o17", "15"}, {"0b101", "5"}, {"+5", "5"}, {" 5", "5"}};
+        for (String[] c : ok) {
+            v.add(w("W13 '" + c[0] + "'", c[0], null, false, 1, c[1]));
+        }
+        return v.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectors")
+    void watchdogVector(String id, String usec, String pidSpec, boolean unset, boolean nullOut, int ret, String written) {
+        String pid = pid(pidSpec);
+        Observation oracle = run(libsystemd, usec, pid, unset, nullOut);
+        String usecAfter = unset ? null : usec;
+        String pidAfter = unset ? null : pid;
+        assertEquals(new Observation(ret, written, usecAfter, pidAfter), oracle, id + ": libsystemd against the spec");
+        assertEquals(oracle, run(java, usec, pid, unset, nullOut), id + ": java backend against libsystemd");
+    }
+}
