@@ -44,6 +44,8 @@ public interface TestLibc extends Library {
 
     int dup(int fd);
 
+    int dup2(int fd, int target);
+
     int pipe(int[] fds);
 
     int setenv(String name, byte[] value, int overwrite);
