@@ -5,11 +5,16 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.platform.linux.ErrNo;
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The one way into native code. Each library is probed at most once; a failure is kept with its
@@ -105,13 +110,23 @@ public final class NativeAccess {
                     library.getFunction(symbol);
                 }
                 LibSystemd lib = Native.load(name, LibSystemd.class);
-                return new Loaded<>(new LibsystemdDaemon(lib), "loaded " + library.getFile());
+                return new Loaded<>(new LibsystemdDaemon(lib), "loaded " + mappedPath("/libsystemd.so", name));
             } catch (LinkageError e) {
                 failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ")
                         .append(firstLine(e.getMessage()));
             }
         }
         return new Loaded<>(null, "libsystemd cannot be loaded (" + failures + ")");
+    }
+
+    /** The file the dynamic linker mapped, read from /proc/self/maps; {@code fallback} if not found. */
+    private static String mappedPath(String marker, String fallback) {
+        try (Stream<String> lines = Files.lines(Paths.get("/proc/self/maps"))) {
+            return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .filter(p -> p.contains(marker)).findFirst().orElse(fallback);
+        } catch (IOException | UncheckedIOException e) {
+            return fallback;
+        }
     }
 
     private static String firstLine(String s) {
