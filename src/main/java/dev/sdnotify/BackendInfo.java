@@ -18,6 +18,7 @@ public final class BackendInfo {
         this.posix = posix;
     }
 
+    /** The backend calls go to. */
     public Backend backend() {
         return backend;
     }

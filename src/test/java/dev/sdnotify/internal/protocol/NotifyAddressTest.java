@@ -1,0 +1,134 @@
+package dev.sdnotify.internal.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
+
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** NOTIFY_SOCKET parsing, §2 step 4 and vectors N19–N23. */
+class NotifyAddressTest {
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String repeat(char c, int n) {
+        return String.valueOf(c).repeat(n);
+    }
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+                // N19
+                argumentSet("empty", "", -22),
+                argumentSet("\"/\" (one byte)", "/", -22),
+                argumentSet("\"@\" (one byte)", "@", -22),
+                argumentSet("\"x\"", "x", -22),
+                argumentSet("relative path", "relative/x", -22),
+                argumentSet("leading space", " /abs", -22),
+                argumentSet("vsock (not in v252)", "vsock:2:1234", -22),
+                argumentSet("two bytes, neither / nor @", "ab", -22),
+                // N20: no room for the terminating NUL
+                argumentSet("path of 108 bytes", "/" + repeat('p', 107), -36),
+                argumentSet("path of 200 bytes", "/" + repeat('p', 199), -36),
+                // N22: same limit, but abstract names get EINVAL
+                argumentSet("abstract of 108 bytes", "@" + repeat('a', 107), -22),
+                argumentSet("abstract of 200 bytes", "@" + repeat('a', 199), -22));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void refused(String value, int expected) {
+        NotifyAddress.InvalidAddress e =
+                assertThrows(NotifyAddress.InvalidAddress.class, () -> NotifyAddress.parse(b(value)));
+        assertEquals(expected, e.result());
+    }
+
+    @Test
+    void pathIsNulTerminatedAndCountedWithTheNul() throws Exception {
+        NotifyAddress a = NotifyAddress.parse(b("/run/x"));
+        assertEquals(2 + 6 + 1, a.addressLength());
+        assertArrayEquals(b("/run/x"), a.sunPath());
+        assertFalse(a.isAbstract());
+    }
+
+    @Test
+    void shortestPath() throws Exception {
+        NotifyAddress a = NotifyAddress.parse(b("/x"));
+        assertEquals(2 + 2 + 1, a.addressLength());
+        assertArrayEquals(b("/x"), a.sunPath());
+    }
+
+    @Test
+    void longestPathFits() throws Exception {
+        // N21: 107 bytes plus the NUL fill sun_path[108] exactly
+        String path = "/" + repeat('p', 106);
+        NotifyAddress a = NotifyAddress.parse(b(path));
+        assertEquals(2 + 107 + 1, a.addressLength());
+        assertArrayEquals(b(path), a.sunPath());
+        assertFalse(a.isAbstract());
+    }
+
+    @Test
+    void abstractNameStartsWithNulAndExcludesTrailingNul() throws Exception {
+        // N23
+        NotifyAddress a = NotifyAddress.parse(b("@abs"));
+        assertEquals(2 + 4, a.addressLength());
+        assertArrayEquals(new byte[] {0, 'a', 'b', 's'}, a.sunPath());
+        assertTrue(a.isAbstract());
+    }
+
+    @Test
+    void shortestAbstractName() throws Exception {
+        NotifyAddress a = NotifyAddress.parse(b("@x"));
+        assertEquals(2 + 2, a.addressLength());
+        assertArrayEquals(new byte[] {0, 'x'}, a.sunPath());
+        assertTrue(a.isAbstract());
+    }
+
+    @Test
+    void longestAbstractNameFits() throws Exception {
+        // N22: '@' plus 106 bytes
+        NotifyAddress a = NotifyAddress.parse(b("@" + repeat('a', 106)));
+        assertEquals(2 + 107, a.addressLength());
+        byte[] sun = a.sunPath();
+        assertEquals(107, sun.length);
+        assertEquals(0, sun[0]);
+        for (int i = 1; i < sun.length; i++) {
+            assertEquals('a', sun[i], "byte " + i);
+        }
+        assertTrue(a.isAbstract());
+    }
+
+    @Test
+    void pathIsNotNormalised() throws Exception {
+        assertArrayEquals(b("//x"), NotifyAddress.parse(b("//x")).sunPath());
+        NotifyAddress a = NotifyAddress.parse(b("/a/../b"));
+        assertArrayEquals(b("/a/../b"), a.sunPath());
+        assertEquals(2 + 7 + 1, a.addressLength());
+    }
+
+    @Test
+    void nonAsciiBytesPassVerbatim() throws Exception {
+        byte[] value = {'/', 't', (byte) 0xff, (byte) 0xc3};
+        NotifyAddress a = NotifyAddress.parse(value);
+        assertArrayEquals(value, a.sunPath());
+        assertEquals(2 + 4 + 1, a.addressLength());
+    }
+
+    @Test
+    void sunPathIsACopy() throws Exception {
+        NotifyAddress a = NotifyAddress.parse(b("@abs"));
+        a.sunPath()[0] = 'X';
+        assertArrayEquals(new byte[] {0, 'a', 'b', 's'}, a.sunPath());
+        assertTrue(a.isAbstract());
+    }
+}
