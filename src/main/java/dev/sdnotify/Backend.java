@@ -26,11 +26,12 @@ public enum Backend {
 
     /** Parses a property value; {@code auto} (or null) gives null, meaning "choose". */
     static Backend parse(String value) {
-        if (value == null || value.equalsIgnoreCase("auto")) {
+        String v = value == null ? "auto" : value.trim();
+        if (v.equalsIgnoreCase("auto")) {
             return null;
         }
         for (Backend b : values()) {
-            if (b.id().equalsIgnoreCase(value.trim())) {
+            if (b.id().equalsIgnoreCase(v)) {
                 return b;
             }
         }

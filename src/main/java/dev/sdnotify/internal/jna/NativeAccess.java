@@ -113,7 +113,7 @@ public final class NativeAccess {
                 return new Loaded<>(new LibsystemdDaemon(lib), "loaded " + mappedPath("/libsystemd.so", name));
             } catch (LinkageError e) {
                 failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ")
-                        .append(firstLine(e.getMessage()));
+                        .append(oneLine(e.getMessage()));
             }
         }
         return new Loaded<>(null, "libsystemd cannot be loaded (" + failures + ")");
@@ -129,12 +129,12 @@ public final class NativeAccess {
         }
     }
 
-    private static String firstLine(String s) {
+    /** JNA puts the dynamic linker's cause on later lines; keep them all, on one line. */
+    private static String oneLine(String s) {
         if (s == null) {
             return "unknown error";
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return String.join("; ", s.strip().split("\\s*\n\\s*"));
     }
 
     /** The symbolic name of a Linux errno ({@code EINVAL}), or {@code null} for an unknown value. */

@@ -1,0 +1,434 @@
+package dev.sdnotify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.sdnotify.internal.backend.Posix;
+import dev.sdnotify.internal.backend.SdDaemon;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+
+/** The public API over a mocked {@link SdDaemon}: payloads, seam arguments, and how results become outcomes. */
+class NotifierFacadeTest {
+    static final String NS = "NOTIFY_SOCKET";
+    static final String SOCKET = "/run/systemd/notify";
+
+    SdDaemon daemon;
+    Posix posix;
+    BackendInfo info;
+    DaemonNotifier notifier;
+    final Map<String, byte[]> env = new HashMap<>();
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @BeforeEach
+    void setUp() {
+        daemon = mock(SdDaemon.class);
+        posix = mock(Posix.class);
+        when(posix.getenv(anyString())).thenAnswer(inv -> env.get(inv.<String>getArgument(0)));
+        info = new BackendInfo(Backend.JAVA, "test", daemon, posix);
+        notifier = new DaemonNotifier(info);
+    }
+
+    void notifyReturns(int r) {
+        when(daemon.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt())).thenReturn(r);
+    }
+
+    /** The payload of the only pidNotifyWithFds call, as text. */
+    String sentPayload() {
+        ArgumentCaptor<byte[]> payload = ArgumentCaptor.forClass(byte[].class);
+        verify(daemon).pidNotifyWithFds(anyInt(), anyBoolean(), payload.capture(), any(), anyInt());
+        return new String(payload.getValue(), StandardCharsets.UTF_8);
+    }
+
+    @Nested
+    @DisplayName("DaemonNotifier")
+    class Notifying {
+
+        @Test
+        @DisplayName("N5: result 1 → true, sd_notify(0, READY=1) with no fds")
+        void readyTrue() {
+            env.put(NS, utf8(SOCKET));
+            notifyReturns(1);
+            assertTrue(notifier.ready());
+            verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("READY=1")), isNull(), eq(0));
+        }
+
+        @Test
+        @DisplayName("N1: result 0 → false")
+        void notApplicable() {
+            notifyReturns(0);
+            assertFalse(notifier.ready());
+        }
+
+        @Test
+        @DisplayName("-111 → SdNotifyException ECONNREFUSED from sd_notify naming NOTIFY_SOCKET's value")
+        void connectionRefused() {
+            env.put(NS, utf8(SOCKET));
+            notifyReturns(-111);
+            SdNotifyException e = assertThrows(SdNotifyException.class, notifier::ready);
+            assertEquals(111, e.errno());
+            assertEquals("ECONNREFUSED", e.errnoName());
+            assertEquals("sd_notify", e.operation());
+            assertTrue(e.getMessage().startsWith("sd_notify failed with ECONNREFUSED (errno 111)"), e.getMessage());
+            assertTrue(e.getMessage().contains("NOTIFY_SOCKET=\"" + SOCKET + "\""), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("with fds: operation sd_pid_notify_with_fds, fds and count passed")
+        void withFdsFailure() {
+            env.put(NS, utf8(SOCKET));
+            notifyReturns(-9);
+            SdNotifyException e = assertThrows(SdNotifyException.class,
+                    () -> notifier.sendWithFds(new int[] {5, 6}, NotifyState.FDSTORE));
+            assertEquals("sd_pid_notify_with_fds", e.operation());
+            assertEquals(9, e.errno());
+            verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("FDSTORE=1")), eq(new int[] {5, 6}), eq(2));
+        }
+
+        @Test
+        @DisplayName("N16: sendAsPid → operation sd_pid_notify and the pid reaches the seam")
+        void asPid() {
+            env.put(NS, utf8(SOCKET));
+            notifyReturns(-1);
+            SdNotifyException e = assertThrows(SdNotifyException.class,
+                    () -> notifier.sendAsPid(777, NotifyState.READY));
+            assertEquals("sd_pid_notify", e.operation());
+            assertEquals(1, e.errno());
+            verify(daemon).pidNotifyWithFds(eq(777), eq(false), eq(utf8("READY=1")), isNull(), eq(0));
+        }
+
+        @Test
+        @DisplayName("sendAsPid success → true with the pid passed")
+        void asPidSuccess() {
+            notifyReturns(1);
+            assertTrue(notifier.sendAsPid(777, NotifyState.STOPPING));
+            verify(daemon).pidNotifyWithFds(eq(777), eq(false), eq(utf8("STOPPING=1")), isNull(), eq(0));
+        }
+
+        @Test
+        @DisplayName("ready(status) sends exactly READY=1\\nSTATUS=...")
+        void readyWithStatus() {
+            notifyReturns(1);
+            assertTrue(notifier.ready("Serving on :8080 \u00e9"));
+            assertEquals("READY=1\nSTATUS=Serving on :8080 \u00e9", sentPayload());
+        }
+
+        @Test
+        @DisplayName("N7/N8: notify(raw) passes the UTF-8 bytes unchanged, no newline added")
+        void rawBytes() {
+            notifyReturns(1);
+            String raw = "A=1\nB=\\x\u00e9\u4e2d\n";
+            assertTrue(notifier.notify(raw));
+            ArgumentCaptor<byte[]> payload = ArgumentCaptor.forClass(byte[].class);
+            verify(daemon).pidNotifyWithFds(eq(0), eq(false), payload.capture(), isNull(), eq(0));
+            assertArrayEquals(utf8(raw), payload.getValue());
+        }
+
+        @Test
+        @DisplayName("N18: sendAndUnsetEnvironment reads NOTIFY_SOCKET before the call, so the error names it")
+        void sendUnsetNamesSocket() {
+            assertUnsetVariantNamesSocket(n -> n.sendAndUnsetEnvironment(NotifyState.READY));
+        }
+
+        @Test
+        @DisplayName("N18: notifyAndUnsetEnvironment reads NOTIFY_SOCKET before the call, so the error names it")
+        void notifyUnsetNamesSocket() {
+            assertUnsetVariantNamesSocket(n -> n.notifyAndUnsetEnvironment("READY=1"));
+        }
+
+        void assertUnsetVariantNamesSocket(Function<Notifier, Boolean> call) {
+            env.put(NS, utf8(SOCKET));
+            when(daemon.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt())).thenAnswer(inv -> {
+                env.remove(NS);
+                return -111;
+            });
+            SdNotifyException e = assertThrows(SdNotifyException.class, () -> call.apply(notifier));
+            assertTrue(e.getMessage().contains("NOTIFY_SOCKET=\"" + SOCKET + "\""), e.getMessage());
+            InOrder order = inOrder(posix, daemon);
+            order.verify(posix).getenv(NS);
+            order.verify(daemon).pidNotifyWithFds(eq(0), eq(true), eq(utf8("READY=1")), isNull(), eq(0));
+            assertNull(env.get(NS));
+        }
+
+        @Test
+        @DisplayName("N19: invalid NOTIFY_SOCKET with -22 → the message says it failed parsing NOTIFY_SOCKET")
+        void invalidSocket() {
+            env.put(NS, utf8("relative"));
+            notifyReturns(-22);
+            SdNotifyException e = assertThrows(SdNotifyException.class, notifier::ready);
+            assertEquals(22, e.errno());
+            assertEquals("EINVAL", e.errnoName());
+            assertTrue(e.getMessage().contains("parsing NOTIFY_SOCKET=\"relative\""), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("N13: storeFds sends FDSTORE=1\\nFDNAME=name with the fds")
+        void storeFds() {
+            notifyReturns(1);
+            assertTrue(notifier.storeFds("db", 5, 6));
+            verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("FDSTORE=1\nFDNAME=db")), eq(new int[] {5, 6}),
+                    eq(2));
+        }
+
+        @Test
+        @DisplayName("storeFds without fds → IllegalArgumentException, nothing sent")
+        void storeNoFds() {
+            assertThrows(IllegalArgumentException.class, () -> notifier.storeFds("db"));
+            verify(daemon, never()).pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt());
+        }
+
+        @Test
+        @DisplayName("reloading sends RELOADING=1 and MONOTONIC_USEC from posix.monotonicMicros()")
+        void reloading() {
+            when(posix.monotonicMicros()).thenReturn(123_456_789L);
+            notifyReturns(1);
+            assertTrue(notifier.reloading());
+            assertEquals("RELOADING=1\nMONOTONIC_USEC=123456789", sentPayload());
+        }
+
+        @Test
+        @DisplayName("B7: barrier(null) → timeout -1L (UINT64_MAX)")
+        void barrierInfinite() {
+            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenReturn(1);
+            assertTrue(notifier.barrier(null));
+            verify(daemon).notifyBarrier(false, -1L);
+        }
+
+        @Test
+        @DisplayName("B4: barrier(250 ms) → 250000 µs")
+        void barrierMillis() {
+            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenReturn(1);
+            assertTrue(notifier.barrier(Duration.ofMillis(250)));
+            verify(daemon).notifyBarrier(false, 250_000L);
+        }
+
+        @Test
+        @DisplayName("B1: barrier result 0 → false")
+        void barrierNotApplicable() {
+            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenReturn(0);
+            assertFalse(notifier.barrier(Duration.ofSeconds(1)));
+        }
+
+        @Test
+        @DisplayName("B4: barrier -110 → SdNotifyException ETIMEDOUT from sd_notify_barrier")
+        void barrierTimeout() {
+            env.put(NS, utf8(SOCKET));
+            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenReturn(-110);
+            SdNotifyException e = assertThrows(SdNotifyException.class,
+                    () -> notifier.barrier(Duration.ofMillis(200)));
+            assertEquals(110, e.errno());
+            assertEquals("ETIMEDOUT", e.errnoName());
+            assertEquals("sd_notify_barrier", e.operation());
+        }
+
+        @Test
+        @DisplayName("B2: barrierAndUnsetEnvironment passes unset=true and still names NOTIFY_SOCKET")
+        void barrierUnset() {
+            env.put(NS, utf8("relative"));
+            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenAnswer(inv -> {
+                env.remove(NS);
+                return -22;
+            });
+            SdNotifyException e = assertThrows(SdNotifyException.class,
+                    () -> notifier.barrierAndUnsetEnvironment(Duration.ofSeconds(1)));
+            assertTrue(e.getMessage().contains("parsing NOTIFY_SOCKET=\"relative\""), e.getMessage());
+            InOrder order = inOrder(posix, daemon);
+            order.verify(posix).getenv(NS);
+            order.verify(daemon).notifyBarrier(true, 1_000_000L);
+        }
+
+        @Test
+        @DisplayName("isAvailable follows getenv(NOTIFY_SOCKET)")
+        void isAvailable() {
+            assertFalse(notifier.isAvailable());
+            env.put(NS, utf8(SOCKET));
+            assertTrue(notifier.isAvailable());
+            verify(daemon, never()).pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt());
+        }
+    }
+
+    @Test
+    @DisplayName("Notifier.noop() returns false everywhere")
+    void noop() {
+        Notifier n = Notifier.noop();
+        assertFalse(n.isAvailable());
+        assertFalse(n.send(NotifyState.READY));
+        assertFalse(n.sendAndUnsetEnvironment(NotifyState.READY));
+        assertFalse(n.sendWithFds(new int[] {5}, NotifyState.FDSTORE));
+        assertFalse(n.sendAsPid(777, NotifyState.READY));
+        assertFalse(n.notify("READY=1"));
+        assertFalse(n.notifyAndUnsetEnvironment("READY=1"));
+        assertFalse(n.barrier(null));
+        assertFalse(n.barrierAndUnsetEnvironment(Duration.ofSeconds(1)));
+        assertFalse(n.reloading());
+        assertFalse(n.ready());
+        assertFalse(n.ready("x"));
+        assertFalse(n.status("x"));
+        assertFalse(n.stopping());
+        assertFalse(n.watchdog());
+        assertFalse(n.storeFds("db", 5));
+    }
+
+    // ---------------------------------------------------------------- Watchdog
+
+    void watchdogReturns(int r, long usec) {
+        when(daemon.watchdogEnabled(anyBoolean(), any())).thenAnswer(inv -> {
+            long[] out = inv.getArgument(1);
+            if (r == 1) {
+                out[0] = usec;
+            }
+            return r;
+        });
+    }
+
+    @Nested
+    @DisplayName("Watchdog.interval")
+    class WatchdogInterval {
+
+        @Test
+        @DisplayName("W3: 1 with 2000000 µs → 2 s")
+        void interval() {
+            watchdogReturns(1, 2_000_000L);
+            assertEquals(Optional.of(Duration.ofSeconds(2)), Watchdog.interval(info, false));
+            verify(daemon).watchdogEnabled(eq(false), any());
+        }
+
+        @Test
+        @DisplayName("W1: 0 → empty")
+        void none() {
+            watchdogReturns(0, 0);
+            assertEquals(Optional.empty(), Watchdog.interval(info, false));
+        }
+
+        @Test
+        @DisplayName("W12: -22 with WATCHDOG_USEC=abc → message names WATCHDOG_USEC and abc")
+        void badUsec() {
+            env.put("WATCHDOG_USEC", utf8("abc"));
+            watchdogReturns(-22, 0);
+            SdNotifyException e = assertThrows(SdNotifyException.class, () -> Watchdog.interval(info, false));
+            assertEquals(22, e.errno());
+            assertEquals("sd_watchdog_enabled", e.operation());
+            assertTrue(e.getMessage().contains("WATCHDOG_USEC=\"abc\""), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("W7: -34 with valid WATCHDOG_USEC and WATCHDOG_PID=0 → message names WATCHDOG_PID")
+        void badPid() {
+            env.put("WATCHDOG_USEC", utf8("5000000"));
+            env.put("WATCHDOG_PID", utf8("0"));
+            watchdogReturns(-34, 0);
+            SdNotifyException e = assertThrows(SdNotifyException.class, () -> Watchdog.interval(info, false));
+            assertEquals(34, e.errno());
+            assertTrue(e.getMessage().contains("WATCHDOG_PID=\"0\""), e.getMessage());
+            assertFalse(e.getMessage().contains("WATCHDOG_USEC"), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("W9: 18446744073709551614 µs (above Long.MAX_VALUE) converts as unsigned")
+        void unsignedUsec() {
+            watchdogReturns(1, -2L);
+            assertEquals(Optional.of(Duration.ofSeconds(18_446_744_073_709L, 551_614_000L)),
+                    Watchdog.interval(info, false));
+        }
+    }
+
+    // ---------------------------------------------------------------- SocketActivation
+
+    void listenReturns(int r, String... names) {
+        when(daemon.listenFdsWithNames(anyBoolean(), any())).thenAnswer(inv -> {
+            List<byte[]> out = inv.getArgument(1);
+            for (String n : names) {
+                out.add(utf8(n));
+            }
+            return r;
+        });
+    }
+
+    @Nested
+    @DisplayName("SocketActivation.listenFds")
+    class Listen {
+
+        @Test
+        @DisplayName("L13: names filled by the seam → (3,a), (4,b)")
+        void twoFds() {
+            listenReturns(2, "a", "b");
+            List<ListenFd> fds = SocketActivation.listenFds(info, false);
+            assertEquals(List.of(new ListenFd(3, "a"), new ListenFd(4, "b")), fds);
+            verify(daemon).listenFdsWithNames(eq(false), any());
+        }
+
+        @Test
+        @DisplayName("L1: 0 → empty list")
+        void none() {
+            listenReturns(0);
+            assertEquals(List.of(), SocketActivation.listenFds(info, false));
+        }
+
+        @Test
+        @DisplayName("L8: -9 → exception naming LISTEN_FDS")
+        void badFd() {
+            env.put("LISTEN_PID", utf8("4242"));
+            env.put("LISTEN_FDS", utf8("3"));
+            listenReturns(-9);
+            SdNotifyException e = assertThrows(SdNotifyException.class,
+                    () -> SocketActivation.listenFds(info, false));
+            assertEquals(9, e.errno());
+            assertEquals("EBADF", e.errnoName());
+            assertTrue(e.getMessage().contains("LISTEN_FDS=\"3\""), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("L16: -22 with LISTEN_FDNAMES a\\ → the message mentions the lone backslash")
+        void loneBackslash() {
+            env.put("LISTEN_PID", utf8("4242"));
+            env.put("LISTEN_FDS", utf8("1"));
+            env.put("LISTEN_FDNAMES", utf8("a\\"));
+            listenReturns(-22);
+            SdNotifyException e = assertThrows(SdNotifyException.class,
+                    () -> SocketActivation.listenFds(info, false));
+            assertEquals(22, e.errno());
+            assertTrue(e.getMessage().contains("LISTEN_FDNAMES=\"a\\\""), e.getMessage());
+            assertTrue(e.getMessage().contains("lone backslash"), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("the returned list is unmodifiable")
+        void unmodifiable() {
+            listenReturns(1, "a");
+            List<ListenFd> fds = SocketActivation.listenFds(info, false);
+            assertThrows(UnsupportedOperationException.class, () -> fds.add(new ListenFd(9, "x")));
+            assertThrows(UnsupportedOperationException.class, () -> fds.remove(0));
+            assertEquals(List.of(new ListenFd(3, "a")), fds);
+        }
+    }
+}
