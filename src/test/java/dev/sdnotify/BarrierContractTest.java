@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.testing.CEnv;
-import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
 import java.nio.file.Files;
@@ -32,16 +31,13 @@ class BarrierContractTest {
     static final int F_GETFL = 3;
     static final int O_ACCMODE = 3;
     static final int NEVER = -1;
-    static SdDaemon libsystemd;
-    static SdDaemon java;
+    static BothBackends backends;
 
     @TempDir Path dir;
 
     @BeforeAll
     static void backends() {
-        Capabilities.requireLibsystemd();
-        libsystemd = Backends.choose(Backend.LIBSYSTEMD).daemon;
-        java = Backends.choose(Backend.JAVA).daemon;
+        backends = BothBackends.load();
     }
 
     @AfterEach
@@ -146,10 +142,10 @@ class BarrierContractTest {
     @MethodSource("vectors")
     void barrierVector(String id, Socket socket, int closeAfterMs, boolean unset, long timeoutUsec, long minimumMs,
             Observation expected) throws Exception {
-        Observation oracle = run(libsystemd, dir.resolve("libsystemd"), socket, closeAfterMs, unset, timeoutUsec,
+        Observation oracle = run(backends.libsystemd, dir.resolve("libsystemd"), socket, closeAfterMs, unset, timeoutUsec,
                 minimumMs);
         assertEquals(expected, oracle, id + ": libsystemd against the spec");
-        Observation ours = run(java, dir.resolve("java"), socket, closeAfterMs, unset, timeoutUsec, minimumMs);
+        Observation ours = run(backends.java, dir.resolve("java"), socket, closeAfterMs, unset, timeoutUsec, minimumMs);
         assertEquals(oracle, ours, id + ": java backend against libsystemd");
     }
 
@@ -157,7 +153,7 @@ class BarrierContractTest {
     @ParameterizedTest(name = "B10 signal during the wait, {0}")
     @MethodSource("backendNames")
     void signalInterruptsTheWait(String name) throws Exception {
-        SdDaemon d = name.equals("libsystemd") ? libsystemd : java;
+        SdDaemon d = name.equals("libsystemd") ? backends.libsystemd : backends.java;
         try (Receiver receiver = Receiver.bindPath(dir.resolve(name + ".sock"))) {
             CEnv.set("NOTIFY_SOCKET", receiver.address());
             CompletableFuture<Integer> tid = new CompletableFuture<>();

@@ -34,16 +34,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ContractTest {
     static final TestLibc C = TestLibc.INSTANCE;
-    static SdDaemon libsystemd;
-    static SdDaemon java;
+    static BothBackends backends;
 
     @TempDir Path dir;
 
     @BeforeAll
     static void backends() {
-        Capabilities.requireLibsystemd();
-        libsystemd = Backends.choose(Backend.LIBSYSTEMD).daemon;
-        java = Backends.choose(Backend.JAVA).daemon;
+        backends = BothBackends.load();
     }
 
     @AfterEach
@@ -319,9 +316,9 @@ class ContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("notifyVectors")
     void notifyVector(String id, Setup setup, Call call, Consumer<Observation> expected) throws IOException {
-        Observation oracle = run(libsystemd, setup, call, dir.resolve("libsystemd"));
+        Observation oracle = run(backends.libsystemd, setup, call, dir.resolve("libsystemd"));
         expected.accept(oracle);
-        Observation ours = run(java, setup, call, dir.resolve("java"));
+        Observation ours = run(backends.java, setup, call, dir.resolve("java"));
         assertEquals(oracle, ours, id + ": the java backend must observe exactly what libsystemd does");
     }
 
@@ -330,9 +327,9 @@ class ContractTest {
     void parentCredentials(String ignored) throws IOException {
         Capabilities.requireRoot();
         Call call = asPid(C.getppid(), "P");
-        Observation oracle = run(libsystemd, receiver(), call, dir.resolve("libsystemd"));
+        Observation oracle = run(backends.libsystemd, receiver(), call, dir.resolve("libsystemd"));
         expect(1, "unchanged", seen(b("P"), "parent")).accept(oracle);
-        assertEquals(oracle, run(java, receiver(), call, dir.resolve("java")));
+        assertEquals(oracle, run(backends.java, receiver(), call, dir.resolve("java")));
     }
 
     static Stream<String> rootOnly() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.testing.CEnv;
-import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.TestLibc;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,16 +26,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ListenFdsContractTest {
     static final TestLibc C = TestLibc.INSTANCE;
     static final String[] VARIABLES = {"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"};
-    static SdDaemon libsystemd;
-    static SdDaemon java;
+    static BothBackends backends;
     static final List<Integer> opened = new ArrayList<>();
     static int firstClosed;
 
     @BeforeAll
     static void setUp() {
-        Capabilities.requireLibsystemd();
-        libsystemd = Backends.choose(Backend.LIBSYSTEMD).daemon;
-        java = Backends.choose(Backend.JAVA).daemon;
+        backends = BothBackends.load();
         int[] pipe = new int[2];
         C.pipe(pipe);
         for (int fd = 3; fd <= 4; fd++) {
@@ -171,10 +167,10 @@ class ListenFdsContractTest {
             int ret, int cloexecBelow, String returnedNames) {
         String pid = substitute(pidSpec);
         String fds = substitute(fdsSpec);
-        Observation oracle = run(libsystemd, pid, fds, names, unset, withNames);
+        Observation oracle = run(backends.libsystemd, pid, fds, names, unset, withNames);
         List<String> envAfter = unset ? Arrays.asList(null, null, null) : Arrays.asList(pid, fds, names);
         Observation expected = new Observation(ret, fdsBelow(cloexecBelow), returnedNames, envAfter);
         assertEquals(expected, oracle, id + ": libsystemd against the spec");
-        assertEquals(oracle, run(java, pid, fds, names, unset, withNames), id + ": java backend against libsystemd");
+        assertEquals(oracle, run(backends.java, pid, fds, names, unset, withNames), id + ": java backend against libsystemd");
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.testing.CEnv;
-import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.TestLibc;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The sd_watchdog_enabled vectors (§4, W1–W14) on both backends; libsystemd is the oracle. */
 class WatchdogContractTest {
     static final long SENTINEL = 0x5e5e5e5eL;
-    static SdDaemon libsystemd;
-    static SdDaemon java;
+    static BothBackends backends;
 
     @BeforeAll
     static void backends() {
-        Capabilities.requireLibsystemd();
-        libsystemd = Backends.choose(Backend.LIBSYSTEMD).daemon;
-        java = Backends.choose(Backend.JAVA).daemon;
+        backends = BothBackends.load();
     }
 
     @AfterEach
@@ -102,10 +98,10 @@ class WatchdogContractTest {
     @MethodSource("vectors")
     void watchdogVector(String id, String usec, String pidSpec, boolean unset, boolean nullOut, int ret, String written) {
         String pid = pid(pidSpec);
-        Observation oracle = run(libsystemd, usec, pid, unset, nullOut);
+        Observation oracle = run(backends.libsystemd, usec, pid, unset, nullOut);
         String usecAfter = unset ? null : usec;
         String pidAfter = unset ? null : pid;
         assertEquals(new Observation(ret, written, usecAfter, pidAfter), oracle, id + ": libsystemd against the spec");
-        assertEquals(oracle, run(java, usec, pid, unset, nullOut), id + ": java backend against libsystemd");
+        assertEquals(oracle, run(backends.java, usec, pid, unset, nullOut), id + ": java backend against libsystemd");
     }
 }

@@ -1,0 +1,21 @@
+package dev.sdnotify;
+
+import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.testing.Capabilities;
+
+/** The two backends every contract test compares: libsystemd, the oracle, and the Java backend. */
+final class BothBackends {
+    final SdDaemon libsystemd;
+    final SdDaemon java;
+
+    private BothBackends() {
+        libsystemd = Backends.choose(Backend.LIBSYSTEMD).daemon;
+        java = Backends.choose(Backend.JAVA).daemon;
+    }
+
+    /** Skips off CI (fails on CI) when libsystemd, the oracle, is missing. */
+    static BothBackends load() {
+        Capabilities.requireLibsystemd();
+        return new BothBackends();
+    }
+}
