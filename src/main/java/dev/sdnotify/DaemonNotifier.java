@@ -25,7 +25,7 @@ final class DaemonNotifier implements Notifier {
     @Override
     public boolean isAvailable() {
         BackendInfo b = backend();
-        return b.posix != null && b.backend() != Backend.NONE && b.posix.getenv(Failures.NOTIFY_SOCKET) != null;
+        return Failures.getenv(b, Failures.NOTIFY_SOCKET) != null;
     }
 
     @Override

@@ -131,7 +131,8 @@ public final class SdNotify {
     }
 
     /**
-     * Replaces the process-wide backend ({@link Backend#PROPERTY} picks the first one).
+     * Replaces the process-wide backend ({@link Backend#PROPERTY} picks the first one); {@code null} chooses
+     * as {@code auto} does.
      *
      * @throws IllegalStateException if that backend cannot be loaded here, with the reason
      */

@@ -1,6 +1,7 @@
 package dev.sdnotify.internal.backend;
 
 import dev.sdnotify.internal.protocol.CNumbers;
+import dev.sdnotify.internal.protocol.CString;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
 import dev.sdnotify.internal.protocol.NotifyAddress;
@@ -69,7 +70,7 @@ public final class JavaDaemon implements SdDaemon {
                     || posix.getgid() != posix.getegid();
             int credPid = pid != 0 ? pid : ownPid;
             byte[] sunPath = address.sunPath();
-            int length = cLength(state);
+            int length = CString.length(state);
             int r = posix.sendNotifyDatagram(fd, sunPath, address.addressLength(), state, length,
                     fds, nFds, sendCredentials, credPid);
             if (r < 0 && sendCredentials) {
@@ -95,15 +96,6 @@ public final class JavaDaemon implements SdDaemon {
             return;
         }
         posix.setSendBuffer(fd, SEND_BUFFER, true);
-    }
-
-    private static int cLength(byte[] s) {
-        for (int i = 0; i < s.length; i++) {
-            if (s[i] == 0) {
-                return i;
-            }
-        }
-        return s.length;
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class NotifyAddress {
      * negative errno libsystemd returns for it.
      */
     public static NotifyAddress parse(byte[] value) throws InvalidAddress {
-        int length = cLength(value);
+        int length = CString.length(value);
         if (length < 2) {
             throw new InvalidAddress(-Errno.EINVAL, "is shorter than two bytes");
         }
@@ -49,15 +49,6 @@ public final class NotifyAddress {
     private static NotifyAddress failTooLong(byte first, int length) throws InvalidAddress {
         String why = "is " + length + " bytes long; at most " + (SUN_PATH_SIZE - 1) + " fit in sockaddr_un";
         throw new InvalidAddress(first == '@' ? -Errno.EINVAL : -Errno.ENAMETOOLONG, why);
-    }
-
-    private static int cLength(byte[] value) {
-        for (int i = 0; i < value.length; i++) {
-            if (value[i] == 0) {
-                return i;
-            }
-        }
-        return value.length;
     }
 
     /** The bytes of {@code sun_path} that matter (the rest of the 108 are zero). */
