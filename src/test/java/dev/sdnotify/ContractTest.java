@@ -307,10 +307,34 @@ class ContractTest {
             v("N25 sd_pid_notify(ppid), missing path", missingPath(), asPid(C.getppid(), "X"), expect(-2, same)),
             v("N26 stream listener", streamListener(), notify(false, "X"), expect(-91, same)),
             v("N26 regular file", regularFile(), notify(false, "X"), expect(-111, same))));
+        // Facts the spec states in prose (§2), beyond its numbered table.
+        v.add(v("§2 pid -5 falls back to own credentials", receiver(), asPid(-5, "P"), expect(1, same, own("P"))));
+        v.add(v("§2 1000 fds, unset: n_fds not range-checked", unset(), withFds(false, "X", new int[1000], 1000),
+                expect(0, none)));
+        v.add(v("§2 1000 fds", receiverWithPipes(1000), withFixtureFds(false, "FDSTORE=1", 1000), expect(-22, same)));
+        v.add(v("§2 n_fds 0 with NULL fds", receiver(), withFds(false, "X", null, 0), expect(1, same, own("X"))));
+        for (int size : new int[] {4096, 65536, 1 << 20}) {
+            byte[] payload = payload(size);
+            v.add(v("§2 payload " + size + " B delivered whole", receiver(), notifyBytes(payload),
+                    expect(1, same, seen(payload, "self"))));
+        }
+        for (int mib : new int[] {9, 17}) {
+            // How large a datagram the kernel takes depends on the host's buffer limits: compare, do not predict.
+            v.add(v("§2 payload " + mib + " MiB refused by the kernel", receiver(), notifyBytes(payload(mib << 20)),
+                    o -> assertTrue(o.ret() < 0 && o.received().isEmpty(), o.toString())));
+        }
         for (String bad : new String[] {"", "/", "@", "x", "relative/x", " /abs", "vsock:2:1234"}) {
             v.add(v("N19 NOTIFY_SOCKET=\"" + bad + "\"", literal(bad), notify(false, "x"), expect(-22, same)));
         }
         return v.stream();
+    }
+
+    static byte[] payload(int size) {
+        byte[] p = new byte[size];
+        for (int i = 0; i < size; i++) {
+            p[i] = (byte) ('a' + i % 26);
+        }
+        return p;
     }
 
     @ParameterizedTest(name = "{0}")
