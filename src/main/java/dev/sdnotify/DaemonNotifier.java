@@ -1,5 +1,6 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,7 +26,7 @@ final class DaemonNotifier implements Notifier {
     @Override
     public boolean isAvailable() {
         BackendInfo b = backend();
-        return Failures.getenv(b, Failures.NOTIFY_SOCKET) != null;
+        return Failures.getenv(b, Variables.NOTIFY_SOCKET) != null;
     }
 
     @Override
@@ -84,13 +85,13 @@ final class DaemonNotifier implements Notifier {
     private boolean barrier(Duration timeout, boolean unset) {
         long usec = timeoutMicros(timeout);
         BackendInfo b = backend();
-        byte[] socket = unset ? Failures.getenv(b, Failures.NOTIFY_SOCKET) : null;
+        byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
         int r = b.daemon.notifyBarrier(unset, usec);
         if (r >= 0) {
             return r > 0;
         }
         if (!unset) {
-            socket = Failures.getenv(b, Failures.NOTIFY_SOCKET);
+            socket = Failures.getenv(b, Variables.NOTIFY_SOCKET);
         }
         throw Failures.notifyFailed("sd_notify_barrier", -r, socket, 1, timeout);
     }
@@ -111,14 +112,14 @@ final class DaemonNotifier implements Notifier {
 
     private boolean deliver(int pid, boolean unset, byte[] payload, int[] fds) {
         BackendInfo b = backend();
-        byte[] socket = unset ? Failures.getenv(b, Failures.NOTIFY_SOCKET) : null;
+        byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
         int nFds = fds == null ? 0 : fds.length;
         int r = b.daemon.pidNotifyWithFds(pid, unset, payload, fds, nFds);
         if (r >= 0) {
             return r > 0;
         }
         if (!unset) {
-            socket = Failures.getenv(b, Failures.NOTIFY_SOCKET);
+            socket = Failures.getenv(b, Variables.NOTIFY_SOCKET);
         }
         String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
         throw Failures.notifyFailed(operation, -r, socket, nFds, null);

@@ -1,31 +1,15 @@
 package dev.sdnotify;
 
 import dev.sdnotify.internal.protocol.CNumbers;
+import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
 import dev.sdnotify.internal.protocol.NotifyAddress;
+import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Builds the exception for a failed call: which variable, address or step was at fault, and the errno. */
 final class Failures {
-    static final String NOTIFY_SOCKET = "NOTIFY_SOCKET";
-    static final String WATCHDOG_USEC = "WATCHDOG_USEC";
-    static final String WATCHDOG_PID = "WATCHDOG_PID";
-    static final String LISTEN_PID = "LISTEN_PID";
-    static final String LISTEN_FDS = "LISTEN_FDS";
-    static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
-
-    private static final int ENOENT = 2;
-    private static final int EINTR = 4;
-    private static final int EBADF = 9;
-    private static final int EAGAIN = 11;
-    private static final int EACCES = 13;
-    private static final int EINVAL = 22;
-    private static final int EMSGSIZE = 90;
-    private static final int EPROTOTYPE = 91;
-    private static final int ENOBUFS = 105;
-    private static final int ETIMEDOUT = 110;
-    private static final int ECONNREFUSED = 111;
     /** The kernel's SCM_MAX_FD. */
     private static final int SCM_MAX_FD = 253;
 
@@ -44,29 +28,29 @@ final class Failures {
             try {
                 NotifyAddress.parse(socket);
             } catch (NotifyAddress.InvalidAddress bad) {
-                return new SdNotifyException(operation, errno, "parsing " + show(NOTIFY_SOCKET, socket)
+                return new SdNotifyException(operation, errno, "parsing " + show(Variables.NOTIFY_SOCKET, socket)
                         + ": it " + bad.getMessage());
             }
         }
-        String step = "sendmsg to " + show(NOTIFY_SOCKET, socket);
+        String step = "sendmsg to " + show(Variables.NOTIFY_SOCKET, socket);
         String hint = sendHint(errno, nFds, timeout);
         return new SdNotifyException(operation, errno, hint == null ? step : step + ": " + hint);
     }
 
     private static String sendHint(int errno, int nFds, Duration timeout) {
         switch (errno) {
-            case ENOENT: return "no socket exists at that path";
-            case ECONNREFUSED: return "nothing is bound there, or it is not a socket";
-            case EPROTOTYPE: return "the socket there is not a datagram socket";
-            case EACCES: return "this process may not write to that socket";
-            case EBADF: return nFds > 0 ? "one of the " + nFds + " fds is not open" : null;
-            case EINVAL: return nFds > SCM_MAX_FD
+            case Errno.ENOENT: return "no socket exists at that path";
+            case Errno.ECONNREFUSED: return "nothing is bound there, or it is not a socket";
+            case Errno.EPROTOTYPE: return "the socket there is not a datagram socket";
+            case Errno.EACCES: return "this process may not write to that socket";
+            case Errno.EBADF: return nFds > 0 ? "one of the " + nFds + " fds is not open" : null;
+            case Errno.EINVAL: return nFds > SCM_MAX_FD
                     ? nFds + " fds are more than the kernel passes in one message (" + SCM_MAX_FD + ")" : null;
-            case ENOBUFS:
-            case EMSGSIZE: return "the message does not fit the socket's buffers";
-            case EAGAIN: return "the receiver's queue is full";
-            case EINTR: return "interrupted by a signal";
-            case ETIMEDOUT: return "the manager did not process the barrier within " + timeout;
+            case Errno.ENOBUFS:
+            case Errno.EMSGSIZE: return "the message does not fit the socket's buffers";
+            case Errno.EAGAIN: return "the receiver's queue is full";
+            case Errno.EINTR: return "interrupted by a signal";
+            case Errno.ETIMEDOUT: return "the manager did not process the barrier within " + timeout;
             default: return null;
         }
     }
@@ -76,8 +60,8 @@ final class Failures {
         long[] value = new long[1];
         boolean usecBad = usec == null || CNumbers.parseU64(usec, value) < 0 || value[0] == 0 || value[0] == -1L;
         String detail = usecBad
-                ? show(WATCHDOG_USEC, usec) + " is not a microsecond count in 1..18446744073709551614"
-                : show(WATCHDOG_PID, pid) + " is not a pid in 1..2147483647";
+                ? show(Variables.WATCHDOG_USEC, usec) + " is not a microsecond count in 1..18446744073709551614"
+                : show(Variables.WATCHDOG_PID, pid) + " is not a pid in 1..2147483647";
         return new SdNotifyException("sd_watchdog_enabled", errno, detail);
     }
 
@@ -86,17 +70,18 @@ final class Failures {
         long[] value = new long[1];
         String detail;
         if (names != null && FdNames.split(names) == null) {
-            detail = show(LISTEN_FDNAMES, names) + " ends in a lone backslash";
+            detail = show(Variables.LISTEN_FDNAMES, names) + " ends in a lone backslash";
         } else if (pid != null && CNumbers.parsePid(pid, value) < 0) {
-            detail = show(LISTEN_PID, pid) + " is not a pid in 1..2147483647";
+            detail = show(Variables.LISTEN_PID, pid) + " is not a pid in 1..2147483647";
         } else if (fds != null && CNumbers.parseInt(fds, value) < 0) {
-            detail = show(LISTEN_FDS, fds) + " is not an int";
-        } else if (errno == EBADF) {
-            detail = show(LISTEN_FDS, fds) + " names an fd, counting from 3, that is not open";
+            detail = show(Variables.LISTEN_FDS, fds) + " is not an int";
+        } else if (errno == Errno.EBADF) {
+            detail = show(Variables.LISTEN_FDS, fds) + " names an fd, counting from 3, that is not open";
         } else if (fds != null && (value[0] <= 0 || value[0] > Integer.MAX_VALUE - 3)) {
-            detail = show(LISTEN_FDS, fds) + " is not a positive fd count";
+            detail = show(Variables.LISTEN_FDS, fds) + " is not a positive fd count";
         } else {
-            detail = show(LISTEN_FDNAMES, names) + " does not give one name per fd of " + show(LISTEN_FDS, fds)
+            detail = show(Variables.LISTEN_FDNAMES, names) + " does not give one name per fd of "
+                    + show(Variables.LISTEN_FDS, fds)
                     + " (names are split on ':')";
         }
         return new SdNotifyException("sd_listen_fds_with_names", errno, detail);

@@ -1,5 +1,6 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,16 +46,16 @@ public final class SocketActivation {
     }
 
     static List<ListenFd> listenFds(BackendInfo b, boolean unset) {
-        byte[] pid = unset ? Failures.getenv(b, Failures.LISTEN_PID) : null;
-        byte[] fds = unset ? Failures.getenv(b, Failures.LISTEN_FDS) : null;
-        byte[] names = unset ? Failures.getenv(b, Failures.LISTEN_FDNAMES) : null;
+        byte[] pid = unset ? Failures.getenv(b, Variables.LISTEN_PID) : null;
+        byte[] fds = unset ? Failures.getenv(b, Variables.LISTEN_FDS) : null;
+        byte[] names = unset ? Failures.getenv(b, Variables.LISTEN_FDNAMES) : null;
         List<byte[]> rawNames = new ArrayList<>();
         int n = b.daemon.listenFdsWithNames(unset, rawNames);
         if (n < 0) {
             if (!unset) {
-                pid = Failures.getenv(b, Failures.LISTEN_PID);
-                fds = Failures.getenv(b, Failures.LISTEN_FDS);
-                names = Failures.getenv(b, Failures.LISTEN_FDNAMES);
+                pid = Failures.getenv(b, Variables.LISTEN_PID);
+                fds = Failures.getenv(b, Variables.LISTEN_FDS);
+                names = Failures.getenv(b, Variables.LISTEN_FDNAMES);
             }
             throw Failures.listenFailed(-n, pid, fds, names);
         }

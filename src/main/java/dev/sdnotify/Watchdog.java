@@ -1,5 +1,6 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.protocol.Variables;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -39,8 +40,8 @@ public final class Watchdog {
     }
 
     static Optional<Duration> interval(BackendInfo b, boolean unset) {
-        byte[] usecText = unset ? Failures.getenv(b, Failures.WATCHDOG_USEC) : null;
-        byte[] pidText = unset ? Failures.getenv(b, Failures.WATCHDOG_PID) : null;
+        byte[] usecText = unset ? Failures.getenv(b, Variables.WATCHDOG_USEC) : null;
+        byte[] pidText = unset ? Failures.getenv(b, Variables.WATCHDOG_PID) : null;
         long[] usec = new long[1];
         int r = b.daemon.watchdogEnabled(unset, usec);
         if (r > 0) {
@@ -51,8 +52,8 @@ public final class Watchdog {
             return Optional.empty();
         }
         if (!unset) {
-            usecText = Failures.getenv(b, Failures.WATCHDOG_USEC);
-            pidText = Failures.getenv(b, Failures.WATCHDOG_PID);
+            usecText = Failures.getenv(b, Variables.WATCHDOG_USEC);
+            pidText = Failures.getenv(b, Variables.WATCHDOG_PID);
         }
         throw Failures.watchdogFailed(-r, usecText, pidText);
     }

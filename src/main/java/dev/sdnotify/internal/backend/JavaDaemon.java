@@ -5,6 +5,7 @@ import dev.sdnotify.internal.protocol.CString;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
 import dev.sdnotify.internal.protocol.NotifyAddress;
+import dev.sdnotify.internal.protocol.Variables;
 import java.util.List;
 
 /**
@@ -13,13 +14,6 @@ import java.util.List;
  * are the same. Comments name the libsystemd step where the order is not obvious.
  */
 public final class JavaDaemon implements SdDaemon {
-    static final String NOTIFY_SOCKET = "NOTIFY_SOCKET";
-    static final String WATCHDOG_USEC = "WATCHDOG_USEC";
-    static final String WATCHDOG_PID = "WATCHDOG_PID";
-    static final String LISTEN_PID = "LISTEN_PID";
-    static final String LISTEN_FDS = "LISTEN_FDS";
-    static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
-
     /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
     static final int SEND_BUFFER = 8 * 1024 * 1024;
     static final int SD_LISTEN_FDS_START = 3;
@@ -39,14 +33,14 @@ public final class JavaDaemon implements SdDaemon {
         if (state == null || (nFds != 0 && fds == null)) {
             r = -Errno.EINVAL;
         } else {
-            byte[] socket = posix.getenv(NOTIFY_SOCKET);
+            byte[] socket = posix.getenv(Variables.NOTIFY_SOCKET);
             if (socket == null) {
                 return 0;
             }
             r = send(socket, pid, state, fds, nFds);
         }
         if (unsetEnvironment) {
-            posix.unsetenv(NOTIFY_SOCKET);
+            posix.unsetenv(Variables.NOTIFY_SOCKET);
         }
         return r;
     }
@@ -133,7 +127,7 @@ public final class JavaDaemon implements SdDaemon {
     @Override
     public int watchdogEnabled(boolean unsetEnvironment, long[] usecOut) {
         try {
-            byte[] usecText = posix.getenv(WATCHDOG_USEC);
+            byte[] usecText = posix.getenv(Variables.WATCHDOG_USEC);
             if (usecText == null) {
                 return 0;
             }
@@ -146,7 +140,7 @@ public final class JavaDaemon implements SdDaemon {
             if (usec == 0 || usec == -1L) {
                 return -Errno.EINVAL;
             }
-            byte[] pidText = posix.getenv(WATCHDOG_PID);
+            byte[] pidText = posix.getenv(Variables.WATCHDOG_PID);
             if (pidText != null) {
                 r = CNumbers.parsePid(pidText, value);
                 if (r < 0) {
@@ -162,8 +156,8 @@ public final class JavaDaemon implements SdDaemon {
             return 1;
         } finally {
             if (unsetEnvironment) {
-                posix.unsetenv(WATCHDOG_USEC);
-                posix.unsetenv(WATCHDOG_PID);
+                posix.unsetenv(Variables.WATCHDOG_USEC);
+                posix.unsetenv(Variables.WATCHDOG_PID);
             }
         }
     }
@@ -190,7 +184,7 @@ public final class JavaDaemon implements SdDaemon {
     }
 
     private int listenFds() {
-        byte[] pidText = posix.getenv(LISTEN_PID);
+        byte[] pidText = posix.getenv(Variables.LISTEN_PID);
         if (pidText == null) {
             return 0;
         }
@@ -202,7 +196,7 @@ public final class JavaDaemon implements SdDaemon {
         if (value[0] != posix.getpid()) {
             return 0;
         }
-        byte[] fdsText = posix.getenv(LISTEN_FDS);
+        byte[] fdsText = posix.getenv(Variables.LISTEN_FDS);
         if (fdsText == null) {
             return 0;
         }
@@ -235,9 +229,9 @@ public final class JavaDaemon implements SdDaemon {
     }
 
     private void unsetListenEnvironment() {
-        posix.unsetenv(LISTEN_PID);
-        posix.unsetenv(LISTEN_FDS);
-        posix.unsetenv(LISTEN_FDNAMES);
+        posix.unsetenv(Variables.LISTEN_PID);
+        posix.unsetenv(Variables.LISTEN_FDS);
+        posix.unsetenv(Variables.LISTEN_FDNAMES);
     }
 
     @Override
@@ -245,7 +239,7 @@ public final class JavaDaemon implements SdDaemon {
         if (namesOut == null) {
             return listenFds(unsetEnvironment);
         }
-        byte[] namesText = posix.getenv(LISTEN_FDNAMES);
+        byte[] namesText = posix.getenv(Variables.LISTEN_FDNAMES);
         List<byte[]> names = null;
         if (namesText != null) {
             names = FdNames.split(namesText);
