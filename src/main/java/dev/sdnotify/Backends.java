@@ -12,6 +12,8 @@ final class Backends {
     private static final System.Logger LOG = System.getLogger("dev.sdnotify");
 
     private static volatile BackendInfo active;
+    /** One Java backend per process, so every notifier shares its socket. */
+    private static volatile JavaDaemon javaDaemon;
 
     private Backends() {}
 
@@ -59,13 +61,27 @@ final class Backends {
             if (libc.value == null) {
                 return none(libc.description);
             }
-            return new BackendInfo(Backend.JAVA, why, new JavaDaemon(libc.value), libc.value);
+            return new BackendInfo(Backend.JAVA, why, javaDaemon(libc.value), libc.value);
         }
         if (libc.value == null) {
             throw new IllegalStateException("backend java was asked for, but " + libc.description);
         }
         return new BackendInfo(Backend.JAVA, "chosen explicitly; " + libc.description,
-                new JavaDaemon(libc.value), libc.value);
+                javaDaemon(libc.value), libc.value);
+    }
+
+    /** The process's Java backend over {@code posix}, the one libc binding {@link NativeAccess} makes. */
+    static JavaDaemon javaDaemon(Posix posix) {
+        JavaDaemon d = javaDaemon;
+        if (d == null) {
+            synchronized (Backends.class) {
+                d = javaDaemon;
+                if (d == null) {
+                    javaDaemon = d = new JavaDaemon(posix);
+                }
+            }
+        }
+        return d;
     }
 
     /** A native binding or why not, including the case where JNA itself cannot be loaded. */

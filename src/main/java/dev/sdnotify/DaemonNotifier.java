@@ -1,5 +1,6 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.backend.JavaDaemon;
 import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,10 +14,36 @@ final class DaemonNotifier implements Notifier {
     /** Follows the process-wide backend, including a later {@link SdNotify#useBackend(Backend)}. */
     static final DaemonNotifier PROCESS_WIDE = new DaemonNotifier(null);
 
+    /** The keep-alive's bytes, built once: the watchdog path allocates nothing on the Java backend. */
+    private static final byte[] WATCHDOG = message(NotifyState.WATCHDOG);
+
     private final BackendInfo fixed;
+    /** {@code null}: sends wait while the receiver's queue is full, as libsystemd's do. */
+    private final Duration sendTimeout;
+    private final long sendTimeoutUsec;
 
     DaemonNotifier(BackendInfo fixed) {
+        this(fixed, null);
+    }
+
+    private DaemonNotifier(BackendInfo fixed, Duration sendTimeout) {
         this.fixed = fixed;
+        this.sendTimeout = sendTimeout;
+        this.sendTimeoutUsec = sendTimeout == null ? JavaDaemon.BLOCKING : sendTimeoutMicros(sendTimeout);
+    }
+
+    @Override
+    public Notifier withSendTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("send timeout must be positive, got " + timeout);
+        }
+        return new DaemonNotifier(fixed, timeout);
+    }
+
+    /** At least one microsecond, since a zero {@code SO_SNDTIMEO} means no limit. */
+    private static long sendTimeoutMicros(Duration timeout) {
+        return Math.max(1L, timeoutMicros(timeout));
     }
 
     private BackendInfo backend() {
@@ -64,6 +91,11 @@ final class DaemonNotifier implements Notifier {
     }
 
     @Override
+    public boolean watchdog() {
+        return deliver(0, false, WATCHDOG, null);
+    }
+
+    @Override
     public boolean reloading() {
         BackendInfo b = backend();
         if (b.posix == null) {
@@ -86,14 +118,16 @@ final class DaemonNotifier implements Notifier {
         long usec = timeoutMicros(timeout);
         BackendInfo b = backend();
         byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
-        int r = b.daemon.notifyBarrier(unset, usec);
+        int r = isTimed(b)
+                ? Backends.javaDaemon(b.posix).notifyBarrier(unset, usec, sendTimeoutUsec)
+                : b.daemon.notifyBarrier(unset, usec);
         if (r >= 0) {
             return r > 0;
         }
         if (!unset) {
             socket = Failures.getenv(b, Variables.NOTIFY_SOCKET);
         }
-        throw Failures.notifyFailed("sd_notify_barrier", -r, socket, 1, timeout);
+        throw Failures.notifyFailed("sd_notify_barrier", -r, socket, 1, timeout, sendTimeout);
     }
 
     /** Microseconds for the seam; null is {@code UINT64_MAX} (no timeout), and huge values saturate. */
@@ -114,7 +148,9 @@ final class DaemonNotifier implements Notifier {
         BackendInfo b = backend();
         byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
         int nFds = fds == null ? 0 : fds.length;
-        int r = b.daemon.pidNotifyWithFds(pid, unset, payload, fds, nFds);
+        int r = isTimed(b)
+                ? Backends.javaDaemon(b.posix).pidNotifyWithFds(pid, unset, payload, fds, nFds, sendTimeoutUsec)
+                : b.daemon.pidNotifyWithFds(pid, unset, payload, fds, nFds);
         if (r >= 0) {
             return r > 0;
         }
@@ -122,7 +158,15 @@ final class DaemonNotifier implements Notifier {
             socket = Failures.getenv(b, Variables.NOTIFY_SOCKET);
         }
         String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
-        throw Failures.notifyFailed(operation, -r, socket, nFds, null);
+        throw Failures.notifyFailed(operation, -r, socket, nFds, null, sendTimeout);
+    }
+
+    /**
+     * Timed sends always take the Java protocol implementation, whatever the backend: libsystemd has no
+     * send timeout. {@code posix} is null only for the {@code none} backend, which never sends.
+     */
+    private boolean isTimed(BackendInfo b) {
+        return sendTimeout != null && b.posix != null;
     }
 
     static byte[] message(NotifyState... states) {
@@ -147,6 +191,7 @@ final class DaemonNotifier implements Notifier {
 
     @Override
     public String toString() {
-        return "Notifier(" + (fixed != null ? fixed : "process-wide backend") + ")";
+        return "Notifier(" + (fixed != null ? fixed : "process-wide backend")
+                + (sendTimeout != null ? ", send timeout " + sendTimeout : "") + ")";
     }
 }

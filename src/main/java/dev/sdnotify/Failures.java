@@ -23,7 +23,12 @@ final class Failures {
         return value == null ? name + " unset" : name + "=\"" + new String(value, StandardCharsets.UTF_8) + "\"";
     }
 
-    static SdNotifyException notifyFailed(String operation, int errno, byte[] socket, int nFds, Duration timeout) {
+    /**
+     * {@code barrierTimeout} is the barrier's wait, {@code sendTimeout} the notifier's limit on a send;
+     * either may be null.
+     */
+    static SdNotifyException notifyFailed(String operation, int errno, byte[] socket, int nFds,
+            Duration barrierTimeout, Duration sendTimeout) {
         if (socket != null) {
             try {
                 NotifyAddress.parse(socket);
@@ -33,11 +38,11 @@ final class Failures {
             }
         }
         String step = "sendmsg to " + show(Variables.NOTIFY_SOCKET, socket);
-        String hint = sendHint(errno, nFds, timeout);
+        String hint = sendHint(errno, nFds, barrierTimeout, sendTimeout);
         return new SdNotifyException(operation, errno, hint == null ? step : step + ": " + hint);
     }
 
-    private static String sendHint(int errno, int nFds, Duration timeout) {
+    private static String sendHint(int errno, int nFds, Duration barrierTimeout, Duration sendTimeout) {
         switch (errno) {
             case Errno.ENOENT: return "no socket exists at that path";
             case Errno.ECONNREFUSED: return "nothing is bound there, or it is not a socket";
@@ -48,9 +53,10 @@ final class Failures {
                     ? nFds + " fds are more than the kernel passes in one message (" + SCM_MAX_FD + ")" : null;
             case Errno.ENOBUFS:
             case Errno.EMSGSIZE: return "the message does not fit the socket's buffers";
-            case Errno.EAGAIN: return "the receiver's queue is full";
+            case Errno.EAGAIN: return sendTimeout == null ? "the receiver's queue is full"
+                    : "the receiver's queue stayed full for the send timeout of " + sendTimeout;
             case Errno.EINTR: return "interrupted by a signal";
-            case Errno.ETIMEDOUT: return "the manager did not process the barrier within " + timeout;
+            case Errno.ETIMEDOUT: return "the manager did not process the barrier within " + barrierTimeout;
             default: return null;
         }
     }

@@ -52,6 +52,11 @@ enum NoopNotifier implements Notifier {
     }
 
     @Override
+    public Notifier withSendTimeout(Duration timeout) {
+        return this;
+    }
+
+    @Override
     public boolean reloading() {
         return false;
     }

@@ -17,7 +17,8 @@ import java.time.Duration;
  * </ul>
  *
  * <p>Sends block until the kernel queues the datagram: if the manager stops reading and its queue fills,
- * a send waits (libsystemd behaves the same). Implementations are thread-safe.
+ * a send waits (libsystemd behaves the same, with no limit). {@link #withSendTimeout(Duration)} bounds
+ * that wait. Implementations are thread-safe.
  */
 public interface Notifier {
 
@@ -35,6 +36,17 @@ public interface Notifier {
     static Notifier noop() {
         return NoopNotifier.INSTANCE;
     }
+
+    /**
+     * This notifier, with every send (and a barrier's message) giving up after {@code timeout} if the
+     * supervisor's receive queue stays full, by throwing {@link SdNotifyException} with EAGAIN, so a stuck
+     * supervisor cannot hang the calling thread. libsystemd has no such limit, so a timed notifier sends
+     * through the Java protocol implementation whatever the backend (same bytes, credentials and fds), on
+     * a socket of its own per message.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    Notifier withSendTimeout(Duration timeout);
 
     /** Whether {@code NOTIFY_SOCKET} is set in the C environment, so that sends are attempted. */
     boolean isAvailable();

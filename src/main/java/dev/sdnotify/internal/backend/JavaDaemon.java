@@ -12,6 +12,9 @@ import java.util.List;
  * The sd-daemon protocol written in Java over {@link Posix}, step for step as libsystemd v252 takes
  * it, so that return values, the bytes and ancillary data on the wire, and the environment afterwards
  * are the same. Comments name the libsystemd step where the order is not obvious.
+ *
+ * <p>One deliberate difference: blocking sends share one socket instead of opening one per message (see
+ * {@link #sharedSocket()}); what the receiver observes is unchanged.
  */
 public final class JavaDaemon implements SdDaemon {
     /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
@@ -21,7 +24,12 @@ public final class JavaDaemon implements SdDaemon {
     private static final int POLLNVAL = 0x20;
     private static final byte[] BARRIER = {'B', 'A', 'R', 'R', 'I', 'E', 'R', '=', '1'};
 
+    /** No send timeout: wait while the receiver's queue is full, as libsystemd does. */
+    public static final long BLOCKING = -1L;
+
     private final Posix posix;
+    private volatile Target lastTarget;
+    private volatile int sharedFd = -1;
 
     public JavaDaemon(Posix posix) {
         this.posix = posix;
@@ -29,6 +37,16 @@ public final class JavaDaemon implements SdDaemon {
 
     @Override
     public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds) {
+        return pidNotifyWithFds(pid, unsetEnvironment, state, fds, nFds, BLOCKING);
+    }
+
+    /**
+     * {@link #pidNotifyWithFds(int, boolean, byte[], int[], int)} whose send gives up after
+     * {@code sendTimeoutUsec} (at least 1) with {@code -EAGAIN} while the receiver's queue stays full;
+     * {@link #BLOCKING} waits as libsystemd does.
+     */
+    public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds,
+            long sendTimeoutUsec) {
         int r;
         if (state == null || (nFds != 0 && fds == null)) {
             r = -Errno.EINVAL;
@@ -37,7 +55,7 @@ public final class JavaDaemon implements SdDaemon {
             if (socket == null) {
                 return 0;
             }
-            r = send(socket, pid, state, fds, nFds);
+            r = send(socket, pid, state, fds, nFds, sendTimeoutUsec);
         }
         if (unsetEnvironment) {
             posix.unsetenv(Variables.NOTIFY_SOCKET);
@@ -45,37 +63,110 @@ public final class JavaDaemon implements SdDaemon {
         return r;
     }
 
-    private int send(byte[] socketVariable, int pid, byte[] state, int[] fds, int nFds) {
-        NotifyAddress address;
-        try {
-            address = NotifyAddress.parse(socketVariable);
-        } catch (NotifyAddress.InvalidAddress e) {
-            return e.result();
+    private int send(byte[] socketVariable, int pid, byte[] state, int[] fds, int nFds, long sendTimeoutUsec) {
+        Target target = lastTarget;
+        if (target == null || target.variable != socketVariable) {
+            try {
+                target = new Target(socketVariable, NotifyAddress.parse(socketVariable));
+            } catch (NotifyAddress.InvalidAddress e) {
+                return e.result();
+            }
+            lastTarget = target;
         }
+        if (sendTimeoutUsec != BLOCKING) {
+            return sendOnOwnSocket(target, pid, state, fds, nFds, sendTimeoutUsec);
+        }
+        int fd = sharedSocket();
+        if (fd < 0) {
+            return fd;
+        }
+        int r = sendDatagram(fd, target, pid, state, fds, nFds);
+        if ((r == -Errno.EBADF || r == -Errno.ENOTSOCK) && dropIfNotOurs(fd)) {
+            fd = sharedSocket();
+            if (fd < 0) {
+                return fd;
+            }
+            r = sendDatagram(fd, target, pid, state, fds, nFds);
+        }
+        return r < 0 ? r : 1;
+    }
+
+    /** libsystemd's own sequence, a socket per message; needed here because the timeout is per socket. */
+    private int sendOnOwnSocket(Target target, int pid, byte[] state, int[] fds, int nFds, long timeoutUsec) {
         int fd = posix.openUnixDatagramSocket();
         if (fd < 0) {
             return fd;
         }
         try {
             growSendBuffer(fd);
-            int ownPid = posix.getpid();
-            boolean sendCredentials = (pid != 0 && pid != ownPid)
-                    || posix.getuid() != posix.geteuid()
-                    || posix.getgid() != posix.getegid();
-            int credPid = pid != 0 ? pid : ownPid;
-            byte[] sunPath = address.sunPath();
-            int length = CString.length(state);
-            int r = posix.sendNotifyDatagram(fd, sunPath, address.addressLength(), state, length,
-                    fds, nFds, sendCredentials, credPid);
-            if (r < 0 && sendCredentials) {
-                // libsystemd resends with the kernel's own credentials after any error, not just EPERM.
-                r = posix.sendNotifyDatagram(fd, sunPath, address.addressLength(), state, length,
-                        fds, nFds, false, 0);
+            int r = posix.setSendTimeout(fd, timeoutUsec);
+            if (r < 0) {
+                return r;
             }
+            r = sendDatagram(fd, target, pid, state, fds, nFds);
             return r < 0 ? r : 1;
         } finally {
             posix.close(fd);
         }
+    }
+
+    private int sendDatagram(int fd, Target target, int pid, byte[] state, int[] fds, int nFds) {
+        int ownPid = posix.getpid();
+        boolean sendCredentials = (pid != 0 && pid != ownPid)
+                || posix.getuid() != posix.geteuid()
+                || posix.getgid() != posix.getegid();
+        int credPid = pid != 0 ? pid : ownPid;
+        int length = CString.length(state);
+        int r = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
+                fds, nFds, sendCredentials, credPid);
+        if (r < 0 && sendCredentials) {
+            // libsystemd resends with the kernel's own credentials after any error, not just EPERM.
+            r = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
+                    fds, nFds, false, 0);
+        }
+        return r;
+    }
+
+    /**
+     * The socket every blocking send uses, opened and given libsystemd's send buffer on first use. Where
+     * libsystemd opens, tunes and closes a socket per message, one socket serves them all: the receiver
+     * sees the same bytes, credentials and fds, at a fraction of the cost. It is close-on-exec and stays
+     * open for the life of the process.
+     */
+    private int sharedSocket() {
+        int fd = sharedFd;
+        if (fd >= 0) {
+            return fd;
+        }
+        synchronized (this) {
+            if (sharedFd < 0) {
+                fd = posix.openUnixDatagramSocket();
+                if (fd < 0) {
+                    return fd;
+                }
+                growSendBuffer(fd);
+                sharedFd = fd;
+            }
+            return sharedFd;
+        }
+    }
+
+    /**
+     * After EBADF or ENOTSOCK: if {@code fd} is no longer a socket (other code closed it), forgets it so the
+     * next send opens a new one, without closing a number that may now belong to someone else. Otherwise
+     * the error came from the fds being passed, and stands.
+     */
+    private boolean dropIfNotOurs(int fd) {
+        int type = posix.getSocketType(fd);
+        if (type != -Errno.EBADF && type != -Errno.ENOTSOCK) {
+            return false;
+        }
+        synchronized (this) {
+            if (sharedFd == fd) {
+                sharedFd = -1;
+            }
+        }
+        return true;
     }
 
     /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
@@ -92,8 +183,26 @@ public final class JavaDaemon implements SdDaemon {
         posix.setSendBuffer(fd, SEND_BUFFER, true);
     }
 
+    /** A parsed {@code NOTIFY_SOCKET}, kept while {@link Posix#getenv} returns the same array. */
+    private static final class Target {
+        final byte[] variable;
+        final byte[] sunPath;
+        final int addressLength;
+
+        Target(byte[] variable, NotifyAddress address) {
+            this.variable = variable;
+            this.sunPath = address.sunPath();
+            this.addressLength = address.addressLength();
+        }
+    }
+
     @Override
     public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec) {
+        return notifyBarrier(unsetEnvironment, timeoutUsec, BLOCKING);
+    }
+
+    /** {@link #notifyBarrier(boolean, long)} whose message is sent as by the timed {@code pidNotifyWithFds}. */
+    public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec, long sendTimeoutUsec) {
         int[] pipe = new int[2];
         int r = posix.pipeCloexec(pipe);
         if (r < 0) {
@@ -101,7 +210,7 @@ public final class JavaDaemon implements SdDaemon {
         }
         boolean writeEndOpen = true;
         try {
-            r = pidNotifyWithFds(0, unsetEnvironment, BARRIER, new int[] {pipe[1]}, 1);
+            r = pidNotifyWithFds(0, unsetEnvironment, BARRIER, new int[] {pipe[1]}, 1, sendTimeoutUsec);
             if (r <= 0) {
                 return r;
             }

@@ -7,7 +7,10 @@ package dev.sdnotify.internal.backend;
  */
 public interface Posix {
 
-    /** {@code getenv(name)} on the C environment, as raw bytes; {@code null} when unset. */
+    /**
+     * {@code getenv(name)} on the C environment, as raw bytes; {@code null} when unset. While the value is
+     * unchanged the same array may be returned again, so callers must not modify it.
+     */
     byte[] getenv(String name);
 
     /** {@code unsetenv(name)} on the C environment. */
@@ -40,6 +43,12 @@ public interface Posix {
      */
     int sendNotifyDatagram(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength,
             int[] fds, int nFds, boolean sendCredentials, int credPid);
+
+    /** {@code getsockopt(fd, SOL_SOCKET, SO_TYPE)}: the socket type or {@code -errno}. */
+    int getSocketType(int fd);
+
+    /** {@code setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, usec)}: 0 or {@code -errno}. */
+    int setSendTimeout(int fd, long usec);
 
     /** {@code close(fd)}: 0 or {@code -errno}. */
     int close(int fd);

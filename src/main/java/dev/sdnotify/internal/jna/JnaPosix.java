@@ -4,18 +4,120 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
-import com.sun.jna.platform.unix.LibCAPI.size_t;
 import dev.sdnotify.internal.backend.Posix;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link Posix} over libc. Every failing call returns {@code -errno} read right after it. */
 final class JnaPosix implements Posix {
     private static final int UCRED_SIZE = new LibC.Ucred().size();
+    private static final int UCRED_PID;
+    private static final int UCRED_UID;
+    private static final int UCRED_GID;
+    private static final int MSGHDR_SIZE;
+    private static final int MSG_NAME;
+    private static final int MSG_NAMELEN;
+    private static final int MSG_IOV;
+    private static final int MSG_IOVLEN;
+    private static final int MSG_CONTROL;
+    private static final int MSG_CONTROLLEN;
+    private static final int MSG_FLAGS;
+    private static final int IOVEC_SIZE;
+    private static final int IOV_BASE;
+    private static final int IOV_LEN;
+    private static final int SOCKADDR_UN_SIZE;
+    private static final int SUN_PATH;
+    private static final int SUN_PATH_SIZE = 108;
+    private static final int CMSG_LEN_FIELD;
+    private static final int CMSG_LEVEL;
+    private static final int CMSG_TYPE;
+
+    static {
+        // Offsets come from the checked structure mappings, so the hand-written layout cannot drift.
+        LibC.Ucred ucred = new LibC.Ucred();
+        UCRED_PID = ucred.offsetOf("pid");
+        UCRED_UID = ucred.offsetOf("uid");
+        UCRED_GID = ucred.offsetOf("gid");
+        LibC.Msghdr msg = new LibC.Msghdr();
+        MSGHDR_SIZE = msg.size();
+        MSG_NAME = msg.offsetOf("msg_name");
+        MSG_NAMELEN = msg.offsetOf("msg_namelen");
+        MSG_IOV = msg.offsetOf("msg_iov");
+        MSG_IOVLEN = msg.offsetOf("msg_iovlen");
+        MSG_CONTROL = msg.offsetOf("msg_control");
+        MSG_CONTROLLEN = msg.offsetOf("msg_controllen");
+        MSG_FLAGS = msg.offsetOf("msg_flags");
+        LibC.Iovec iov = new LibC.Iovec();
+        IOVEC_SIZE = iov.size();
+        IOV_BASE = iov.offsetOf("iov_base");
+        IOV_LEN = iov.offsetOf("iov_len");
+        LibC.SockaddrUn address = new LibC.SockaddrUn();
+        SOCKADDR_UN_SIZE = address.size();
+        SUN_PATH = address.offsetOf("sun_path");
+        LibC.Cmsghdr cmsg = new LibC.Cmsghdr();
+        CMSG_LEN_FIELD = cmsg.offsetOf("cmsg_len");
+        CMSG_LEVEL = cmsg.offsetOf("cmsg_level");
+        CMSG_TYPE = cmsg.offsetOf("cmsg_type");
+    }
+
+    private static final ThreadLocal<SendArea> SEND_AREAS = ThreadLocal.withInitial(SendArea::new);
+
+    private final ConcurrentHashMap<String, Variable> variables = new ConcurrentHashMap<>();
 
     @Override
     public byte[] getenv(String name) {
-        Pointer value = LibC.getenv(name);
-        return value == null ? null : value.getByteArray(0, (int) value.indexOf(0, (byte) 0));
+        if (Native.POINTER_SIZE != 8) {
+            Pointer value = LibC.getenv(name);
+            return value == null ? null : value.getByteArray(0, (int) value.indexOf(0, (byte) 0));
+        }
+        Variable v = variables.get(name);
+        if (v == null) {
+            v = variables.computeIfAbsent(name, Variable::new);
+        }
+        return v.read();
+    }
+
+    /** One variable's last value, returned again without copying while the C environment holds the same. */
+    private static final class Variable {
+        private final Memory name;
+        private volatile Value last;
+
+        Variable(String name) {
+            byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+            this.name = new Memory(bytes.length + 1);
+            this.name.write(0, bytes, 0, bytes.length);
+            this.name.setByte(bytes.length, (byte) 0);
+        }
+
+        byte[] read() {
+            long address = LibC.getenv(name);
+            if (address == 0) {
+                return null;
+            }
+            Value v = last;
+            if (v != null && v.address == address && LibC.strcmp(address, v.copy) == 0) {
+                return v.bytes;
+            }
+            int length = (int) LibC.strlen(address);
+            v = new Value(address, new Pointer(address).getByteArray(0, length));
+            last = v;
+            return v.bytes;
+        }
+    }
+
+    private static final class Value {
+        final long address;
+        final byte[] bytes;
+        final Memory copy;
+
+        Value(long address, byte[] bytes) {
+            this.address = address;
+            this.bytes = bytes;
+            this.copy = new Memory(bytes.length + 1);
+            copy.write(0, bytes, 0, bytes.length);
+            copy.setByte(bytes.length, (byte) 0);
+        }
     }
 
     @Override
@@ -74,64 +176,129 @@ final class JnaPosix implements Posix {
     @Override
     public int sendNotifyDatagram(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength,
             int[] fds, int nFds, boolean sendCredentials, int credPid) {
-        LibC.SockaddrUn address = new LibC.SockaddrUn();
-        address.sun_family = LibC.AF_UNIX;
-        System.arraycopy(sunPath, 0, address.sun_path, 0, sunPath.length);
-        address.write();
-
-        // A zero-length payload still needs a valid base pointer for the iovec.
-        Memory data = new Memory(Math.max(1, payloadLength));
-        data.write(0, payload, 0, payloadLength);
-        LibC.Iovec iov = new LibC.Iovec();
-        iov.iov_base = data;
-        iov.iov_len = new size_t(payloadLength);
-        iov.write();
-
         int rightsSpace = nFds > 0 ? LibC.CMSG_SPACE(4 * nFds) : 0;
-        int credentialsSpace = sendCredentials ? LibC.CMSG_SPACE(UCRED_SIZE) : 0;
-        int controlLength = rightsSpace + credentialsSpace;
-        Memory control = controlLength > 0 ? new Memory(controlLength) : null;
-        if (control != null) {
-            control.clear();
+        int controlLength = rightsSpace + (sendCredentials ? LibC.CMSG_SPACE(UCRED_SIZE) : 0);
+        SendArea area = SEND_AREAS.get();
+        if (!area.fits(payloadLength, controlLength)) {
+            area = new SendArea(controlLength, payloadLength);
+        }
+        Memory m = area.memory;
+        long base = Pointer.nativeValue(m);
+
+        m.setShort(SendArea.ADDRESS, (short) LibC.AF_UNIX);
+        m.write(SendArea.ADDRESS + SUN_PATH, sunPath, 0, sunPath.length);
+        if (sunPath.length < SUN_PATH_SIZE) {
+            m.setByte(SendArea.ADDRESS + SUN_PATH + sunPath.length, (byte) 0);
+        }
+
+        m.write(area.payload, payload, 0, payloadLength);
+        putAddress(m, SendArea.IOV + IOV_BASE, base + area.payload);
+        putSize(m, SendArea.IOV + IOV_LEN, payloadLength);
+
+        if (controlLength > 0) {
+            m.setMemory(SendArea.CONTROL, controlLength, (byte) 0);
             if (nFds > 0) {
-                writeHeader(control, LibC.CMSG_LEN(4 * nFds), LibC.SCM_RIGHTS);
-                control.write(LibC.CMSG_LEN(0), fds, 0, nFds);
+                writeHeader(m, SendArea.CONTROL, LibC.CMSG_LEN(4 * nFds), LibC.SCM_RIGHTS);
+                m.write(SendArea.CONTROL + LibC.CMSG_LEN(0), fds, 0, nFds);
             }
             if (sendCredentials) {
-                Pointer cmsg = control.share(rightsSpace);
-                writeHeader(cmsg, LibC.CMSG_LEN(UCRED_SIZE), LibC.SCM_CREDENTIALS);
-                LibC.Ucred credentials = new LibC.Ucred(cmsg.share(LibC.CMSG_LEN(0)));
-                credentials.pid = credPid;
-                credentials.uid = LibC.getuid();
-                credentials.gid = LibC.getgid();
-                credentials.write();
+                long cmsg = SendArea.CONTROL + rightsSpace;
+                writeHeader(m, cmsg, LibC.CMSG_LEN(UCRED_SIZE), LibC.SCM_CREDENTIALS);
+                long ucred = cmsg + LibC.CMSG_LEN(0);
+                m.setInt(ucred + UCRED_PID, credPid);
+                m.setInt(ucred + UCRED_UID, LibC.getuid());
+                m.setInt(ucred + UCRED_GID, LibC.getgid());
             }
         }
 
-        LibC.Msghdr msg = new LibC.Msghdr();
-        msg.msg_name = address.getPointer();
-        msg.msg_namelen = addressLength;
-        msg.msg_iov = iov.getPointer();
-        msg.msg_iovlen = new size_t(1);
-        msg.msg_control = control;
-        msg.msg_controllen = new size_t(controlLength);
-        msg.write();
-        int r = result(LibC.sendmsg(fd, msg.getPointer(), LibC.MSG_NOSIGNAL));
-        // The native memory is freed when these objects are collected; keep it until the call is over.
-        Reference.reachabilityFence(address);
-        Reference.reachabilityFence(data);
-        Reference.reachabilityFence(iov);
-        Reference.reachabilityFence(control);
-        Reference.reachabilityFence(msg);
+        putAddress(m, MSG_NAME, base + SendArea.ADDRESS);
+        m.setInt(MSG_NAMELEN, addressLength);
+        putAddress(m, MSG_IOV, base + SendArea.IOV);
+        putSize(m, MSG_IOVLEN, 1);
+        putAddress(m, MSG_CONTROL, controlLength > 0 ? base + SendArea.CONTROL : 0);
+        putSize(m, MSG_CONTROLLEN, controlLength);
+        m.setInt(MSG_FLAGS, 0);
+        int r = result(LibC.sendmsg(fd, m, LibC.MSG_NOSIGNAL));
+        // A one-off area is freed when collected; keep it until the call is over.
+        Reference.reachabilityFence(area);
         return r < 0 ? r : 0;
     }
 
-    private static void writeHeader(Pointer at, int length, int type) {
-        LibC.Cmsghdr header = new LibC.Cmsghdr(at);
-        header.cmsg_len = new size_t(length);
-        header.cmsg_level = LibC.SOL_SOCKET;
-        header.cmsg_type = type;
-        header.write();
+    private static void writeHeader(Memory m, long at, int length, int type) {
+        putSize(m, at + CMSG_LEN_FIELD, length);
+        m.setInt(at + CMSG_LEVEL, LibC.SOL_SOCKET);
+        m.setInt(at + CMSG_TYPE, type);
+    }
+
+    private static void putAddress(Memory m, long offset, long address) {
+        if (Native.POINTER_SIZE == 8) {
+            m.setLong(offset, address);
+        } else {
+            m.setInt(offset, (int) address);
+        }
+    }
+
+    private static void putSize(Memory m, long offset, long value) {
+        if (Native.SIZE_T_SIZE == 8) {
+            m.setLong(offset, value);
+        } else {
+            m.setInt(offset, (int) value);
+        }
+    }
+
+    /**
+     * One thread's native memory for a message: msghdr, iovec, sockaddr_un, control data and payload, laid
+     * out once and reused, so a steady stream of sends allocates nothing. Larger messages get a one-off area.
+     */
+    private static final class SendArea {
+        static final int IOV = align(MSGHDR_SIZE);
+        static final int ADDRESS = align(IOV + IOVEC_SIZE);
+        static final int CONTROL = align(ADDRESS + SOCKADDR_UN_SIZE);
+        /** Room for the kernel's maximum of 253 fds plus credentials. */
+        static final int CONTROL_CAPACITY = LibC.CMSG_SPACE(4 * 253) + LibC.CMSG_SPACE(UCRED_SIZE);
+        static final int PAYLOAD_CAPACITY = 8192;
+
+        final Memory memory;
+        final int controlCapacity;
+        final long payload;
+        final int payloadCapacity;
+
+        SendArea() {
+            this(CONTROL_CAPACITY, PAYLOAD_CAPACITY);
+        }
+
+        SendArea(int controlCapacity, int payloadCapacity) {
+            this.controlCapacity = Math.max(controlCapacity, CONTROL_CAPACITY);
+            this.payload = align(CONTROL + this.controlCapacity);
+            // A zero-length payload still needs a valid base pointer for the iovec.
+            this.payloadCapacity = Math.max(1, payloadCapacity);
+            this.memory = new Memory(payload + this.payloadCapacity);
+        }
+
+        boolean fits(int payloadLength, int controlLength) {
+            return payloadLength <= payloadCapacity && controlLength <= controlCapacity;
+        }
+
+        private static int align(long offset) {
+            return (int) ((offset + 7) & -8);
+        }
+    }
+
+    @Override
+    public int getSocketType(int fd) {
+        int[] value = new int[1];
+        int[] length = {4};
+        int r = LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_TYPE, value, length);
+        return r < 0 ? -Native.getLastError() : value[0];
+    }
+
+    @Override
+    public int setSendTimeout(int fd, long usec) {
+        // struct timeval: two longs, seconds and microseconds.
+        Memory timeval = new Memory(2L * Native.LONG_SIZE);
+        timeval.setNativeLong(0, new NativeLong(usec / 1_000_000L));
+        timeval.setNativeLong(Native.LONG_SIZE, new NativeLong(usec % 1_000_000L));
+        return result(LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_SNDTIMEO, timeval, (int) timeval.size()));
     }
 
     @Override

@@ -20,7 +20,9 @@ final class LibC {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int O_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
+    static final int SO_TYPE = 3;
     static final int SO_SNDBUF = 7;
+    static final int SO_SNDTIMEO = 21;
     static final int SO_SNDBUFFORCE = 32;
     static final int SCM_RIGHTS = 1;
     static final int SCM_CREDENTIALS = 2;
@@ -43,6 +45,13 @@ final class LibC {
 
     static native Pointer getenv(String name);
 
+    /** {@code getenv} with the name and result as addresses, so a lookup allocates nothing (LP64 only). */
+    static native long getenv(Pointer name);
+
+    static native int strcmp(long a, Pointer b);
+
+    static native long strlen(long s);
+
     static native int unsetenv(String name);
 
     static native int getpid();
@@ -60,6 +69,8 @@ final class LibC {
     static native int getsockopt(int fd, int level, int name, int[] value, int[] length);
 
     static native int setsockopt(int fd, int level, int name, int[] value, int length);
+
+    static native int setsockopt(int fd, int level, int name, Pointer value, int length);
 
     /** Returns {@code ssize_t}; bound as int, whose sign is all that is read (the low 32 bits carry it). */
     static native int sendmsg(int fd, Pointer msghdr, int flags);

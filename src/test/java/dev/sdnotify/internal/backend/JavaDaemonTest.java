@@ -279,7 +279,7 @@ class JavaDaemonTest {
     }
 
     @Nested
-    @DisplayName("§2 steps 5, 9, 11: socket, payload, close, unset")
+    @DisplayName("§2 steps 5, 9, 11: socket, payload, unset; the socket is kept for the next send")
     class Sending {
 
         @BeforeEach
@@ -300,7 +300,7 @@ class JavaDaemonTest {
         }
 
         @Test
-        @DisplayName("N5: success → 1, one datagram, socket closed once after the send, variable kept")
+        @DisplayName("N5: success → 1, one datagram, socket kept open, variable kept")
         void success() {
             assertEquals(1, daemon.pidNotifyWithFds(0, false, b("READY=1"), null, 0));
             assertEquals(1, sends.size());
@@ -314,20 +314,18 @@ class JavaDaemonTest {
             order.verify(posix).openUnixDatagramSocket();
             order.verify(posix).sendNotifyDatagram(eq(SOCKET_FD), any(), anyInt(), any(), anyInt(), any(), anyInt(),
                     anyBoolean(), anyInt());
-            order.verify(posix).close(SOCKET_FD);
-            verify(posix, times(1)).close(anyInt());
+            verify(posix, never()).close(anyInt());
             verify(posix, never()).unsetenv(anyString());
             assertTrue(env.containsKey(NS));
         }
 
         @Test
-        @DisplayName("N18: success with unset → NOTIFY_SOCKET unset after the socket is closed")
+        @DisplayName("N18: success with unset → NOTIFY_SOCKET unset after the send")
         void successUnset() {
             assertEquals(1, daemon.pidNotifyWithFds(0, true, b("U"), null, 0));
             InOrder order = inOrder(posix);
             order.verify(posix).sendNotifyDatagram(anyInt(), any(), anyInt(), any(), anyInt(), any(), anyInt(),
                     anyBoolean(), anyInt());
-            order.verify(posix).close(SOCKET_FD);
             order.verify(posix).unsetenv(NS);
             verify(posix, times(1)).unsetenv(NS);
             assertFalse(env.containsKey(NS));
@@ -335,13 +333,12 @@ class JavaDaemonTest {
 
         @ParameterizedTest(name = "unset={0}")
         @ValueSource(booleans = {false, true})
-        @DisplayName("N24/N26: send failure → its -errno, socket closed once, unset honoured")
+        @DisplayName("N24/N26: send failure → its -errno, socket kept, unset honoured")
         void sendFails(boolean unset) {
             sendResults.add(-2);
             assertEquals(-2, daemon.pidNotifyWithFds(0, unset, b("X"), null, 0));
             verifySendCount(1);
-            verify(posix, times(1)).close(SOCKET_FD);
-            verify(posix, times(1)).close(anyInt());
+            verify(posix, never()).close(anyInt());
             verify(posix, times(unset ? 1 : 0)).unsetenv(NS);
         }
 
@@ -378,6 +375,134 @@ class JavaDaemonTest {
             Sent s = sends.get(0);
             assertEquals(2, s.nFds());
             assertArrayEquals(new int[] {5, 999}, Arrays.copyOf(s.fds(), 2));
+        }
+    }
+
+    @Nested
+    @DisplayName("one shared socket for blocking sends")
+    class SharedSocket {
+
+        @BeforeEach
+        void socket() {
+            env.put(NS, b(S));
+        }
+
+        @Test
+        @DisplayName("opened and tuned once, then every send and every thread uses it")
+        void openedOnce() {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, daemon.pidNotifyWithFds(0, false, b("WATCHDOG=1"), null, 0));
+            }
+            verify(posix, times(1)).openUnixDatagramSocket();
+            verify(posix, times(1)).setSendBuffer(SOCKET_FD, MIB8, false);
+            assertEquals(3, sends.size());
+            assertTrue(sends.stream().allMatch(s -> s.fd() == SOCKET_FD));
+            verify(posix, never()).close(anyInt());
+        }
+
+        @Test
+        @DisplayName("a failed socket() is not kept: the next send tries again")
+        void socketFailureNotKept() {
+            when(posix.openUnixDatagramSocket()).thenReturn(-24, SOCKET_FD);
+            assertEquals(-24, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            verify(posix, times(2)).openUnixDatagramSocket();
+        }
+
+        @ParameterizedTest(name = "-{0}")
+        @ValueSource(ints = {9, 88})
+        @DisplayName("closed under us (EBADF/ENOTSOCK and SO_TYPE fails): reopen, resend, old number not closed")
+        void reopenedWhenGone(int errno) {
+            when(posix.openUnixDatagramSocket()).thenReturn(SOCKET_FD, SOCKET_FD + 1);
+            when(posix.getSocketType(SOCKET_FD)).thenReturn(-errno);
+            sendResults.add(-errno);
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            assertEquals(2, sends.size());
+            assertEquals(SOCKET_FD + 1, sends.get(1).fd());
+            verify(posix, never()).close(anyInt());
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("y"), null, 0));
+            assertEquals(SOCKET_FD + 1, sends.get(2).fd());
+        }
+
+        @Test
+        @DisplayName("EBADF while the socket is fine (a passed fd is closed) → -EBADF, socket kept, no resend")
+        void badPassedFd() {
+            when(posix.getSocketType(SOCKET_FD)).thenReturn(2);
+            sendResults.add(-9);
+            assertEquals(-9, daemon.pidNotifyWithFds(0, false, b("FDSTORE=1"), new int[] {99}, 1));
+            assertEquals(1, sends.size());
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            verify(posix, times(1)).openUnixDatagramSocket();
+        }
+
+        @Test
+        @DisplayName("NOTIFY_SOCKET is parsed again when its value changes")
+        void addressFollowsVariable() {
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            env.put(NS, b("@other"));
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            env.put(NS, b("relative"));
+            assertEquals(-22, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            assertEquals(2, sends.size());
+            assertEquals(2 + S.length() + 1, sends.get(0).addressLength());
+            assertEquals(2 + "@other".length(), sends.get(1).addressLength());
+            assertEquals(0, sends.get(1).sunPath()[0]);
+        }
+    }
+
+    @Nested
+    @DisplayName("timed sends: libsystemd's socket per message, with SO_SNDTIMEO")
+    class TimedSend {
+
+        @BeforeEach
+        void socket() {
+            env.put(NS, b(S));
+        }
+
+        @Test
+        @DisplayName("socket, send buffer, SO_SNDTIMEO, send, close — every time")
+        void order() {
+            when(posix.setSendTimeout(anyInt(), anyLong())).thenReturn(0);
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("WATCHDOG=1"), null, 0, 250_000L));
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("WATCHDOG=1"), null, 0, 250_000L));
+            InOrder order = inOrder(posix);
+            for (int i = 0; i < 2; i++) {
+                order.verify(posix).openUnixDatagramSocket();
+                order.verify(posix).getSendBuffer(SOCKET_FD);
+                order.verify(posix).setSendTimeout(SOCKET_FD, 250_000L);
+                order.verify(posix).sendNotifyDatagram(eq(SOCKET_FD), any(), anyInt(), any(), anyInt(), any(),
+                        anyInt(), anyBoolean(), anyInt());
+                order.verify(posix).close(SOCKET_FD);
+            }
+        }
+
+        @Test
+        @DisplayName("the timeout expiring (EAGAIN) → -EAGAIN, socket closed, unset honoured")
+        void timeoutExpires() {
+            when(posix.setSendTimeout(anyInt(), anyLong())).thenReturn(0);
+            sendResults.add(-11);
+            assertEquals(-11, daemon.pidNotifyWithFds(0, true, b("x"), null, 0, 1000L));
+            verify(posix, times(1)).close(SOCKET_FD);
+            assertFalse(env.containsKey(NS));
+        }
+
+        @Test
+        @DisplayName("SO_SNDTIMEO refused → its -errno, nothing sent, socket closed")
+        void setTimeoutFails() {
+            when(posix.setSendTimeout(anyInt(), anyLong())).thenReturn(-22);
+            assertEquals(-22, daemon.pidNotifyWithFds(0, false, b("x"), null, 0, 1000L));
+            verifySendCount(0);
+            verify(posix, times(1)).close(SOCKET_FD);
+        }
+
+        @Test
+        @DisplayName("the barrier's message goes through the timed path too")
+        void barrier() {
+            when(posix.setSendTimeout(anyInt(), anyLong())).thenReturn(0);
+            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(0x10);
+            assertEquals(1, daemon.notifyBarrier(false, 2_000_000L, 5000L));
+            verify(posix).setSendTimeout(SOCKET_FD, 5000L);
+            verify(posix, times(1)).close(SOCKET_FD);
         }
     }
 
@@ -510,8 +635,7 @@ class JavaDaemonTest {
                     eq(true), eq(777));
             order.verify(posix).sendNotifyDatagram(anyInt(), any(), anyInt(), any(), anyInt(), any(), eq(2),
                     eq(false), anyInt());
-            order.verify(posix).close(SOCKET_FD);
-            verify(posix, times(1)).close(anyInt());
+            verify(posix, never()).close(anyInt());
         }
 
         @ParameterizedTest(name = "first send -{0}")
@@ -523,8 +647,7 @@ class JavaDaemonTest {
             assertEquals(-91, daemon.pidNotifyWithFds(777, false, b("P"), null, 0));
             assertEquals(2, sends.size());
             assertFalse(sends.get(1).creds());
-            verify(posix, times(1)).close(SOCKET_FD);
-            verify(posix, times(1)).close(anyInt());
+            verify(posix, never()).close(anyInt());
         }
 
         @ParameterizedTest(name = "send -{0}")
@@ -534,7 +657,7 @@ class JavaDaemonTest {
             sendResults.add(-errno);
             assertEquals(-errno, daemon.pidNotifyWithFds(0, false, b("P"), null, 0));
             verifySendCount(1);
-            verify(posix, times(1)).close(SOCKET_FD);
+            verify(posix, never()).close(anyInt());
         }
 
         @Test
@@ -632,7 +755,7 @@ class JavaDaemonTest {
             order.verify(posix).close(PIPE_READ);
             verify(posix, times(1)).close(PIPE_READ);
             verify(posix, times(1)).close(PIPE_WRITE);
-            verify(posix, times(1)).close(SOCKET_FD);
+            verify(posix, never()).close(SOCKET_FD);
         }
 
         @Test
