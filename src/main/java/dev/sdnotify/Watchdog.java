@@ -6,12 +6,31 @@ import java.util.Optional;
 
 /**
  * The watchdog interval systemd expects keep-alives within ({@code WatchdogSec=}), as
- * {@code sd_watchdog_enabled} reports it. Send {@link SdNotify#watchdog()} at about half this interval,
- * and only while the service is healthy, so that a hung service is restarted.
+ * {@code sd_watchdog_enabled} reports it, and a keeper that sends them while the service is healthy.
+ *
+ * <pre>{@code
+ * WatchdogKeeper keeper = Watchdog.start(() -> database.isReachable());   // close() on shutdown
+ * }</pre>
  */
 public final class Watchdog {
 
     private Watchdog() {}
+
+    /**
+     * Starts sending {@code WATCHDOG=1} at half the interval while {@code check} passes, with the defaults
+     * of {@link #keeper(WatchdogKeeper.HealthCheck)}; does nothing when no watchdog is configured. See
+     * {@link WatchdogKeeper} for every outcome.
+     *
+     * @throws SdNotifyException if {@code WATCHDOG_USEC} or {@code WATCHDOG_PID} is malformed
+     */
+    public static WatchdogKeeper start(WatchdogKeeper.HealthCheck check) {
+        return keeper(check).start();
+    }
+
+    /** Settings for a keeper (notifier, interval, failure actions, clock, scheduler) before it starts. */
+    public static WatchdogKeeper.Builder keeper(WatchdogKeeper.HealthCheck check) {
+        return new WatchdogKeeper.Builder(check);
+    }
 
     /**
      * <ul>
