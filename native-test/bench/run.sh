@@ -3,8 +3,8 @@
 # native-test/bench/target/bench/summary.txt). Extra arguments go to JMH: a benchmark regex, -prof stack...
 #
 # Settings (environment):
-#   BENCH_JMH_ARGS  JMH run options               default: -f 1 -wi 3 -w 1s -i 5 -r 1s
-#   BENCH_C_ARGS    C warm-up batches, batches, seconds per batch   default: 3 5 1
+#   BENCH_JMH_ARGS  JMH run options               default: -f 1 -wi 5 -w 1s -i 7 -r 1s
+#   BENCH_C_ARGS    C warm-up batches, batches, seconds per batch   default: 5 7 1
 #   BENCH_COLD_N    cold-start launches per variant                  default: 15
 #   JAVA            the java launcher                                default: java
 set -euo pipefail
@@ -12,8 +12,8 @@ set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$bench/../.." && pwd)"
 out="$bench/target/bench"
-jmh_args="${BENCH_JMH_ARGS:--f 1 -wi 3 -w 1s -i 5 -r 1s}"
-read -r c_warmup c_batches c_seconds <<<"${BENCH_C_ARGS:-3 5 1}"
+jmh_args="${BENCH_JMH_ARGS:--f 1 -wi 5 -w 1s -i 7 -r 1s}"
+read -r c_warmup c_batches c_seconds <<<"${BENCH_C_ARGS:-5 7 1}"
 cold_n="${BENCH_COLD_N:-15}"
 java="${JAVA:-java}"
 started=$(date +%s)
@@ -63,7 +63,7 @@ echo "== C baselines: $c_warmup warm-up + $c_batches batches of ${c_seconds}s ea
 : >"$out/c.tsv"
 for mode in sendto sd_notify; do
   "$out/baseline" "$mode" "$socket" "$c_warmup" "$c_batches" "$c_seconds" >>"$out/c.log"
-  awk -v m="$mode" '$1 == "median" && $2 == m { print m "\t" $3 }' "$out/c.log" >>"$out/c.tsv"
+  awk -v m="$mode" '$1 == "median" && $2 == m { print m "\t" $3 "\t" $5 "\t" $7 }' "$out/c.log" >>"$out/c.tsv"
 done
 
 echo "== JMH: $jmh_args -prof gc${*:+ $*} (log: $out/jmh.log)"

@@ -106,6 +106,6 @@ int main(int argc, char **argv) {
     qsort(results, (size_t) batches, sizeof *results, compare);
     double median = batches % 2 ? results[batches / 2]
                                 : (results[batches / 2 - 1] + results[batches / 2]) / 2;
-    printf("median %s %.1f\n", mode, median);
+    printf("median %s %.1f min %.1f max %.1f\n", mode, median, results[0], results[batches - 1]);
     return 0;
 }

@@ -20,7 +20,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /**
  * Runs JMH with its usual command line, then writes one line per benchmark and backend to the file named
- * by -Dbench.results: the median over measurement iterations of ns/op, and of B/op when -prof gc ran.
+ * by -Dbench.results: the median over measurement iterations of ns/op, and of B/op when -prof gc ran, and
+ * the lowest and highest iteration's ns/op.
  * Medians, as for the C baselines' batches, so both sides are read the same way.
  */
 public final class RunBenchmarks {
@@ -50,7 +51,7 @@ public final class RunBenchmarks {
 
     private static void write(Collection<RunResult> results, Path out) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("benchmark\tbackend\tmedian_ns_per_op\tmedian_bytes_per_op");
+        lines.add("benchmark\tbackend\tmedian_ns_per_op\tmedian_bytes_per_op\tmin_ns_per_op\tmax_ns_per_op");
         for (RunResult run : results) {
             BenchmarkParams params = run.getParams();
             String name = params.getBenchmark();
@@ -69,7 +70,9 @@ public final class RunBenchmarks {
                     }
                 }
             }
-            lines.add(String.join("\t", name, backend, format(median(nanos)), format(median(bytes))));
+            lines.add(String.join("\t", name, backend, format(median(nanos)), format(median(bytes)),
+                    format(nanos.isEmpty() ? Double.NaN : Collections.min(nanos)),
+                    format(nanos.isEmpty() ? Double.NaN : Collections.max(nanos))));
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.write(out, lines);

@@ -14,13 +14,14 @@ import java.util.Map;
  * benchmarks and the C baselines, their ratios against the goals, allocation, and cold start. Also writes
  * it to summary.txt there. A missing figure (a benchmark filtered out, a failed step) shows as "-".
  *
- * <p>Inputs: jmh.tsv (from {@link RunBenchmarks}), c.tsv ("mode TAB median_ns"), cold.tsv ("variant TAB
+ * <p>Inputs: jmh.tsv (from {@link RunBenchmarks}), c.tsv ("mode TAB median TAB min TAB max", ns per call),
+ * cold.tsv ("variant TAB
  * ready_ms TAB exit_ms TAB first_call_ms"), drain.txt (the receiver's counts); run.sh's settings come as
  * -Dbench.settings.
  */
 public final class Summary {
     private final Map<String, double[]> jmh = new HashMap<>();
-    private final Map<String, Double> c = new HashMap<>();
+    private final Map<String, double[]> c = new HashMap<>();
     private final Map<String, List<double[]>> cold = new HashMap<>();
     private final StringBuilder out = new StringBuilder();
 
@@ -41,13 +42,14 @@ public final class Summary {
 
     private void read(Path dir) throws IOException {
         for (String[] row : rows(dir.resolve("jmh.tsv"))) {
-            if (row.length == 4 && !row[0].equals("benchmark")) {
-                jmh.put(row[0] + "/" + row[1], new double[] {number(row[2]), number(row[3])});
+            if (row.length == 6 && !row[0].equals("benchmark")) {
+                jmh.put(row[0] + "/" + row[1],
+                        new double[] {number(row[2]), number(row[3]), number(row[4]), number(row[5])});
             }
         }
         for (String[] row : rows(dir.resolve("c.tsv"))) {
-            if (row.length == 2) {
-                c.put(row[0], number(row[1]));
+            if (row.length == 4) {
+                c.put(row[0], new double[] {number(row[1]), number(row[2]), number(row[3])});
             }
         }
         for (String[] row : rows(dir.resolve("cold.tsv"))) {
@@ -83,6 +85,26 @@ public final class Summary {
         return v == null ? Double.NaN : v[0];
     }
 
+    /** (highest - lowest) / median of the timed iterations, in percent: how far to trust the median. */
+    private double spread(String benchmark, String backend) {
+        double[] v = jmh.get(benchmark + "/" + backend);
+        return v == null ? Double.NaN : spread(v[0], v[2], v[3]);
+    }
+
+    private static double spread(double median, double min, double max) {
+        return 100 * (max - min) / median;
+    }
+
+    private double c(String mode) {
+        double[] v = c.get(mode);
+        return v == null ? Double.NaN : v[0];
+    }
+
+    private double cSpread(String mode) {
+        double[] v = c.get(mode);
+        return v == null ? Double.NaN : spread(v[0], v[1], v[2]);
+    }
+
     private double bytes(String benchmark, String backend) {
         double[] v = jmh.get(benchmark + "/" + backend);
         return v == null ? Double.NaN : v[1];
@@ -105,26 +127,29 @@ public final class Summary {
                 Runtime.getRuntime().availableProcessors());
         line("");
         line("Per call: median over timed iterations (JMH) or batches (C) of the mean time per call, same");
-        line("receiver (c/drain), one call at a time; B/op from JMH -prof gc (gc.alloc.rate.norm).");
-        line("%-44s %12s %8s %14s %8s", "", "java", "", "libsystemd", "");
-        line("%-44s %12s %8s %14s %8s", "Java API (per backend)", "ns/call", "B/op", "ns/call", "B/op");
+        line("receiver (c/drain), one call at a time; spread = (slowest - fastest) / median of those batches;");
+        line("B/op from JMH -prof gc (gc.alloc.rate.norm).");
+        line("%-42s %10s %7s %8s %12s %7s %8s", "", "java", "", "", "libsystemd", "", "");
+        line("%-42s %10s %7s %8s %12s %7s %8s", "Java API (per backend)", "ns/call", "spread", "B/op", "ns/call",
+                "spread", "B/op");
         javaRow("SdNotify.watchdog()       WATCHDOG=1", "watchdog");
         javaRow("SdNotify.status(text)     STATUS=...", "status");
         javaRow("Notifier.sendWithFds      FDSTORE=1 +1 fd", "notifyWithFd");
         javaRow("Watchdog.interval()       no send", "interval");
         javaRow("SdNotify.barrier(10 s)    BARRIER=1 +fd", "barrier");
         line("");
-        line("%-44s %12s", "C baselines, WATCHDOG=1", "ns/call");
-        line("%-44s %12s", "sendto on an open socket (floor)", fmt(c.getOrDefault("sendto", Double.NaN), 0));
-        line("%-44s %12s", "sd_notify(0, \"WATCHDOG=1\") via libsystemd", fmt(c.getOrDefault("sd_notify", Double.NaN), 0));
+        line("%-42s %10s %7s", "C baselines, WATCHDOG=1", "ns/call", "spread");
+        line("%-42s %10s %7s", "sendto on an open socket (floor)", fmt(c("sendto"), 0), pct(cSpread("sendto")));
+        line("%-42s %10s %7s", "sd_notify(0, \"WATCHDOG=1\") via libsystemd", fmt(c("sd_notify"), 0),
+                pct(cSpread("sd_notify")));
         line("");
 
         double javaWatchdog = ns("watchdog", "java");
         double libsystemdWatchdog = ns("watchdog", "libsystemd");
-        double floor = c.getOrDefault("sendto", Double.NaN);
-        double sdNotify = c.getOrDefault("sd_notify", Double.NaN);
+        double floor = c("sendto");
+        double sdNotify = c("sd_notify");
         double none = coldMedian("none", 0);
-        line("%-44s %12s %10s  %s", "Goals", "measured", "goal", "");
+        line("%-42s %10s %10s  %s", "Goals", "measured", "goal", "");
         goal("java watchdog / C sendto floor", javaWatchdog / floor, 2, "<= 1.5", javaWatchdog / floor <= 1.5);
         goal("C sd_notify / java watchdog", sdNotify / javaWatchdog, 2, ">= 4", sdNotify / javaWatchdog >= 4);
         goal("libsystemd watchdog / C sd_notify", libsystemdWatchdog / sdNotify, 2, "<= 1.3",
@@ -143,12 +168,12 @@ public final class Summary {
 
         int launches = cold.getOrDefault("none", List.of()).size();
         line("Cold start, %d launches of each, interleaved; medians in ms", launches);
-        line("%-44s %12s %12s %12s", "", "no library", "java", "libsystemd");
+        line("%-42s %10s %12s %12s", "", "no library", "java", "libsystemd");
         coldRow("launch to READY=1", 0, false);
         coldRow("  added by the library", 0, true);
         coldRow("launch to exit", 1, false);
         coldRow("  added by the library", 1, true);
-        line("%-44s %12s %12s %12s", "first SdNotify call in the process", "", fmt(coldMedian("java", 2), 1),
+        line("%-42s %10s %12s %12s", "first SdNotify call in the process", "", fmt(coldMedian("java", 2), 1),
                 fmt(coldMedian("libsystemd", 2), 1));
         line("");
         Path drain = dir.resolve("drain.txt");
@@ -156,8 +181,9 @@ public final class Summary {
     }
 
     private void javaRow(String label, String benchmark) {
-        line("%-44s %12s %8s %14s %8s", label, fmt(ns(benchmark, "java"), 0), fmt(bytes(benchmark, "java"), 1),
-                fmt(ns(benchmark, "libsystemd"), 0), fmt(bytes(benchmark, "libsystemd"), 1));
+        line("%-42s %10s %7s %8s %12s %7s %8s", label, fmt(ns(benchmark, "java"), 0), pct(spread(benchmark, "java")),
+                fmt(bytes(benchmark, "java"), 1), fmt(ns(benchmark, "libsystemd"), 0),
+                pct(spread(benchmark, "libsystemd")), fmt(bytes(benchmark, "libsystemd"), 1));
     }
 
     private void coldRow(String label, int column, boolean added) {
@@ -165,15 +191,15 @@ public final class Summary {
         double java = coldMedian("java", column);
         double libsystemd = coldMedian("libsystemd", column);
         if (added) {
-            line("%-44s %12s %12s %12s", label, "", fmt(java - none, 1), fmt(libsystemd - none, 1));
+            line("%-42s %10s %12s %12s", label, "", fmt(java - none, 1), fmt(libsystemd - none, 1));
         } else {
-            line("%-44s %12s %12s %12s", label, fmt(none, 1), fmt(java, 1), fmt(libsystemd, 1));
+            line("%-42s %10s %12s %12s", label, fmt(none, 1), fmt(java, 1), fmt(libsystemd, 1));
         }
     }
 
     private void goal(String label, double value, int decimals, String goal, boolean met) {
         String verdict = Double.isNaN(value) ? "not measured" : met ? "met" : "not met";
-        line("%-44s %12s %10s  %s", label, fmt(value, decimals), goal, verdict);
+        line("%-42s %10s %10s  %s", label, fmt(value, decimals), goal, verdict);
     }
 
     private static String fmt(double value, int decimals) {
@@ -181,6 +207,11 @@ public final class Summary {
             return "-";
         }
         return String.format(Locale.ROOT, "%,." + decimals + "f", value);
+    }
+
+    private static String pct(double value) {
+        String v = fmt(value, 0);
+        return v.equals("-") ? v : v + "%";
     }
 
     private void line(String format, Object... args) {
