@@ -17,6 +17,7 @@ read -r c_warmup c_batches c_seconds <<<"${BENCH_C_ARGS:-5 7 1}"
 cold_n="${BENCH_COLD_N:-15}"
 java="${JAVA:-java}"
 started=$(date +%s)
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 die() {
   echo "run.sh: $*" >&2
@@ -108,5 +109,6 @@ done
 
 echo
 "$java" -Dbench.settings="JMH $jmh_args -prof gc${*:+ $*}; C $c_warmup+$c_batches x ${c_seconds}s; cold start x$cold_n" \
+  -Dbench.load="$load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end" \
   -cp "$jar" dev.sdnotify.bench.Summary "$out"
 echo "run took $(($(date +%s) - started)) s, builds included" | tee -a "$out/summary.txt"

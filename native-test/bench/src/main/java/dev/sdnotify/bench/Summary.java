@@ -16,8 +16,8 @@ import java.util.Map;
  *
  * <p>Inputs: jmh.tsv (from {@link RunBenchmarks}), c.tsv ("mode TAB median TAB min TAB max", ns per call),
  * cold.tsv ("variant TAB
- * ready_ms TAB exit_ms TAB first_call_ms"), drain.txt (the receiver's counts); run.sh's settings come as
- * -Dbench.settings.
+ * ready_ms TAB exit_ms TAB first_call_ms"), drain.txt (the receiver's counts); run.sh's settings and the
+ * machine's load come as -Dbench.settings and -Dbench.load.
  */
 public final class Summary {
     private final Map<String, double[]> jmh = new HashMap<>();
@@ -125,6 +125,7 @@ public final class Summary {
         line("sdnotify benchmarks, %s", System.getProperty("bench.settings", ""));
         line("Noisy shared machine (%d CPUs): compare rows of one run, not runs of different days.",
                 Runtime.getRuntime().availableProcessors());
+        line("Load average (1, 5, 15 min): %s.", System.getProperty("bench.load", "-"));
         line("");
         line("Per call: median over timed iterations (JMH) or batches (C) of the mean time per call, same");
         line("receiver (c/drain), one call at a time; spread = (slowest - fastest) / median of those batches;");
