@@ -1,5 +1,6 @@
 package dev.sdnotify.bench;
 
+import com.sun.jna.Native;
 import dev.sdnotify.Backend;
 import dev.sdnotify.BackendInfo;
 import dev.sdnotify.Notifier;
@@ -57,7 +58,7 @@ public class SendBenchmark {
         notifier = Notifier.fromEnvironment();
         int fd = CLib.INSTANCE.open("/dev/null", CLib.O_RDONLY | CLib.O_CLOEXEC);
         if (fd < 0) {
-            throw new IllegalStateException("open /dev/null failed");
+            throw new IllegalStateException("open /dev/null failed with errno " + Native.getLastError());
         }
         fds = new int[] {fd};
         // Every benchmark must take the sending path, not the "no supervisor" one.
