@@ -178,7 +178,9 @@ ct_teardown() {
   for cg in "${CT_CGROUPS[@]}"; do
     if [ -d "$cg" ]; then find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
-  ct_leftover_check
+  ct_leftover_check || return 1
+  # Its machine-id and console log; kept above when something was left behind.
+  rm -rf "$CT_DIR"
 }
 
 # Polls up to $2 tenths of a second for pid $1 to exit.
