@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# Assertions on what systemd reports inside the container. Each failing check prints why and exits the
+# (sub)shell running the case; every wait is a bounded poll.
+
+fail() {
+  echo "  $*" >&2
+  exit 1
+}
+
+# A unit property, as systemctl show reports it.
+prop() {
+  ct_exec systemctl show -P "$2" "$1"
+}
+
+# Fails unless the property has the value now.
+expect_prop() {
+  local got
+  got=$(prop "$1" "$2")
+  [ "$got" = "$3" ] || fail "$1: $2 is '$got', expected '$3'"
+}
+
+# Waits up to $4 seconds (default 10) for a property to have a value.
+wait_prop() {
+  local unit="$1" name="$2" want="$3" deadline=$((SECONDS + ${4:-10})) got
+  while :; do
+    got=$(prop "$unit" "$name")
+    [ "$got" = "$want" ] && return 0
+    [ $SECONDS -lt $deadline ] || fail "$unit: $name is '$got', expected '$want' within ${4:-10} s"
+    sleep 0.05
+  done
+}
+
+# Waits up to $4 seconds (default 10) for a property to match a shell pattern.
+wait_prop_like() {
+  local unit="$1" name="$2" pattern="$3" deadline=$((SECONDS + ${4:-10})) got
+  while :; do
+    got=$(prop "$unit" "$name")
+    # shellcheck disable=SC2053
+    [[ "$got" == $pattern ]] && return 0
+    [ $SECONDS -lt $deadline ] || fail "$unit: $name is '$got', expected '$want' within ${4:-10} s"
+    sleep 0.05
+  done
+}
+
+# The unit's journal (message text only).
+journal() {
+  ct_exec journalctl -q -u "$1" -o cat --no-pager
+}
+
+# Waits up to $3 seconds (default 10) for a journal line of the unit matching the extended regex $2.
+wait_journal() {
+  local unit="$1" regex="$2" deadline=$((SECONDS + ${3:-10}))
+  while ! journal "$unit" | grep -Eq -- "$regex"; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "  $unit: journal so far:"
+      journal "$unit" | tail -n 20 | sed 's/^/    /'
+      fail "$unit: no journal line matching /$regex/ within ${3:-10} s"
+    fi
+    sleep 0.05
+  done
+}
+
+# Waits up to $3 seconds for a file in the container to have a line matching the extended regex $2.
+wait_file_line() {
+  local file="$1" regex="$2" deadline=$((SECONDS + ${3:-10}))
+  while ! ct_exec cat "$file" 2>/dev/null | grep -Eq -- "$regex"; do
+    [ $SECONDS -lt $deadline ] || fail "$file: no line matching /$regex/ within ${3:-10} s (has: $(ct_exec cat "$file" 2>/dev/null | tr '\n' '|'))"
+    sleep 0.05
+  done
+}
+
+# Fails unless the service logged that the library chose the expected backend.
+expect_backend() {
+  local unit="$1" backend="$2"
+  case "$backend" in
+    libsystemd) wait_journal "$unit" "backend=libsystemd: loaded " 10 ;;
+    java) wait_journal "$unit" "backend=java: libsystemd cannot be loaded" 10 ;;
+    *) fail "unknown backend $backend" ;;
+  esac
+}
+
+# Microseconds between two monotonic timestamp properties of units: $1/$2 to $3/$4.
+usec_between() {
+  local a b
+  a=$(prop "$1" "$2")
+  b=$(prop "$3" "$4")
+  [ -n "$a" ] && [ "$a" != 0 ] || fail "$1: $2 is not set"
+  [ -n "$b" ] && [ "$b" != 0 ] || fail "$3: $4 is not set"
+  echo $((b - a))
+}

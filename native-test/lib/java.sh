@@ -1,0 +1,98 @@
+# shellcheck shell=bash
+# Builds what a container run needs: the library jar, its runtime classpath, and Java programs compiled
+# against them; and the read-only binds that make them visible inside the container under /opt/sdnotify.
+# Source from the repository root.
+
+NT_OUT="$PWD/target/native-test"
+NT_JAR=""
+NT_DEPS=""
+NT_JAVA=""
+
+# The library jar, built once (kept while newer than the sources), and its runtime dependencies (JNA).
+nt_build_library() {
+  NT_JAR=$(_nt_find_jar)
+  if [ -n "$NT_JAR" ] && [ -n "$(find src/main pom.xml -newer "$NT_JAR" -print -quit)" ]; then
+    NT_JAR=""
+  fi
+  if [ -z "$NT_JAR" ]; then
+    echo "building the library jar (mvn -q -B -DskipTests package)"
+    mvn -q -B -DskipTests package
+    NT_JAR=$(_nt_find_jar)
+    if [ -z "$NT_JAR" ]; then echo "no target/sdnotify-*.jar after the build" >&2; return 1; fi
+  fi
+  if [ ! -s target/runtime.classpath ] || [ pom.xml -nt target/runtime.classpath ]; then
+    mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
+  fi
+  NT_DEPS=$(cat target/runtime.classpath)
+  # The JDK must be under /usr: the container sees the host's /usr only.
+  NT_JAVA=$(readlink -f "$(command -v java)")
+  case "$NT_JAVA" in
+    /usr/*) ;;
+    *) echo "the JDK must live under /usr to be visible in the container; java is $NT_JAVA" >&2; return 1 ;;
+  esac
+}
+
+_nt_find_jar() {
+  local f
+  for f in target/sdnotify-*.jar; do
+    case "$f" in *-sources.jar | *-javadoc.jar | *-tests.jar) continue ;; esac
+    if [ -f "$f" ]; then echo "$PWD/$f"; return; fi
+  done
+}
+
+# Compiles every .java file under the given directories (those that exist) into $1, once: skipped while
+# the output is newer than the sources and the jar.
+nt_compile() {
+  local out="$1" dir src=()
+  shift
+  for dir in "$@"; do
+    if [ -d "$dir" ]; then
+      while IFS= read -r -d '' f; do src+=("$f"); done < <(find "$dir" -name '*.java' -print0)
+    fi
+  done
+  if [ "${#src[@]}" -eq 0 ]; then echo "no Java sources under: $*" >&2; return 1; fi
+  local stamp="$out/.compiled" f stale=""
+  if [ ! -f "$stamp" ] || [ "$NT_JAR" -nt "$stamp" ]; then stale=1; fi
+  for f in "${src[@]}"; do
+    if [ "$f" -nt "$stamp" ]; then stale=1; fi
+  done
+  if [ -n "$stale" ]; then
+    rm -rf "$out"
+    mkdir -p "$out"
+    # Quiet unless it fails: the services use sun.misc.Signal, which javac always warns about.
+    local log
+    if ! log=$("$(dirname "$NT_JAVA")/javac" -encoding UTF-8 --release 17 -d "$out" \
+      -cp "$NT_JAR:$NT_DEPS" "${src[@]}" 2>&1); then
+      echo "$log" >&2
+      return 1
+    fi
+    touch "$stamp"
+  fi
+}
+
+# Writes $NT_OUT/bin/jrun, which runs a class in the container with the library on the class path. A
+# unit sets SDN_JAVA_OPTS (for example -Dsdnotify.backend=libsystemd); unset means the defaults.
+nt_write_launcher() {
+  mkdir -p "$NT_OUT/bin"
+  cat >"$NT_OUT/bin/jrun" <<EOF
+#!/bin/sh
+# Short-lived test JVMs: client compiler only, serial GC, class data sharing.
+# shellcheck disable=SC2086
+exec $NT_JAVA -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xss512k \$SDN_JAVA_OPTS \\
+  -cp '/opt/sdnotify/classes:/opt/sdnotify/lib/*' "\$@"
+EOF
+  chmod 755 "$NT_OUT/bin/jrun"
+}
+
+# The read-only binds for ct_boot: the jar and its dependencies in /opt/sdnotify/lib, the classes
+# compiled into $1 in /opt/sdnotify/classes, and $NT_OUT/bin (if written) in /opt/sdnotify/bin.
+nt_binds() {
+  local classes="$1" dep
+  echo "$NT_JAR:/opt/sdnotify/lib/$(basename "$NT_JAR")"
+  local IFS=:
+  for dep in $NT_DEPS; do
+    echo "$dep:/opt/sdnotify/lib/$(basename "$dep")"
+  done
+  echo "$classes:/opt/sdnotify/classes"
+  if [ -d "$NT_OUT/bin" ]; then echo "$NT_OUT/bin:/opt/sdnotify/bin"; fi
+}

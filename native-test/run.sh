@@ -1,0 +1,603 @@
+#!/usr/bin/env bash
+# End-to-end suite under a real systemd: boots one throwaway container (systemd as PID 1), runs each case
+# as real units on each backend, and checks what systemd reports (unit properties, the journal, exit
+# records). Prints one line per case and backend, a summary, and fails if any case fails or the container
+# leaves anything behind. Off CI a missing prerequisite (root, systemd-nspawn) skips the suite; with
+# CI=true it fails it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source native-test/lib/container.sh
+source native-test/lib/java.sh
+source native-test/lib/checks.sh
+
+BACKENDS=(libsystemd java)
+# Seconds the watchdog case keeps the service alive with keep-alives before letting it hang.
+WATCHDOG_KEEP_SECONDS=10
+# Trials of the barrier case, per mode (with and without barrier).
+BARRIER_TRIALS=6
+
+if reason=$(ct_missing_prerequisite); then
+  if [ "${CI:-}" = true ]; then
+    echo "FAIL container suite: $reason (required with CI=true)"
+    exit 1
+  fi
+  echo "SKIP container suite: $reason"
+  exit 0
+fi
+
+suite_start=$(date +%s%N)
+nt_build_library
+nt_compile "$NT_OUT/classes" native-test/services
+nt_write_launcher
+cp native-test/services/barrier-trials.sh "$NT_OUT/bin/barrier-trials"
+chmod 755 "$NT_OUT/bin/barrier-trials"
+
+# The files of libsystemd, hidden from the java backend's units so that the library cannot load it.
+LIBSYSTEMD=""
+for f in /usr/lib/*-linux-gnu/libsystemd.so.0; do
+  if [ -e "$f" ]; then LIBSYSTEMD=$f; break; fi
+done
+if [ -z "$LIBSYSTEMD" ]; then
+  echo "FAIL container suite: no /usr/lib/*-linux-gnu/libsystemd.so.0 (package libsystemd0)"
+  exit 1
+fi
+LIBSYSTEMD_FILES="$LIBSYSTEMD $(readlink -f "$LIBSYSTEMD")"
+
+# ---------------------------------------------------------------------------------------------- units
+UNITS="$NT_OUT/units"
+rm -rf "$UNITS"
+mkdir -p "$UNITS"
+
+unit() {
+  cat >"$UNITS/$1"
+}
+
+# Each backend's units listen on their own ports, 18100-18199 and 18200-18299: the two run side by side.
+port_prefix() {
+  if [ "$1" = libsystemd ]; then echo 181; else echo 182; fi
+}
+
+# Every test unit: no core files from killed JVMs, 143 (the JVM's exit on SIGTERM) is a clean stop, and
+# each exit leaves a record that outlives the unit.
+mkdir -p "$UNITS/sdn-.service.d"
+unit sdn-.service.d/10-common.conf <<'EOF'
+[Service]
+LimitCORE=0
+SuccessExitStatus=143
+ExecStopPost=/bin/sh -c 'echo "$SERVICE_RESULT $EXIT_CODE $EXIT_STATUS" >>/run/sdn-test/%n.exits'
+EOF
+
+unit sdn-ready@.service <<'EOF'
+[Unit]
+Description=Readiness: binds its port after a second, then READY=1
+[Service]
+Type=notify
+ExecStart=/opt/sdnotify/bin/jrun Readiness ${SDN_PORT}01 1000
+EOF
+unit sdn-ready-client@.service <<'EOF'
+[Unit]
+Description=Connects once to the readiness service, as soon as it is started
+Requires=sdn-ready@%i.service
+After=sdn-ready@%i.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/bash -c 'exec 3<>/dev/tcp/127.0.0.1/${SDN_PORT}01 && read -r -t 5 reply <&3 && [ "$$reply" = hello ]'
+EOF
+
+unit sdn-status@.service <<'EOF'
+[Unit]
+Description=STATUS with text outside ASCII
+[Service]
+Type=notify
+ExecStart=/opt/sdnotify/bin/jrun Status Grüße ✓ — 日本語 🚀
+EOF
+
+unit sdn-reload@.service <<'EOF'
+[Unit]
+Description=Reload: RELOADING=1, one second of work, READY=1
+[Service]
+Type=notify
+ExecStart=/opt/sdnotify/bin/jrun Reload 1000
+# systemd 252 ends the reload job when ExecReload= exits, unless RELOADING=1 was processed by then: wait
+# until the service has reported the reload's start (its status follows RELOADING=1).
+ExecReload=/bin/sh -c 'kill -HUP $MAINPID; for i in $$(seq 500); do case "$$(systemctl show -P StatusText %n)" in reloading*) exit 0;; esac; sleep 0.01; done; exit 1'
+EOF
+
+unit sdn-stopping@.service <<'EOF'
+[Unit]
+Description=STOPPING=1 sent by the service itself, which then runs on for a while
+[Service]
+Type=notify
+ExecStart=/opt/sdnotify/bin/jrun Stopping 500 1500
+EOF
+
+# The start timeout leaves room for a JVM start on a busy machine; the 4 s of work outlast it.
+unit sdn-extend@.service <<'EOF'
+[Unit]
+Description=A 4 s start under TimeoutStartSec=3s, extended twice by 3 s
+[Service]
+Type=notify
+TimeoutStartSec=3s
+ExecStart=/opt/sdnotify/bin/jrun SlowStart 3000 2000 2000
+EOF
+unit sdn-noextend@.service <<'EOF'
+[Unit]
+Description=The same start without extensions: systemd must time it out
+[Service]
+Type=notify
+TimeoutStartSec=3s
+ExecStart=/opt/sdnotify/bin/jrun SlowStart 0 2000 2000
+EOF
+
+unit sdn-watchdog@.service <<EOF
+[Unit]
+Description=Watchdog: keep-alives for ${WATCHDOG_KEEP_SECONDS} s, then none
+[Service]
+Type=notify
+WatchdogSec=2s
+Restart=on-failure
+RestartSec=200ms
+ExecStart=/opt/sdnotify/bin/jrun WatchdogService keep ${WATCHDOG_KEEP_SECONDS}000
+EOF
+unit sdn-wdtrigger@.service <<'EOF'
+[Unit]
+Description=Watchdog: WATCHDOG=trigger long before WatchdogSec= runs out
+[Service]
+Type=notify
+WatchdogSec=30s
+ExecStart=/opt/sdnotify/bin/jrun WatchdogService trigger 300
+EOF
+unit sdn-wdtimeout@.service <<'EOF'
+[Unit]
+Description=Watchdog: WATCHDOG_USEC= shortens the timeout from 30 s to 1 s, then keep-alives stop
+[Service]
+Type=notify
+WatchdogSec=30s
+ExecStart=/opt/sdnotify/bin/jrun WatchdogService timeout 1000
+EOF
+
+unit sdn-fdstore@.service <<'EOF'
+[Unit]
+Description=FD store: a listening socket kept by systemd across restarts
+[Service]
+Type=notify
+FileDescriptorStoreMax=4
+ExecStart=/opt/sdnotify/bin/jrun FdStore ${SDN_PORT}06
+EOF
+
+unit sdn-act@.service <<'EOF'
+[Unit]
+Description=Socket activation with two named sockets
+Requires=sdn-act-a@%i.socket sdn-act-b@%i.socket
+After=sdn-act-a@%i.socket sdn-act-b@%i.socket
+[Service]
+Type=notify
+Sockets=sdn-act-a@%i.socket sdn-act-b@%i.socket
+ExecStart=/opt/sdnotify/bin/jrun Activated
+EOF
+for b in "${BACKENDS[@]}"; do
+  port=$(port_prefix "$b")
+  for s in a b; do
+    name=$([ "$s" = a ] && echo alpha || echo beta)
+    num=$([ "$s" = a ] && echo 07 || echo 08)
+    unit "sdn-act-$s@$b.socket" <<EOF
+[Socket]
+ListenStream=127.0.0.1:$port$num
+FileDescriptorName=$name
+Service=sdn-act@$b.service
+EOF
+  done
+done
+
+unit sdn-barrier@.service <<'EOF'
+[Unit]
+Description=Short-lived helpers send STATUS and exit, with and without a barrier
+[Service]
+Type=oneshot
+NotifyAccess=all
+ExecStart=/opt/sdnotify/bin/barrier-trials %n ${SDN_TRIALS}
+EOF
+
+unit sdn-access@.service <<'EOF'
+[Unit]
+Description=NotifyAccess=main: a child's own messages are ignored, its messages as the main pid are not
+[Service]
+Type=notify
+NotifyAccess=main
+ExecStart=/opt/sdnotify/bin/jrun Access /run/sdn-test/%n.go
+EOF
+
+unit sdn-unset@.service <<'EOF'
+[Unit]
+Description=Children started after READY=1 with NOTIFY_SOCKET unset cannot notify
+[Service]
+Type=notify
+NotifyAccess=all
+ExecStart=/opt/sdnotify/bin/jrun UnsetEnv /run/sdn-test/%n.go
+EOF
+
+# Per backend: the libsystemd units ask for libsystemd; the java units run with the default choice and
+# cannot see libsystemd's files at all.
+for template in "$UNITS"/*@.service; do
+  base=$(basename "$template" .service)
+  for b in "${BACKENDS[@]}"; do
+    mkdir -p "$UNITS/$base$b.service.d"
+    if [ "$b" = libsystemd ]; then
+      printf '[Service]\nEnvironment=SDN_JAVA_OPTS=-Dsdnotify.backend=libsystemd SDN_PORT=%s SDN_TRIALS=%s\n' \
+        "$(port_prefix "$b")" "$BARRIER_TRIALS" >"$UNITS/$base$b.service.d/50-backend.conf"
+    else
+      printf '[Service]\nEnvironment=SDN_PORT=%s SDN_TRIALS=%s\nInaccessiblePaths=%s\n' \
+        "$(port_prefix "$b")" "$BARRIER_TRIALS" "$LIBSYSTEMD_FILES" >"$UNITS/$base$b.service.d/50-backend.conf"
+    fi
+  done
+done
+
+# ---------------------------------------------------------------------------------------------- cases
+
+# 1. A Type=notify unit is activating until READY=1; a unit ordered after it starts only then and can
+#    connect at once.
+case_readiness() {
+  local s="sdn-ready@$1.service" c="sdn-ready-client@$1.service" cs ss
+  ct_exec systemctl start --no-block "$c"
+  wait_prop "$s" ActiveState activating 5
+  while :; do
+    # The client first: if it is running while the service (read later) is still activating, the
+    # ordering was broken.
+    cs=$(prop "$c" ActiveState)
+    ss=$(prop "$s" ActiveState)
+    [ "$ss" = activating ] || break
+    [ "$cs" = inactive ] || fail "$c is $cs while $s is still activating"
+    sleep 0.05
+  done
+  [ "$ss" = active ] || fail "$s went from activating to $ss"
+  wait_prop "$c" ActiveState active 10
+  expect_prop "$c" Result success
+  expect_prop "$c" ExecMainStatus 0
+  local ready_after client_after
+  ready_after=$(usec_between "$s" ExecMainStartTimestampMonotonic "$s" ActiveEnterTimestampMonotonic)
+  [ "$ready_after" -ge 1000000 ] || fail "$s became active ${ready_after} us after its start, before its 1 s bind delay"
+  client_after=$(usec_between "$s" ActiveEnterTimestampMonotonic "$c" ExecMainStartTimestampMonotonic)
+  [ "$client_after" -ge 0 ] || fail "$c started ${client_after} us before $s was ready"
+  expect_backend "$s" "$1"
+  echo "ready $((ready_after / 1000)) ms after start; client connected $((client_after / 1000)) ms after READY"
+  ct_exec systemctl stop "$c" "$s"
+}
+
+# 2. STATUS= reaches StatusText byte for byte, outside ASCII too.
+case_status() {
+  local s="sdn-status@$1.service"
+  ct_exec systemctl start "$s"
+  wait_prop "$s" StatusText "Grüße ✓ — 日本語 🚀" 5
+  expect_backend "$s" "$1"
+  echo "StatusText=$(prop "$s" StatusText)"
+  ct_exec systemctl stop "$s"
+}
+
+# 3. Reload: RELOADING=1 puts the unit in "reloading" until READY=1.
+case_reload() {
+  local s="sdn-reload@$1.service" seen="" t0 t1 rc=0 states=""
+  ct_exec systemctl start "$s"
+  expect_prop "$s" StatusText "reloaded 0"
+  t0=$(date +%s%N)
+  ct_exec systemctl reload "$s" &
+  local reload_pid=$! st
+  while kill -0 "$reload_pid" 2>/dev/null || [ -z "$seen" ]; do
+    st=$(prop "$s" ActiveState)
+    case "$states" in *"$st"*) ;; *) states="$states $st" ;; esac
+    [ "$st" = reloading ] && seen=1
+    [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 5000 ] || break
+    [ "$st" = active ] && [ -n "$seen" ] && break
+    sleep 0.05
+  done
+  wait "$reload_pid" || rc=$?
+  t1=$(date +%s%N)
+  [ "$rc" = 0 ] || fail "systemctl reload $s failed ($rc)"
+  [ -n "$seen" ] || fail "$s never reported ActiveState=reloading (saw:$states)"
+  # systemctl reload returns once the reload job is done: READY=1 must have arrived by then.
+  expect_prop "$s" ActiveState active
+  expect_prop "$s" StatusText "reloaded 1"
+  [ $(( (t1 - t0) / 1000000 )) -ge 1000 ] || fail "systemctl reload returned after $(( (t1 - t0) / 1000000 )) ms, before the 1 s reload ended"
+  expect_backend "$s" "$1"
+  echo "states seen:$states; systemctl reload returned after $(( (t1 - t0) / 1000000 )) ms"
+  ct_exec systemctl stop "$s"
+}
+
+# 4. STOPPING=1 from the service puts the unit in "deactivating" while it still runs; EXTEND_TIMEOUT_USEC
+#    keeps a slow start alive past TimeoutStartSec=, which does time out the same start without it.
+case_stopping_extend() {
+  local s="sdn-stopping@$1.service" e="sdn-extend@$1.service" n="sdn-noextend@$1.service" pid sub
+  ct_exec systemctl start --no-block "$e" "$n"
+  ct_exec systemctl start "$s"
+  pid=$(prop "$s" MainPID)
+  wait_prop "$s" ActiveState deactivating 5
+  sub=$(prop "$s" SubState)
+  [ "$(prop "$s" MainPID)" = "$pid" ] && ct_exec test -d "/proc/$pid" \
+    || fail "$s: main process $pid gone on entering deactivating"
+  sleep 0.5
+  expect_prop "$s" ActiveState deactivating
+  ct_exec test -d "/proc/$pid" || fail "$s: main process $pid gone 0.5 s after STOPPING=1"
+  wait_file_line "/run/sdn-test/$s.exits" "^success exited 0$" 5
+  expect_backend "$s" "$1"
+
+  wait_prop "$e" ActiveState active 10
+  local took
+  took=$(usec_between "$e" ExecMainStartTimestampMonotonic "$e" ActiveEnterTimestampMonotonic)
+  [ "$took" -gt 3000000 ] || fail "$e became active after ${took} us, not past its 3 s start timeout"
+  wait_prop "$n" Result timeout 10
+  expect_prop "$n" ActiveState failed
+  expect_backend "$e" "$1"
+  echo "deactivating ($sub) with the main process alive; extended start took $((took / 1000)) ms under TimeoutStartSec=3s; without extension: Result=timeout"
+  ct_exec systemctl stop "$e"
+  ct_exec systemctl reset-failed "$n"
+}
+
+# 5. Watchdog: the interval reaches the service, keep-alives keep it alive, their absence gets it killed
+#    (Result=watchdog) and restarted; WATCHDOG=trigger kills at once; WATCHDOG_USEC= changes the timeout.
+case_watchdog() {
+  local s="sdn-watchdog@$1.service" t="sdn-wdtrigger@$1.service" o="sdn-wdtimeout@$1.service"
+  ct_exec systemctl start "$s"
+  local started=$SECONDS w1 w2 pid
+  pid=$(prop "$s" MainPID)
+  expect_prop "$s" WatchdogUSec 2s
+  wait_prop "$s" StatusText "watchdog interval 2000 ms" 5
+  w1=$(prop "$s" WatchdogTimestampMonotonic)
+  sleep $((WATCHDOG_KEEP_SECONDS - 2))
+  expect_prop "$s" ActiveState active
+  expect_prop "$s" NRestarts 0
+  expect_prop "$s" MainPID "$pid"
+  w2=$(prop "$s" WatchdogTimestampMonotonic)
+  [ "$w2" -gt "$w1" ] || fail "$s: WatchdogTimestamp did not move during keep-alives ($w1, $w2)"
+  wait_file_line "/run/sdn-test/$s.exits" "^watchdog killed ABRT$" 8
+  local killed_after=$((SECONDS - started))
+  wait_prop "$s" NRestarts 1 5
+  wait_prop "$s" ActiveState active 10
+  expect_backend "$s" "$1"
+  ct_exec systemctl stop "$s"
+
+  ct_exec systemctl start "$t" "$o"
+  wait_prop "$t" Result watchdog 5
+  wait_prop "$t" ActiveState failed 5
+  local trig
+  trig=$(usec_between "$t" ActiveEnterTimestampMonotonic "$t" ActiveExitTimestampMonotonic)
+  [ "$trig" -lt 5000000 ] || fail "$t: killed ${trig} us after READY, not at once (WatchdogSec=30s)"
+  # systemd forgets the last keep-alive's time when the unit fails: note it while the unit is active.
+  local wlast=0 usec="" w st u deadline=$((SECONDS + 15))
+  while :; do
+    w=$(prop "$o" WatchdogTimestampMonotonic)
+    u=$(prop "$o" WatchdogUSec)
+    st=$(prop "$o" ActiveState)
+    [ "$st" = active ] || [ "$st" = activating ] || break
+    if [ "$st" = active ]; then
+      wlast=$w
+      usec=$u
+    fi
+    [ $SECONDS -lt $deadline ] || fail "$o: still $st after 15 s; WATCHDOG_USEC=1000000 had no effect"
+    sleep 0.05
+  done
+  [ "$usec" = 1s ] || fail "$o: WatchdogUSec was '$usec' while active, expected 1s after WATCHDOG_USEC=1000000"
+  wait_prop "$o" Result watchdog 5
+  wait_prop "$o" ActiveState failed 5
+  # From the last keep-alive systemd received to the kill: the new 1 s, not the configured 30 s.
+  local over
+  over=$(( $(prop "$o" ActiveExitTimestampMonotonic) - wlast ))
+  [ "$over" -ge 900000 ] && [ "$over" -lt 3000000 ] \
+    || fail "$o: killed ${over} us after the last keep-alive, not about 1 s as WATCHDOG_USEC=1000000 asks"
+  expect_backend "$t" "$1"
+  expect_backend "$o" "$1"
+  echo "kept alive ${WATCHDOG_KEEP_SECONDS} s, killed about ${killed_after} s after start and restarted; trigger killed after $((trig / 1000)) ms; WATCHDOG_USEC=1s killed $((over / 1000)) ms after the last keep-alive"
+  ct_exec systemctl reset-failed "$t" "$o"
+}
+
+# 6. FD store: a stored listening socket survives a restart (no refused connection meanwhile), comes back
+#    with its name, and FDSTOREREMOVE=1 removes it.
+case_fdstore() {
+  local s="sdn-fdstore@$1.service" port pid1 pid2 log="$NT_OUT/fdstore-$1.clients"
+  port=$(port_prefix "$1")06
+  ct_exec systemctl start "$s"
+  wait_prop "$s" NFileDescriptorStore 1 5
+  wait_prop_like "$s" StatusText "created and stored fd *" 5
+  pid1=$(prop "$s" MainPID)
+  # A client connects every 50 ms throughout the restart and records each answer.
+  ct_exec bash -c "for i in \$(seq 40); do
+      if exec 3<>/dev/tcp/127.0.0.1/$port; then
+        if read -r -t 5 line <&3; then echo \"ok \$line\"; else echo noreply; fi
+        exec 3<&-
+      else echo refused; fi
+      sleep 0.05
+    done" >"$log" 2>&1 &
+  local client=$!
+  sleep 0.5
+  ct_exec systemctl restart "$s"
+  wait "$client" || true
+  pid2=$(prop "$s" MainPID)
+  [ "$pid2" != "$pid1" ] || fail "$s: restart kept main pid $pid1"
+  expect_prop "$s" NFileDescriptorStore 1
+  wait_prop "$s" StatusText "reused stored fd 3" 5
+  wait_journal "$s" "passed \[3:listener\]" 5
+  grep -v '^ok pid ' "$log" >/dev/null && fail "failed connections during the restart: $(grep -v '^ok pid ' "$log" | sort | uniq -c | tr '\n' ' ')"
+  grep -q "^ok pid $pid1\$" "$log" || fail "no connection answered by the first process ($pid1): $(sort "$log" | uniq -c | tr '\n' ' ')"
+  grep -q "^ok pid $pid2\$" "$log" || fail "no connection answered by the restarted process ($pid2): $(sort "$log" | uniq -c | tr '\n' ' ')"
+  local answered
+  answered=$(grep -c '^ok pid ' "$log")
+  ct_exec systemctl kill -s HUP --kill-who=main "$s"
+  wait_prop "$s" NFileDescriptorStore 0 5
+  wait_prop "$s" StatusText "removed the stored listener" 5
+  ct_exec systemctl restart "$s"
+  wait_prop_like "$s" StatusText "created and stored fd *" 5
+  wait_prop "$s" NFileDescriptorStore 1 5
+  expect_backend "$s" "$1"
+  echo "$answered/40 connections answered across the restart (pids $pid1, $pid2), none refused; after FDSTOREREMOVE the next start got no fd"
+  ct_exec systemctl stop "$s"
+}
+
+# 7. Socket activation: two sockets with FileDescriptorName= reach the service with their names.
+case_activation() {
+  local s="sdn-act@$1.service" p reply
+  p=$(port_prefix "$1")
+  ct_exec systemctl start "sdn-act-a@$1.socket" "sdn-act-b@$1.socket"
+  expect_prop "$s" ActiveState inactive
+  reply=$(ct_exec bash -c "exec 3<>/dev/tcp/127.0.0.1/${p}07 && read -r -t 10 line <&3 && echo \"\$line\"") \
+    || fail "connecting to the alpha socket failed"
+  [ "$reply" = alpha ] || fail "the alpha socket was served as '$reply'"
+  reply=$(ct_exec bash -c "exec 3<>/dev/tcp/127.0.0.1/${p}08 && read -r -t 10 line <&3 && echo \"\$line\"") \
+    || fail "connecting to the beta socket failed"
+  [ "$reply" = beta ] || fail "the beta socket was served as '$reply'"
+  expect_prop "$s" ActiveState active
+  local status
+  status=$(prop "$s" StatusText)
+  case "$status" in *alpha*beta* | *beta*alpha*) ;; *) fail "$s: StatusText '$status' lacks a name" ;; esac
+  expect_backend "$s" "$1"
+  echo "$status"
+  ct_exec systemctl stop "$s" "sdn-act-a@$1.socket" "sdn-act-b@$1.socket"
+}
+
+# 8. Barrier: a helper that sends STATUS and exits has it accounted when it waits on a barrier first.
+case_barrier() {
+  local s="sdn-barrier@$1.service" f="/run/sdn-test/sdn-barrier@$1.service.trials" ok lost
+  ct_exec systemctl start "$s"
+  wait_file_line "/run/sdn-test/$s.exits" "^success exited 0$" 5
+  ok=$(ct_exec cat "$f" | grep -c '^barrier .* accounted$' || true)
+  [ "$ok" = "$BARRIER_TRIALS" ] || fail "with a barrier only $ok/$BARRIER_TRIALS helpers' STATUS were accounted: $(ct_exec cat "$f" | tr '\n' '|')"
+  lost=$(ct_exec cat "$f" | grep -c '^none .* lost$' || true)
+  expect_backend "$s" "$1"
+  echo "with barrier $ok/$BARRIER_TRIALS accounted; without barrier $lost/$BARRIER_TRIALS lost"
+}
+
+# 9. NotifyAccess=main: a child's own STATUS is ignored, its STATUS sent as the main pid is accepted, and
+#    MAINPID= moves the main pid.
+case_access() {
+  local s="sdn-access@$1.service" pid newpid
+  ct_exec systemctl start "$s"
+  pid=$(prop "$s" MainPID)
+  wait_journal "$s" "access-child: own-pid status processed" 10
+  expect_prop "$s" StatusText "main ready"
+  ct_exec touch "/run/sdn-test/$s.go"
+  wait_prop "$s" StatusText "from the child as the main pid" 10
+  local deadline=$((SECONDS + 10))
+  while :; do
+    newpid=$(prop "$s" MainPID)
+    if [ "$newpid" != "$pid" ] && [ "$(ct_exec cat "/proc/$newpid/comm" 2>/dev/null)" = sleep ]; then break; fi
+    [ $SECONDS -lt $deadline ] || fail "$s: MainPID is $newpid, not the sleep the service handed over to"
+    sleep 0.05
+  done
+  expect_backend "$s" "$1"
+  echo "child's own STATUS ignored, as main pid accepted; MainPID $pid -> $newpid (sleep)"
+  ct_exec systemctl stop "$s"
+}
+
+# 10. After a send that unsets NOTIFY_SOCKET, children started from the C environment cannot notify.
+case_unset() {
+  local s="sdn-unset@$1.service"
+  # The service sends READY=1 only after the gate: do not wait for the start job.
+  ct_exec systemctl start --no-block "$s"
+  wait_journal "$s" "child before: NOTIFY_SOCKET=/run/systemd/notify" 5
+  wait_prop "$s" StatusText "set by the child before" 5
+  ct_exec touch "/run/sdn-test/$s.go"
+  wait_journal "$s" "unset-env: children done" 10
+  expect_prop "$s" ActiveState active
+  expect_prop "$s" StatusText "ready, NOTIFY_SOCKET unset"
+  journal "$s" | grep -q "child after: NOTIFY_SOCKET=<unset>" || fail "the child after the unset saw NOTIFY_SOCKET"
+  journal "$s" | grep -q "child after: systemd-notify exit 1" || fail "systemd-notify in the child after the unset did not fail"
+  expect_backend "$s" "$1"
+  echo "the child before the unset set StatusText; the child after it saw no NOTIFY_SOCKET and could not"
+  ct_exec systemctl stop "$s"
+}
+
+CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access unset)
+# Cases that mostly wait run beside the others: one worker per group and backend.
+CASE_GROUPS=("watchdog barrier" "readiness status reload stopping_extend fdstore activation access unset")
+# Arguments name the cases to run (all by default).
+if [ "$#" -gt 0 ]; then
+  for c in "$@"; do
+    [[ " ${CASES[*]} " == *" $c "* ]] || { echo "no case '$c'; cases: ${CASES[*]}" >&2; exit 2; }
+  done
+  for g in "${!CASE_GROUPS[@]}"; do
+    kept=""
+    for c in ${CASE_GROUPS[$g]}; do [[ " $* " == *" $c "* ]] && kept="$kept $c"; done
+    CASE_GROUPS[g]="$kept"
+  done
+fi
+
+# ------------------------------------------------------------------------------------------------ run
+RESULTS="$NT_OUT/results"
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+workers=()
+
+# Kills a process and its descendants, by pid, children first.
+kill_tree() {
+  local child
+  for child in $(cat "/proc/$1"/task/*/children 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+on_exit() {
+  local rc=$?
+  for w in "${workers[@]}"; do kill_tree "$w"; done
+  ct_teardown || rc=1
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+mapfile -t binds < <(nt_binds "$NT_OUT/classes")
+boot_start=$(date +%s%N)
+ct_boot "${binds[@]}"
+boot_ms=$(( ($(date +%s%N) - boot_start) / 1000000 ))
+ct_exec mkdir -p /run/sdn-test
+ct_install_units "$UNITS"
+selected=$( (IFS=' '; echo "${CASE_GROUPS[*]}") | wc -w)
+echo "container $CT_NAME booted in ${boot_ms} ms; running $selected cases on ${BACKENDS[*]}"
+
+# Runs cases $2... on backend $1 in order, each in a subshell that stops at its first failed check.
+run_cases() {
+  local b="$1" c i t0 ms rc verdict
+  shift
+  for c in "$@"; do
+    for i in "${!CASES[@]}"; do [ "${CASES[$i]}" = "$c" ] && break; done
+    i=$((i + 1))
+    t0=$(date +%s%N)
+    set +e
+    (set -euo pipefail; "case_$c" "$b") >"$RESULTS/$c.$b.log" 2>&1
+    rc=$?
+    set -e
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    verdict=PASS
+    [ "$rc" = 0 ] || verdict=FAIL
+    printf '%s %d %s %s %d %s\n' "$verdict" "$i" "$c" "$b" "$ms" "$(tail -n 1 "$RESULTS/$c.$b.log")" \
+      >"$RESULTS/$c.$b.line"
+    printf '%s %2d %-16s %-10s %5d.%d s\n' "$verdict" "$i" "$c" "$b" $((ms / 1000)) $((ms % 1000 / 100))
+    if [ "$verdict" = FAIL ]; then sed 's/^/      /' "$RESULTS/$c.$b.log"; fi
+  done
+}
+
+for b in "${BACKENDS[@]}"; do
+  for g in "${CASE_GROUPS[@]}"; do
+    # shellcheck disable=SC2086
+    run_cases "$b" $g &
+    workers+=($!)
+  done
+done
+for w in "${workers[@]}"; do wait "$w" || true; done
+workers=()
+
+passed=$(cat "$RESULTS"/*.line 2>/dev/null | grep -c '^PASS' || true)
+failed=$(cat "$RESULTS"/*.line 2>/dev/null | grep -c '^FAIL' || true)
+echo "results:"
+for c in "${CASES[@]}"; do
+  for b in "${BACKENDS[@]}"; do
+    if [ -f "$RESULTS/$c.$b.line" ]; then
+      read -r verdict i _ _ ms note <"$RESULTS/$c.$b.line"
+      printf '  %s %2d %-16s %-10s %5d.%d s  %s\n' "$verdict" "$i" "$c" "$b" $((ms / 1000)) $((ms % 1000 / 100)) "$note"
+    fi
+  done
+done
+
+trap - EXIT
+leftover=PASS
+ct_teardown || leftover=FAIL
+total_ms=$(( ($(date +%s%N) - suite_start) / 1000000 ))
+echo "container suite: $passed passed, $failed failed, leftover check $leftover, $((total_ms / 1000)).$((total_ms % 1000 / 100)) s in all (boot ${boot_ms} ms)"
+[ "$failed" = 0 ] && [ "$passed" = $((selected * ${#BACKENDS[@]})) ] && [ "$leftover" = PASS ]
