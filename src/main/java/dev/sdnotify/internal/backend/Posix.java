@@ -64,4 +64,16 @@ public interface Posix {
 
     /** {@code clock_gettime(CLOCK_MONOTONIC)} in microseconds. */
     long monotonicMicros();
+
+    /** {@code write(fd, data, length)}: the number of bytes written or {@code -errno}. */
+    int write(int fd, byte[] data, int length);
+
+    /** {@code fcntl(fd, F_GETFL)}: the file status flags, access mode included, or {@code -errno}. */
+    int getFileStatusFlags(int fd);
+
+    /**
+     * {@code getsockopt(fd, SOL_SOCKET, ...)} of {@code SO_TYPE}, {@code SO_DOMAIN} and {@code SO_ACCEPTCONN}, into
+     * {@code out[0..2]}: 0 or the {@code -errno} of the first that failed (ENOTSOCK when fd is not a socket).
+     */
+    int socketKind(int fd, int[] out);
 }

@@ -190,4 +190,12 @@ final class LibC {
     static int CMSG_SPACE(int dataLength) {
         return CMSG_HEADER + CMSG_ALIGN(dataLength);
     }
+
+    static final int F_GETFL = 3;
+    static final int SO_TYPE = 3;
+    static final int SO_ACCEPTCONN = 30;
+    static final int SO_DOMAIN = 39;
+
+    /** Returns {@code ssize_t}; bound as int, as for {@link #sendmsg}. {@code count} is size_t (LP64: long). */
+    static native int write(int fd, byte[] buffer, NativeLong count);
 }
