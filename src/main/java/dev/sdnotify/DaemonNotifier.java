@@ -149,4 +149,18 @@ final class DaemonNotifier implements Notifier {
     public String toString() {
         return "Notifier(" + (fixed != null ? fixed : "process-wide backend") + ")";
     }
+
+    /** The readiness fd signaled along with READY=1: the process's; tests replace it with their own. */
+    ReadinessFd readiness = ReadinessFd.PROCESS;
+
+    @Override
+    public boolean ready() {
+        return readiness.ready(backend(), () -> send(NotifyState.READY));
+    }
+
+    @Override
+    public boolean ready(String status) {
+        NotifyState text = NotifyState.status(status);
+        return readiness.ready(backend(), () -> send(NotifyState.READY, text));
+    }
 }
