@@ -21,6 +21,8 @@ final class DaemonNotifier implements Notifier {
     /** {@code null}: sends wait while the receiver's queue is full, as libsystemd's do. */
     private final Duration sendTimeout;
     private final long sendTimeoutUsec;
+    /** The readiness fd signaled along with READY=1: the process's; tests replace it with their own. */
+    ReadinessFd readiness = ReadinessFd.PROCESS;
 
     DaemonNotifier(BackendInfo fixed) {
         this(fixed, null);
@@ -193,5 +195,16 @@ final class DaemonNotifier implements Notifier {
     public String toString() {
         return "Notifier(" + (fixed != null ? fixed : "process-wide backend")
                 + (sendTimeout != null ? ", send timeout " + sendTimeout : "") + ")";
+    }
+
+    @Override
+    public boolean ready() {
+        return readiness.ready(backend(), () -> send(NotifyState.READY));
+    }
+
+    @Override
+    public boolean ready(String status) {
+        NotifyState text = NotifyState.status(status);
+        return readiness.ready(backend(), () -> send(NotifyState.READY, text));
     }
 }

@@ -1,5 +1,8 @@
 package dev.sdnotify;
 
+import java.io.IOException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Objects;
 
 /** A file descriptor passed by the supervisor (socket activation or the fd store), with its name. */
@@ -23,6 +26,19 @@ public final class ListenFd {
      */
     public String name() {
         return name;
+    }
+
+    /**
+     * This fd, a listening TCP or AF_UNIX stream socket, as a channel that owns it: see
+     * {@link FdChannels#serverSocketChannel(int)}, which also says which JVM option it needs.
+     */
+    public ServerSocketChannel serverSocketChannel() throws IOException {
+        return FdChannels.serverSocketChannel(fd);
+    }
+
+    /** This fd, an AF_INET or AF_INET6 datagram socket, as a channel that owns it: see {@link FdChannels}. */
+    public DatagramChannel datagramChannel() throws IOException {
+        return FdChannels.datagramChannel(fd);
     }
 
     @Override

@@ -102,12 +102,17 @@ public interface Notifier {
     /** {@link #barrier(Duration)}, removing {@code NOTIFY_SOCKET} right after the barrier message is sent. */
     boolean barrierAndUnsetEnvironment(Duration timeout);
 
-    /** {@code READY=1}: send once the service can serve, after its listening sockets exist. */
+    /**
+     * {@code READY=1}: send once the service can serve, after its listening sockets exist. When a readiness fd
+     * is configured ({@code READY_FD} or {@link SdNotify#useReadinessFd(int)}, for s6, dinit, OpenRC and
+     * finit), the first call also writes a newline to it and closes it, even if the {@code NOTIFY_SOCKET} send
+     * fails. {@code true} when either was signaled. {@link #send send(NotifyState.READY)} does not touch the fd.
+     */
     default boolean ready() {
         return send(NotifyState.READY);
     }
 
-    /** {@code READY=1} and {@code STATUS=status} in one message. */
+    /** {@code READY=1} and {@code STATUS=status} in one message, and the readiness fd as {@link #ready()}. */
     default boolean ready(String status) {
         return send(NotifyState.READY, NotifyState.status(status));
     }

@@ -23,12 +23,15 @@ public final class SdNotify {
         return Notifier.fromEnvironment();
     }
 
-    /** {@code READY=1}. Send it once the service can serve. */
+    /**
+     * {@code READY=1}. Send it once the service can serve. The first call also signals the readiness fd, if one
+     * is configured (see {@link #useReadinessFd(int)}).
+     */
     public static boolean ready() {
         return notifier().ready();
     }
 
-    /** {@code READY=1} with {@code STATUS=status}. */
+    /** {@code READY=1} with {@code STATUS=status}, and the readiness fd as {@link #ready()}. */
     public static boolean ready(String status) {
         return notifier().ready(status);
     }
@@ -138,5 +141,20 @@ public final class SdNotify {
      */
     public static BackendInfo useBackend(Backend backend) {
         return Backends.use(backend);
+    }
+
+    /**
+     * Names the readiness fd: an inherited pipe the supervisor reads, as s6's {@code notification-fd}, dinit's
+     * {@code ready-notification = pipefd:N}, OpenRC's {@code notify=fd:N} or finit's {@code notify:s6} set up.
+     * The first {@link #ready()} (of any notifier but {@link Notifier#noop()}) writes a newline to it and closes
+     * it; it takes the place of the {@code READY_FD} environment variable, which names the fd otherwise. The fd
+     * is marked close-on-exec now, so that children started by native code do not inherit it.
+     *
+     * @throws IllegalArgumentException if {@code fd} is below 3: the standard streams stay the JVM's
+     * @throws IllegalStateException    if readiness was already signaled in this process
+     * @throws SdNotifyException        if {@code fd} is not open, or not open for writing
+     */
+    public static void useReadinessFd(int fd) {
+        ReadinessFd.PROCESS.use(Backends.active().posix, fd);
     }
 }

@@ -29,6 +29,12 @@ public interface TestLibc extends Library {
     int FD_CLOEXEC = 1;
     int EAGAIN = 11;
     int SIGUSR2 = 12;
+    int AF_INET = 2;
+    int AF_INET6 = 10;
+    int O_CLOEXEC = 0x80000;
+    int O_NONBLOCK = 0x800;
+    int F_GETFL = 3;
+    int EBADF = 9;
 
     int socket(int domain, int type, int protocol);
 
@@ -65,6 +71,14 @@ public interface TestLibc extends Library {
     int geteuid();
 
     int fcntl(int fd, int cmd, Object... args);
+
+    int pipe2(int[] fds, int flags);
+
+    long write(int fd, byte[] buffer, long count);
+
+    long read(int fd, byte[] buffer, long count);
+
+    int getsockname(int fd, Pointer addr, int[] len);
 
     int gettid();
 

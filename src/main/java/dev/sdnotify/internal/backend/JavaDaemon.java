@@ -157,8 +157,8 @@ public final class JavaDaemon implements SdDaemon {
      * the error came from the fds being passed, and stands.
      */
     private boolean dropIfNotOurs(int fd) {
-        int type = posix.getSocketType(fd);
-        if (type != -Errno.EBADF && type != -Errno.ENOTSOCK) {
+        int r = posix.socketKind(fd, new int[3]);
+        if (r != -Errno.EBADF && r != -Errno.ENOTSOCK) {
             return false;
         }
         synchronized (this) {

@@ -44,9 +44,6 @@ public interface Posix {
     int sendNotifyDatagram(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength,
             int[] fds, int nFds, boolean sendCredentials, int credPid);
 
-    /** {@code getsockopt(fd, SOL_SOCKET, SO_TYPE)}: the socket type or {@code -errno}. */
-    int getSocketType(int fd);
-
     /** {@code setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, usec)}: 0 or {@code -errno}. */
     int setSendTimeout(int fd, long usec);
 
@@ -73,4 +70,16 @@ public interface Posix {
 
     /** {@code clock_gettime(CLOCK_MONOTONIC)} in microseconds. */
     long monotonicMicros();
+
+    /** {@code write(fd, data, length)}: the number of bytes written or {@code -errno}. */
+    int write(int fd, byte[] data, int length);
+
+    /** {@code fcntl(fd, F_GETFL)}: the file status flags, access mode included, or {@code -errno}. */
+    int getFileStatusFlags(int fd);
+
+    /**
+     * {@code getsockopt(fd, SOL_SOCKET, ...)} of {@code SO_TYPE}, {@code SO_DOMAIN} and {@code SO_ACCEPTCONN}, into
+     * {@code out[0..2]}: 0 or the {@code -errno} of the first that failed (ENOTSOCK when fd is not a socket).
+     */
+    int socketKind(int fd, int[] out);
 }

@@ -285,14 +285,6 @@ final class JnaPosix implements Posix {
     }
 
     @Override
-    public int getSocketType(int fd) {
-        int[] value = new int[1];
-        int[] length = {4};
-        int r = LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_TYPE, value, length);
-        return r < 0 ? -Native.getLastError() : value[0];
-    }
-
-    @Override
     public int setSendTimeout(int fd, long usec) {
         // struct timeval: two longs, seconds and microseconds.
         Memory timeval = new Memory(2L * Native.LONG_SIZE);
@@ -357,5 +349,33 @@ final class JnaPosix implements Posix {
         LibC.clock_gettime(LibC.CLOCK_MONOTONIC, now.getPointer());
         now.read();
         return now.tv_sec.longValue() * 1_000_000L + now.tv_nsec.longValue() / 1000L;
+    }
+
+    @Override
+    public int write(int fd, byte[] data, int length) {
+        if (length < 0 || length > data.length) {
+            throw new IndexOutOfBoundsException("length " + length + " of " + data.length + " bytes");
+        }
+        return result(LibC.write(fd, data, new NativeLong(length)));
+    }
+
+    @Override
+    public int getFileStatusFlags(int fd) {
+        return result(LibC.fcntl(fd, LibC.F_GETFL, 0));
+    }
+
+    @Override
+    public int socketKind(int fd, int[] out) {
+        int[] options = {LibC.SO_TYPE, LibC.SO_DOMAIN, LibC.SO_ACCEPTCONN};
+        int[] value = new int[1];
+        int[] length = new int[1];
+        for (int i = 0; i < options.length; i++) {
+            length[0] = 4;
+            if (LibC.getsockopt(fd, LibC.SOL_SOCKET, options[i], value, length) < 0) {
+                return -Native.getLastError();
+            }
+            out[i] = value[0];
+        }
+        return 0;
     }
 }

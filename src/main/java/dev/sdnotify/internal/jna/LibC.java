@@ -23,12 +23,15 @@ final class LibC {
     static final int SO_TYPE = 3;
     static final int SO_SNDBUF = 7;
     static final int SO_SNDTIMEO = 21;
+    static final int SO_ACCEPTCONN = 30;
+    static final int SO_DOMAIN = 39;
     static final int SO_SNDBUFFORCE = 32;
     static final int SCM_RIGHTS = 1;
     static final int SCM_CREDENTIALS = 2;
     static final int MSG_NOSIGNAL = 0x4000;
     static final int F_GETFD = 1;
     static final int F_SETFD = 2;
+    static final int F_GETFL = 3;
     static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int F_OK = 0;
@@ -201,4 +204,7 @@ final class LibC {
     static int CMSG_SPACE(int dataLength) {
         return CMSG_HEADER + CMSG_ALIGN(dataLength);
     }
+
+    /** Returns {@code ssize_t}; bound as int, as for {@link #sendmsg}. {@code count} is size_t (LP64: long). */
+    static native int write(int fd, byte[] buffer, NativeLong count);
 }

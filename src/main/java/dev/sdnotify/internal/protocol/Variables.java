@@ -1,5 +1,7 @@
 package dev.sdnotify.internal.protocol;
 
+import java.util.List;
+
 /** The environment variables a supervisor sets for the process it starts. */
 public final class Variables {
     public static final String NOTIFY_SOCKET = "NOTIFY_SOCKET";
@@ -10,4 +12,15 @@ public final class Variables {
     public static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
 
     private Variables() {}
+
+    /**
+     * The readiness fd: the number of an inherited pipe to write a newline to, then close, once ready. No
+     * supervisor sets it by itself except dinit when told ({@code ready-notification = pipevar:READY_FD});
+     * s6, OpenRC and finit fix the number in their configuration, so the run script exports it.
+     */
+    public static final String READY_FD = "READY_FD";
+
+    /** Every variable above: what a child process of the service must not inherit. */
+    public static final List<String> SUPERVISOR = List.of(NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID, LISTEN_PID,
+            LISTEN_FDS, LISTEN_FDNAMES, READY_FD);
 }

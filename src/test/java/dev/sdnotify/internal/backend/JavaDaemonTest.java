@@ -414,7 +414,7 @@ class JavaDaemonTest {
         @DisplayName("closed under us (EBADF/ENOTSOCK and SO_TYPE fails): reopen, resend, old number not closed")
         void reopenedWhenGone(int errno) {
             when(posix.openUnixDatagramSocket()).thenReturn(SOCKET_FD, SOCKET_FD + 1);
-            when(posix.getSocketType(SOCKET_FD)).thenReturn(-errno);
+            when(posix.socketKind(eq(SOCKET_FD), any())).thenReturn(-errno);
             sendResults.add(-errno);
             assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
             assertEquals(2, sends.size());
@@ -427,7 +427,7 @@ class JavaDaemonTest {
         @Test
         @DisplayName("EBADF while the socket is fine (a passed fd is closed) → -EBADF, socket kept, no resend")
         void badPassedFd() {
-            when(posix.getSocketType(SOCKET_FD)).thenReturn(2);
+            when(posix.socketKind(eq(SOCKET_FD), any())).thenReturn(0);
             sendResults.add(-9);
             assertEquals(-9, daemon.pidNotifyWithFds(0, false, b("FDSTORE=1"), new int[] {99}, 1));
             assertEquals(1, sends.size());

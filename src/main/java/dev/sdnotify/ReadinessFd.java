@@ -1,0 +1,162 @@
+package dev.sdnotify;
+
+import dev.sdnotify.internal.backend.Posix;
+import dev.sdnotify.internal.protocol.Errno;
+import dev.sdnotify.internal.protocol.FdNumber;
+import dev.sdnotify.internal.protocol.Variables;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The readiness fd of supervisors that wait for a newline on an inherited pipe (s6, dinit, OpenRC's
+ * supervise-daemon, finit): a newline is written, then the fd is closed and {@code READY_FD} removed from the C
+ * environment, at most once per process, since the number may name another file afterwards.
+ */
+final class ReadinessFd {
+    /** The process's one readiness fd; instances exist apart from it only in tests. */
+    static final ReadinessFd PROCESS = new ReadinessFd();
+
+    static final String OPERATION = "readiness fd";
+    private static final byte[] NEWLINE = {'\n'};
+    private static final int FD_CLOEXEC = 1;
+    private static final int O_ACCMODE = 3;
+    private static final int O_RDONLY = 0;
+
+    /** From {@link #use}; -1 when not given, and then {@code READY_FD} is read. */
+    private int given = -1;
+    /** Set by the first attempt to signal, whatever its outcome. */
+    private boolean consumed;
+
+    /**
+     * {@link SdNotify#useReadinessFd(int)}: remembers {@code fd} for the first ready and marks it close-on-exec
+     * now, failing early when it is not open or not open for writing. {@code posix} null (backend none) only
+     * remembers it.
+     */
+    synchronized void use(Posix posix, int fd) {
+        if (fd < FdNumber.FIRST_FREE) {
+            String stream = FdNumber.standardStream(fd);
+            throw new IllegalArgumentException("readiness fd " + fd + (stream == null ? " is not an fd number"
+                    : " is " + stream + ", which the JVM keeps using") + "; give the supervisor's pipe an fd of "
+                    + FdNumber.FIRST_FREE + " or above");
+        }
+        if (consumed) {
+            throw new IllegalStateException("readiness was already signaled in this process; the readiness fd is "
+                    + "written once and closed");
+        }
+        if (posix != null) {
+            String source = "fd " + fd + " given to SdNotify.useReadinessFd";
+            int flags = posix.getFileStatusFlags(fd);
+            checkWritable(flags, source);
+            int fdFlags = posix.getFdFlags(fd);
+            int r = fdFlags < 0 ? fdFlags : posix.setFdFlags(fd, fdFlags | FD_CLOEXEC);
+            if (r < 0) {
+                throw new SdNotifyException(OPERATION, -r, "marking " + source + " close-on-exec");
+            }
+        }
+        given = fd;
+    }
+
+    /**
+     * Runs {@code notifySocket} (the {@code READY=1} send), then signals the readiness fd even if that send
+     * failed, and reports the first failure with any second one suppressed. True when either was signaled.
+     */
+    boolean ready(BackendInfo backend, BooleanSupplier notifySocket) {
+        boolean sent = false;
+        SdNotifyException failure = null;
+        try {
+            sent = notifySocket.getAsBoolean();
+        } catch (SdNotifyException e) {
+            failure = e;
+        }
+        boolean signaled = false;
+        try {
+            signaled = signal(backend.posix);
+        } catch (SdNotifyException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return sent || signaled;
+    }
+
+    /**
+     * Writes the newline and closes the fd, the first time an fd is known; later calls do nothing and return
+     * false. {@code posix} null (backend none) signals nothing and consumes nothing.
+     */
+    synchronized boolean signal(Posix posix) {
+        if (consumed || posix == null) {
+            return false;
+        }
+        byte[] text = posix.getenv(Variables.READY_FD);
+        if (given < 0 && text == null) {
+            return false;
+        }
+        consumed = true;
+        if (text != null) {
+            // Whatever follows, children must not inherit a number that no longer names the pipe.
+            posix.unsetenv(Variables.READY_FD);
+        }
+        int fd = given >= 0 ? given : parse(text);
+        String source = given >= 0 ? "fd " + fd + " given to SdNotify.useReadinessFd"
+                : "fd " + fd + " from " + Failures.show(Variables.READY_FD, text);
+        checkWritable(posix.getFileStatusFlags(fd), source);
+        int r;
+        do {
+            r = posix.write(fd, NEWLINE, NEWLINE.length);
+        } while (r == -Errno.EINTR);
+        if (r < 0) {
+            if (r != -Errno.EBADF) {
+                posix.close(fd);
+            }
+            throw new SdNotifyException(OPERATION, -r, "writing a newline to " + source + writeHint(-r));
+        }
+        r = posix.close(fd);
+        if (r < 0 && r != -Errno.EINTR) {
+            // Linux releases the fd even when close reports EINTR.
+            throw new SdNotifyException(OPERATION, -r, "closing " + source + " after writing the newline");
+        }
+        return true;
+    }
+
+    private static int parse(byte[] text) {
+        int fd = FdNumber.parse(text);
+        String shown = Failures.show(Variables.READY_FD, text);
+        if (fd < 0) {
+            throw new SdNotifyException(OPERATION, Errno.EINVAL, shown
+                    + " is not a file descriptor number (decimal digits)");
+        }
+        String stream = FdNumber.standardStream(fd);
+        if (stream != null) {
+            throw new SdNotifyException(OPERATION, Errno.EINVAL, shown + " names " + stream + ", which the JVM "
+                    + "keeps using; give the supervisor's pipe an fd of " + FdNumber.FIRST_FREE + " or above");
+        }
+        return fd;
+    }
+
+    private static void checkWritable(int statusFlags, String source) {
+        if (statusFlags == -Errno.EBADF) {
+            throw new SdNotifyException(OPERATION, Errno.EBADF, source + " is not open");
+        }
+        if (statusFlags < 0) {
+            throw new SdNotifyException(OPERATION, -statusFlags, "reading the flags of " + source);
+        }
+        if ((statusFlags & O_ACCMODE) == O_RDONLY) {
+            throw new SdNotifyException(OPERATION, Errno.EBADF, source
+                    + " is open only for reading (the read end of the pipe?)");
+        }
+    }
+
+    private static String writeHint(int errno) {
+        if (errno == Errno.EPIPE) {
+            return ": nothing reads the other end any more (the supervisor closed it)";
+        }
+        if (errno == Errno.EAGAIN) {
+            return ": the pipe is full";
+        }
+        return "";
+    }
+}
