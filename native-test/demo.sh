@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs the example service as a real systemd unit (Type=notify, WatchdogSec=) in a throwaway container
-# with systemd as PID 1, and prints what systemd makes of it: `systemctl status` and the unit's journal.
+# Runs the example HTTP service as a real systemd unit (Type=notify, WatchdogSec=, ExecReload=, an fd store)
+# in a throwaway container with systemd as PID 1: starts it, asks it for a page, reloads it, restarts it
+# (its listening socket survives in the fd store), and prints what systemd makes of each step.
 # The library and JNA are in /opt/sdnotify/lib there, the compiled example in /opt/sdnotify/classes.
 # Needs root and systemd-nspawn; off CI a missing one skips the demo, with CI=true it fails it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The example service: a Java source file whose class (named as the file) has a main method.
-EXAMPLE_SERVICE=native-test/demo/ExampleService.java
+EXAMPLE_SERVICE=native-test/examples/HttpExampleService.java
 UNIT=sdnotify-example.service
 
 source native-test/lib/container.sh
@@ -24,7 +25,7 @@ fi
 
 EXAMPLE_CLASS=$(basename "$EXAMPLE_SERVICE" .java)
 nt_build_library
-nt_compile "$NT_OUT/demo-classes" native-test/demo native-test/examples
+nt_compile "$NT_OUT/demo-classes" native-test/examples
 
 units="$NT_OUT/demo-units"
 rm -rf "$units"
@@ -37,9 +38,12 @@ Description=sdnotify example service
 Type=notify
 WatchdogSec=4s
 Restart=on-failure
+FileDescriptorStoreMax=1
+Environment=GREETING_FILE=/run/greeting
+ExecReload=/bin/kill -HUP \$MAINPID
 # The JVM exits with 128+15 on SIGTERM: a clean stop.
 SuccessExitStatus=143
-ExecStart=$NT_JAVA -cp /opt/sdnotify/classes:/opt/sdnotify/lib/* $EXAMPLE_CLASS
+ExecStart=$NT_JAVA --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED -cp /opt/sdnotify/classes:/opt/sdnotify/lib/* $EXAMPLE_CLASS 8080
 EOF
 
 trap ct_teardown EXIT
@@ -59,12 +63,43 @@ echo
 echo "\$ cat /run/systemd/system/$UNIT"
 cat "$units/$UNIT"
 echo
+get() {
+  echo "\$ curl http://127.0.0.1:8080/"
+  ct_exec bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET / HTTP/1.0\r\n\r\n" >&3 && tail -n 1 <&3'
+}
+
+echo "\$ echo hello > /run/greeting"
+ct_exec bash -c 'echo hello > /run/greeting'
 echo "\$ systemctl start $UNIT      # returns once the service sent READY=1"
 ct_exec systemctl start "$UNIT"
-# Long enough for a few watchdog keep-alives and status updates.
-sleep 3
 show systemctl status --no-pager --lines=0 "$UNIT"
+get
+first_pid=$(ct_exec systemctl show -P MainPID "$UNIT")
+
+echo
+echo "\$ echo 'hello again' > /run/greeting; systemctl reload $UNIT"
+ct_exec bash -c "echo 'hello again' > /run/greeting"
+ct_exec systemctl reload "$UNIT"
+# The reload is over when the service sends READY=1 again, with its new status.
+for _ in $(seq 50); do
+  ct_exec systemctl show -P StatusText "$UNIT" | grep -q '^Reloaded' && break
+  sleep 0.1
+done
+show systemctl show -p ActiveState -p MainPID -p StatusText "$UNIT"
+get
+reloaded_pid=$(ct_exec systemctl show -P MainPID "$UNIT")
+reloaded_status=$(ct_exec systemctl show -P StatusText "$UNIT")
+
+echo
+echo "\$ systemctl restart $UNIT    # the listening socket waits in the fd store meanwhile"
+ct_exec systemctl restart "$UNIT"
+show systemctl show -p MainPID -p StatusText -p NFileDescriptorStore "$UNIT"
+get
+# Long enough for the health-gated keeper to send a few keep-alives.
+sleep 3
 show systemctl show -p WatchdogUSec -p WatchdogTimestamp -p NRestarts "$UNIT"
+second_pid=$(ct_exec systemctl show -P MainPID "$UNIT")
+status=$(ct_exec systemctl show -P StatusText "$UNIT")
 state=$(ct_exec systemctl show -P ActiveState "$UNIT")
 restarts=$(ct_exec systemctl show -P NRestarts "$UNIT")
 result=$(ct_exec systemctl show -P Result "$UNIT")
@@ -82,4 +117,12 @@ if [ "$restarts" != 0 ] || [ "$result" != success ]; then
   echo "demo: FAIL: systemd reported Result=$result and NRestarts=$restarts for the example service"
   exit 1
 fi
-echo "demo: systemd accepted the service (Result=$result, NRestarts=$restarts)"
+if [ "$reloaded_pid" != "$first_pid" ] || [[ "$reloaded_status" != Reloaded* ]]; then
+  echo "demo: FAIL: the reload did not happen in place (pid $first_pid -> $reloaded_pid, status: $reloaded_status)"
+  exit 1
+fi
+if [ "$first_pid" = "$second_pid" ] || [[ "$status" != *"socket passed by systemd"* ]]; then
+  echo "demo: FAIL: after the restart (pid $first_pid -> $second_pid) the status was: $status"
+  exit 1
+fi
+echo "demo: systemd accepted the service (Result=$result, NRestarts=$restarts) and kept its socket across a restart"

@@ -69,17 +69,21 @@ public final class HttpExampleService {
         server.createContext("/health", exchange -> respond(exchange, 200, "ok\n"));
         server.start();
         InetSocketAddress address = server.getAddress();
+        // Before READY: from then on the manager may send SIGHUP, whose default action ends the JVM.
+        Signal.handle(new Signal("HUP"), signal -> reload());
 
         // READY only now: dependants may connect the moment systemd sees it.
         SdNotify.ready("Serving on " + address + " (socket " + origin + ", backend "
                 + SdNotify.backend().backend().id() + ")");
-        SdNotify.storeFds(SOCKET_NAME, FdChannels.fdOf(channelOf(server)));
+        if (passed.isEmpty()) {
+            // A passed socket is already the manager's; store only one this process made.
+            SdNotify.storeFds(SOCKET_NAME, FdChannels.fdOf(channelOf(server)));
+        }
 
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         URI health = URI.create("http://" + address.getHostString() + ":" + address.getPort() + "/health");
         WatchdogKeeper keeper = Watchdog.start(() -> isHealthy(client, health));
 
-        Signal.handle(new Signal("HUP"), signal -> reload());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             SdNotify.stopping();
