@@ -28,7 +28,7 @@ fi
 
 suite_start=$(date +%s%N)
 nt_build_library
-nt_compile "$NT_OUT/classes" native-test/services
+nt_compile "$NT_OUT/classes" native-test/services native-test/examples
 nt_write_launcher
 cp native-test/services/barrier-trials.sh "$NT_OUT/bin/barrier-trials"
 chmod 755 "$NT_OUT/bin/barrier-trials"
@@ -190,6 +190,20 @@ Service=sdn-act@$b.service
 EOF
   done
 done
+
+unit sdn-example@.service <<'UNIT'
+[Unit]
+Description=The HTTP example service: readiness, health-gated watchdog, reload, fd store
+[Service]
+Type=notify
+WatchdogSec=2s
+Restart=on-failure
+FileDescriptorStoreMax=1
+Environment=GREETING_FILE=/run/sdn-test/%n.greeting
+ExecReload=/bin/kill -HUP $MAINPID
+Environment="SDN_JAVA_EXTRA=--add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED"
+ExecStart=/opt/sdnotify/bin/jrun HttpExampleService ${SDN_PORT}09
+UNIT
 
 unit sdn-barrier@.service <<'EOF'
 [Unit]
@@ -505,9 +519,44 @@ case_unset() {
   ct_exec systemctl stop "$s"
 }
 
-CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access unset)
+# 11. The HTTP example a user copies: serves, reloads in place, keeps its socket across a restart in the fd
+#     store, and its health-gated keeper holds the 2 s watchdog.
+case_example() {
+  local s="sdn-example@$1.service" port greeting pid1 pid2
+  port="$(port_prefix "$1")09"
+  ct_exec sh -c "echo 'hello from $1' > '/run/sdn-test/$s.greeting'"
+  ct_exec systemctl start "$s" || { journal "$s" | tail -n 20 >&2; fail "$s did not start"; }
+  wait_prop_like "$s" StatusText "Serving on /127.0.0.1:$port (socket bound, backend $1)" 5
+  greeting=$(http_get "$port")
+  [ "$greeting" = "hello from $1" ] || fail "GET / answered '$greeting'"
+  pid1=$(prop "$s" MainPID)
+  ct_exec sh -c "echo 'reloaded on $1' > '/run/sdn-test/$s.greeting'"
+  ct_exec systemctl reload "$s"
+  wait_prop_like "$s" StatusText "Reloaded; greeting is now \"reloaded on $1\"" 5
+  expect_prop "$s" MainPID "$pid1"
+  expect_prop "$s" ActiveState active
+  greeting=$(http_get "$port")
+  [ "$greeting" = "reloaded on $1" ] || fail "GET / after the reload answered '$greeting'"
+  expect_prop "$s" NFileDescriptorStore 1
+  ct_exec systemctl restart "$s"
+  wait_prop_like "$s" StatusText "Serving on /127.0.0.1:$port (socket passed by systemd, backend $1)" 5
+  pid2=$(prop "$s" MainPID)
+  [ "$pid2" != "$pid1" ] || fail "the restart kept pid $pid1"
+  expect_prop "$s" NFileDescriptorStore 1
+  greeting=$(http_get "$port")
+  [ "$greeting" = "reloaded on $1" ] || fail "GET / after the restart answered '$greeting'"
+  # Three watchdog intervals: only the keeper's health-gated keep-alives hold it.
+  sleep 6
+  expect_prop "$s" ActiveState active
+  expect_prop "$s" NRestarts 0
+  expect_prop "$s" MainPID "$pid2"
+  echo "served, reloaded in place (pid $pid1), restarted with its socket from the fd store (pid $pid2), fed the watchdog 6 s"
+  ct_exec systemctl stop "$s"
+}
+
+CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access unset example)
 # Cases that mostly wait run beside the others: one worker per group and backend.
-CASE_GROUPS=("watchdog barrier" "readiness status reload stopping_extend fdstore activation access unset")
+CASE_GROUPS=("watchdog barrier example" "readiness status reload stopping_extend fdstore activation access unset")
 # Arguments name the cases to run (all by default).
 if [ "$#" -gt 0 ]; then
   for c in "$@"; do

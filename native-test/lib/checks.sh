@@ -37,7 +37,7 @@ wait_prop_like() {
     got=$(prop "$unit" "$name")
     # shellcheck disable=SC2053
     [[ "$got" == $pattern ]] && return 0
-    [ $SECONDS -lt $deadline ] || fail "$unit: $name is '$got', expected '$want' within ${4:-10} s"
+    [ $SECONDS -lt $deadline ] || fail "$unit: $name is '$got', expected '$pattern' within ${4:-10} s"
     sleep 0.05
   done
 }
@@ -87,4 +87,9 @@ usec_between() {
   [ -n "$a" ] && [ "$a" != 0 ] || fail "$1: $2 is not set"
   [ -n "$b" ] && [ "$b" != 0 ] || fail "$3: $4 is not set"
   echo $((b - a))
+}
+
+# The body of GET / from 127.0.0.1:$1 inside the container (its last line).
+http_get() {
+  ct_exec bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && tail -n 1 <&3"
 }

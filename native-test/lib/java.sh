@@ -53,6 +53,8 @@ nt_compile() {
   if [ "${#src[@]}" -eq 0 ]; then echo "no Java sources under: $*" >&2; return 1; fi
   local stamp="$out/.compiled" f stale=""
   if [ ! -f "$stamp" ] || [ "$NT_JAR" -nt "$stamp" ]; then stale=1; fi
+  # A source added since (with an older time stamp) counts too: the stamp holds the list compiled.
+  if [ -f "$stamp" ] && [ "$(printf '%s\n' "${src[@]}")" != "$(cat "$stamp")" ]; then stale=1; fi
   for f in "${src[@]}"; do
     if [ "$f" -nt "$stamp" ]; then stale=1; fi
   done
@@ -66,19 +68,20 @@ nt_compile() {
       echo "$log" >&2
       return 1
     fi
-    touch "$stamp"
+    printf '%s\n' "${src[@]}" >"$stamp"
   fi
 }
 
 # Writes $NT_OUT/bin/jrun, which runs a class in the container with the library on the class path. A
-# unit sets SDN_JAVA_OPTS (for example -Dsdnotify.backend=libsystemd); unset means the defaults.
+# unit sets SDN_JAVA_OPTS (for example -Dsdnotify.backend=libsystemd) and SDN_JAVA_EXTRA (more options);
+# unset means the defaults.
 nt_write_launcher() {
   mkdir -p "$NT_OUT/bin"
   cat >"$NT_OUT/bin/jrun" <<EOF
 #!/bin/sh
 # Short-lived test JVMs: client compiler only, serial GC, class data sharing.
 # shellcheck disable=SC2086
-exec $NT_JAVA -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xss512k \$SDN_JAVA_OPTS \\
+exec $NT_JAVA -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xss512k \$SDN_JAVA_OPTS \$SDN_JAVA_EXTRA \\
   -cp '/opt/sdnotify/classes:/opt/sdnotify/lib/*' "\$@"
 EOF
   chmod 755 "$NT_OUT/bin/jrun"
