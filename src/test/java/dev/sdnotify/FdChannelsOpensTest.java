@@ -1,6 +1,7 @@
 package dev.sdnotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.testing.Capabilities;
@@ -130,7 +131,8 @@ class FdChannelsOpensTest {
     @Test
     void everyInstalledJdk() throws Exception {
         List<Path> jdks = installedJdks();
-        Capabilities.require(jdks.size() >= 2, "needs a second JDK under /usr/lib/jvm (Temurin's), found " + jdks);
+        // At least the JDK running the tests; every other one installed (Temurin's, here) is checked too.
+        assertFalse(jdks.isEmpty(), "no JDK found under /usr/lib/jvm");
         List<String> seen = new ArrayList<>();
         for (Path home : jdks) {
             String java = home.resolve("bin/java").toString();
