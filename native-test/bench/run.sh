@@ -50,6 +50,8 @@ if [ -z "${BENCH_MEASURING:-}" ]; then
 fi
 if [ -n "${BENCH_QLEN:-}" ]; then
   echo "$BENCH_QLEN" >/proc/sys/net/unix/max_dgram_qlen
+  # JMH talks to its forks over loopback, which a new network namespace has down.
+  ip link set lo up || die "cannot bring up loopback in the benchmark's network namespace"
 fi
 qlen="$(cat /proc/sys/net/unix/max_dgram_qlen)"
 echo "== measuring with net.unix.max_dgram_qlen=$qlen"
