@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real AF_UNIX datagram socket with SO_PASSCRED, bound to a path or an abstract name, that collects
@@ -20,8 +21,12 @@ public final class Receiver implements AutoCloseable {
     private static final int BUFFER = 1 << 20;
     private static final int MAX_FDS = 300;
 
+    private static final int CONTROL_LENGTH = 32 + 16 + 4 * MAX_FDS + 8;
+
     private final int fd;
     private final String address;
+    /** Native buffers kept between receives: a megabyte per datagram would be freed only at the next GC. */
+    private final AtomicReference<Memory[]> spare = new AtomicReference<>();
 
     private Receiver(int fd, String address) {
         this.fd = fd;
@@ -66,6 +71,11 @@ public final class Receiver implements AutoCloseable {
         return new Receiver(fd, address);
     }
 
+    /** The socket, for polling. */
+    public int fd() {
+        return fd;
+    }
+
     /** The value to put in NOTIFY_SOCKET. */
     public String address() {
         return address;
@@ -96,9 +106,20 @@ public final class Receiver implements AutoCloseable {
     }
 
     private Datagram receive(int flags, boolean closeFds) {
-        Memory data = new Memory(BUFFER);
-        int controlLength = 32 + 16 + 4 * MAX_FDS + 8;
-        Memory control = new Memory(controlLength);
+        // Taken, not shared: a concurrent receive on the same socket allocates its own.
+        Memory[] buffers = spare.getAndSet(null);
+        if (buffers == null) {
+            buffers = new Memory[] {new Memory(BUFFER), new Memory(CONTROL_LENGTH)};
+        }
+        try {
+            return receive(flags, closeFds, buffers[0], buffers[1]);
+        } finally {
+            spare.set(buffers);
+        }
+    }
+
+    private Datagram receive(int flags, boolean closeFds, Memory data, Memory control) {
+        int controlLength = CONTROL_LENGTH;
         control.clear();
         TestLibc.Iovec iov = new TestLibc.Iovec();
         iov.iov_base = data;
