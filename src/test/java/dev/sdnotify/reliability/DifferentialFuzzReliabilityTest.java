@@ -226,7 +226,7 @@ class DifferentialFuzzReliabilityTest {
 
     /** What kind of outcome libsystemd gave, coarse enough that each kind is worth one corpus line. */
     static String signature(FuzzCase c, Outcome o) {
-        StringBuilder s = new StringBuilder(c.op().word).append(" ret=").append(o.ret());
+        StringBuilder s = new StringBuilder(c.op().word).append(" ret=").append(o.ret() > 1 ? ">1" : o.ret());
         String out = o.out();
         s.append(" out=").append(out.matches("[0-9]+") ? "value" : out.startsWith("[") ? "names" : out);
         s.append(" received=").append(o.received().size());
@@ -245,7 +245,9 @@ class DifferentialFuzzReliabilityTest {
 
     private static void writeCorpus(Path file, long seed, Map<String, FuzzCase> firstPerSignature) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("# One shrunk case per kind of libsystemd outcome found by the fuzzer (seed " + seed + ").");
+        lines.add("# Cases found by the fuzzer, one per kind of libsystemd outcome (result, out parameter, datagrams, fds made");
+        lines.add("# close-on-exec, variables removed), each shrunk while keeping its kind. Written by a run with");
+        lines.add("# -Dsdnotify.fuzz.corpusOut=FILE -Dsdnotify.fuzz.seed=" + seed + "; the lines above each case name its kind.");
         for (Map.Entry<String, FuzzCase> e : firstPerSignature.entrySet()) {
             String kind = e.getKey();
             FuzzCase minimal = Shrinker.shrink(e.getValue(), c -> {

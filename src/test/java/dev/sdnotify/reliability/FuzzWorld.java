@@ -244,7 +244,7 @@ final class FuzzWorld implements AutoCloseable {
                 cloexec = made.toString().trim();
                 if (names != null) {
                     List<String> shown = new ArrayList<>();
-                    names.forEach(n -> shown.add(FuzzCase.encode(new String(n, StandardCharsets.ISO_8859_1))));
+                    names.forEach(n -> shown.add('"' + FuzzCase.encode(new String(n, StandardCharsets.ISO_8859_1)) + '"'));
                     out = names.isEmpty() ? "untouched" : shown.toString();
                 } else {
                     out = "NULL";

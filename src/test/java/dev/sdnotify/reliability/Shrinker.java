@@ -101,7 +101,8 @@ final class Shrinker {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c != 'a' && c != '0' && FuzzCase.Token.of(c) == null && !Character.isLetterOrDigit(c)) {
+            boolean plain = c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+            if (!plain && FuzzCase.Token.of(c) == null) {
                 out.add(s.substring(0, i) + 'a' + s.substring(i + 1));
             }
         }
