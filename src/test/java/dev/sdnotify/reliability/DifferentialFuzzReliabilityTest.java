@@ -9,8 +9,8 @@ import dev.sdnotify.Backend;
 import dev.sdnotify.TestAccess;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.reliability.FuzzCase.Op;
+import dev.sdnotify.reliability.FuzzWorld.Comparison;
 import dev.sdnotify.reliability.FuzzWorld.Outcome;
-import dev.sdnotify.reliability.FuzzWorld.Prepared;
 import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.FastLibc;
 import dev.sdnotify.testing.ReliabilityReport;
@@ -69,18 +69,8 @@ class DifferentialFuzzReliabilityTest {
         }
     }
 
-    record Comparison(Prepared prepared, Outcome oracle, Outcome ours) {
-        boolean agree() {
-            return oracle.equals(ours);
-        }
-    }
-
     static Comparison compare(SdDaemon oracle, SdDaemon candidate, FuzzCase c) {
-        Prepared p = world.prepare(c);
-        Outcome a = world.run(oracle, p);
-        Outcome b = world.run(candidate, p);
-        world.clearEnvironment();
-        return new Comparison(p, a, b);
+        return world.compare(oracle, candidate, c);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.sdnotify.reliability.FuzzCase.Token;
 import dev.sdnotify.testing.FastLibc;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,9 +50,6 @@ final class FuzzWorld implements AutoCloseable {
     private final byte[][] tokenValues = new byte[Token.values().length][];
     private final Thread closerThread;
     private final BlockingQueue<String> closerSeen = new LinkedBlockingQueue<>();
-    private final int senderFd;
-    private final Memory closerAddress;
-    private final int closerAddressLength;
     private volatile boolean closing;
     private long sentinels;
     private int[] savedFlags = new int[64];
@@ -93,13 +89,6 @@ final class FuzzWorld implements AutoCloseable {
         set(Token.PIPE, Integer.toString(pipeA[1]));
         set(Token.PIPE2, Integer.toString(pipeB[0]));
 
-        senderFd = C.socket(TestLibc.AF_UNIX, TestLibc.SOCK_DGRAM | TestLibc.SOCK_CLOEXEC, 0);
-        byte[] path = closer.addressBytes();
-        closerAddress = new Memory(110);
-        closerAddress.clear();
-        closerAddress.setShort(0, (short) TestLibc.AF_UNIX);
-        closerAddress.write(2, path, 0, path.length);
-        closerAddressLength = 2 + path.length + 1;
         closerThread = new Thread(this::closeWhatArrives, "fuzz-barrier-closer");
         closerThread.setDaemon(true);
         closerThread.start();
@@ -282,13 +271,32 @@ final class FuzzWorld implements AutoCloseable {
         return new Outcome(ret, out, received, cloexec, envAfter);
     }
 
+    /** A case run on both backends from the same starting environment. */
+    record Comparison(Prepared prepared, Outcome oracle, Outcome ours) {
+        boolean agree() {
+            return oracle.equals(ours);
+        }
+    }
+
+    Comparison compare(SdDaemon oracle, SdDaemon candidate, FuzzCase c) {
+        Prepared p = prepare(c);
+        Outcome a = run(oracle, p);
+        Outcome b = run(candidate, p);
+        clearEnvironment();
+        return new Comparison(p, a, b);
+    }
+
+    /** Empties the receivers that never read on their own, closing any fds that arrived. */
+    void drainReceivers() {
+        for (Receiver r : silent) {
+            r.drain();
+        }
+    }
+
     /** What the closer received since the last call: a marker datagram of our own ends the batch. */
     private List<String> syncCloser() {
         String marker = "SENTINEL-" + (++sentinels);
-        byte[] payload = marker.getBytes(StandardCharsets.US_ASCII);
-        if (C.sendto(senderFd, payload, payload.length, 0, closerAddress, closerAddressLength) < 0) {
-            throw new IllegalStateException("sendto closer: errno " + Native.getLastError());
-        }
+        closer.inject(marker.getBytes(StandardCharsets.US_ASCII));
         List<String> got = new ArrayList<>();
         while (true) {
             String seen;
@@ -357,8 +365,7 @@ final class FuzzWorld implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closing = true;
-        byte[] stop = "STOP".getBytes(StandardCharsets.US_ASCII);
-        C.sendto(senderFd, stop, stop.length, 0, closerAddress, closerAddressLength);
+        closer.inject("STOP".getBytes(StandardCharsets.US_ASCII));
         try {
             closerThread.join(10_000);
         } catch (InterruptedException e) {
@@ -368,7 +375,6 @@ final class FuzzWorld implements AutoCloseable {
         for (Receiver r : List.of(recv, recvAbstract, recvLong, recvLongAbstract, stream, closer)) {
             r.close();
         }
-        C.close(senderFd);
         for (int fd : new int[] {pipeA[0], pipeA[1], pipeB[0], pipeB[1]}) {
             C.close(fd);
         }
