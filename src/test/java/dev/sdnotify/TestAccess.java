@@ -15,6 +15,7 @@ public final class TestAccess {
     }
 
     /** The backend's {@code sd_*} operations. */
+    @SuppressWarnings("exports") // Test code on the class path; the module does not export the seam.
     public static SdDaemon daemon(BackendInfo backend) {
         return backend.daemon;
     }

@@ -1,11 +1,11 @@
 package dev.sdnotify.reliability;
 
+import com.sun.jna.Native;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.reliability.FuzzCase.Token;
 import dev.sdnotify.testing.FastLibc;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
-import com.sun.jna.Native;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -104,10 +104,14 @@ class ResourceHygieneReliabilityTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stopping = true;
             receiver.inject(END);
-            thread.join(10_000);
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -281,6 +285,7 @@ class ResourceHygieneReliabilityTest {
                 }
                 stop.set(true);
                 sender.join(10_000);
+                assertEquals(null, drain.unexpected.get(), "only keep-alives arrive");
             }
             ReliabilityReport.figure(id + ".sendsBeforeBlocking", last);
             ReliabilityReport.figure(id + ".socketsOpenIdleVsBlockedSend", socketsIdle + " vs " + socketsBlocked);
