@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real AF_UNIX datagram socket with SO_PASSCRED, bound to a path or an abstract name, that collects
@@ -20,12 +21,20 @@ public final class Receiver implements AutoCloseable {
     private static final int BUFFER = 1 << 20;
     private static final int MAX_FDS = 300;
 
+    private static final int CONTROL_LENGTH = 32 + 16 + 4 * MAX_FDS + 8;
+
     private final int fd;
     private final String address;
+    private final Memory sockaddr;
+    private final int sockaddrLength;
+    /** Native buffers kept between receives: a megabyte per datagram would be freed only at the next GC. */
+    private final AtomicReference<Buffers> spare = new AtomicReference<>();
 
-    private Receiver(int fd, String address) {
+    private Receiver(int fd, String address, Memory sockaddr, int sockaddrLength) {
         this.fd = fd;
         this.address = address;
+        this.sockaddr = sockaddr;
+        this.sockaddrLength = sockaddrLength;
     }
 
     /** Binds a datagram socket at {@code path} (a file system socket). */
@@ -63,7 +72,30 @@ public final class Receiver implements AutoCloseable {
             C.close(fd);
             throw new IllegalStateException("bind " + address + ": errno " + errno);
         }
-        return new Receiver(fd, address);
+        return new Receiver(fd, address, sa, len);
+    }
+
+    /**
+     * Sends {@code payload} to this receiver from a socket of the test's own, for example a marker that
+     * ends a batch or wakes a blocked reader. Blocks while the receiver's queue is full.
+     */
+    public void inject(byte[] payload) {
+        int sender = C.socket(TestLibc.AF_UNIX, TestLibc.SOCK_DGRAM | TestLibc.SOCK_CLOEXEC, 0);
+        if (sender < 0) {
+            throw new IllegalStateException("socket: errno " + Native.getLastError());
+        }
+        try {
+            if (C.sendto(sender, payload, payload.length, 0, sockaddr, sockaddrLength) < 0) {
+                throw new IllegalStateException("sendto " + address + ": errno " + Native.getLastError());
+            }
+        } finally {
+            C.close(sender);
+        }
+    }
+
+    /** The socket, for polling. */
+    public int fd() {
+        return fd;
     }
 
     /** The value to put in NOTIFY_SOCKET. */
@@ -95,20 +127,44 @@ public final class Receiver implements AutoCloseable {
         return receive(0, closeFds);
     }
 
+    /** The native side of one receive, kept between receives: allocating it per datagram churns JNA's bookkeeping. */
+    private static final class Buffers {
+        final Memory data = new Memory(BUFFER);
+        final Memory control = new Memory(CONTROL_LENGTH);
+        final TestLibc.Iovec iov = new TestLibc.Iovec();
+        final TestLibc.Msghdr msg = new TestLibc.Msghdr();
+    }
+
     private Datagram receive(int flags, boolean closeFds) {
-        Memory data = new Memory(BUFFER);
-        int controlLength = 32 + 16 + 4 * MAX_FDS + 8;
-        Memory control = new Memory(controlLength);
+        // Taken, not shared: a concurrent receive on the same socket allocates its own.
+        Buffers buffers = spare.getAndSet(null);
+        if (buffers == null) {
+            buffers = new Buffers();
+        }
+        try {
+            return receive(flags, closeFds, buffers);
+        } finally {
+            spare.set(buffers);
+        }
+    }
+
+    private Datagram receive(int flags, boolean closeFds, Buffers buffers) {
+        Memory data = buffers.data;
+        Memory control = buffers.control;
+        int controlLength = CONTROL_LENGTH;
         control.clear();
-        TestLibc.Iovec iov = new TestLibc.Iovec();
+        TestLibc.Iovec iov = buffers.iov;
         iov.iov_base = data;
         iov.iov_len = BUFFER;
         iov.write();
-        TestLibc.Msghdr msg = new TestLibc.Msghdr();
+        TestLibc.Msghdr msg = buffers.msg;
+        msg.msg_name = null;
+        msg.msg_namelen = 0;
         msg.msg_iov = iov.getPointer();
         msg.msg_iovlen = 1;
         msg.msg_control = control;
         msg.msg_controllen = controlLength;
+        msg.msg_flags = 0;
         long n = C.recvmsg(fd, msg, flags | TestLibc.MSG_TRUNC | TestLibc.MSG_CMSG_CLOEXEC);
         if (n < 0) {
             int errno = Native.getLastError();

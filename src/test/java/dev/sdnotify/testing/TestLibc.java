@@ -84,6 +84,18 @@ public interface TestLibc extends Library {
 
     int tgkill(int tgid, int tid, int sig);
 
+    /** Datagram to an address; {@code addr} is a {@code struct sockaddr_un}. */
+    long sendto(int fd, byte[] buf, long len, int flags, Pointer addr, int addrlen);
+
+    /**
+     * Starts {@code file} (searched on the PATH) as a child; argv and envp are NULL-terminated by JNA.
+     * Unlike {@link ProcessBuilder}, which closes every fd above 2 in the child, posix_spawn keeps every
+     * fd not marked close-on-exec: what a child inherits from this JVM can be observed.
+     */
+    int posix_spawnp(int[] pid, String file, Pointer fileActions, Pointer attributes, String[] argv, String[] envp);
+
+    int waitpid(int pid, int[] status, int options);
+
     @FieldOrder({"iov_base", "iov_len"})
     class Iovec extends Structure {
         public Pointer iov_base;
