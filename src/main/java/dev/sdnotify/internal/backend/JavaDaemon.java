@@ -112,9 +112,7 @@ public final class JavaDaemon implements SdDaemon {
 
     private int sendDatagram(int fd, Target target, int pid, byte[] state, int[] fds, int nFds) {
         // libsystemd's order of checks, except that this process's pid is only asked for when needed.
-        boolean sendCredentials = (pid != 0 && pid != posix.getpid())
-                || posix.getuid() != posix.geteuid()
-                || posix.getgid() != posix.getegid();
+        boolean sendCredentials = (pid != 0 && pid != posix.getpid()) || posix.realAndEffectiveIdsDiffer();
         int credPid = pid != 0 ? pid : sendCredentials ? posix.getpid() : 0;
         int length = CString.length(state);
         int r = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,

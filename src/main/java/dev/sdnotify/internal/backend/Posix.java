@@ -26,6 +26,14 @@ public interface Posix {
 
     int getegid();
 
+    /**
+     * {@code getuid() != geteuid() || getgid() != getegid()}: whether libsystemd would attach credentials
+     * to a message for this process's own pid. Implementations may ask the kernel fewer times.
+     */
+    default boolean realAndEffectiveIdsDiffer() {
+        return getuid() != geteuid() || getgid() != getegid();
+    }
+
     /** {@code socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0)}: the fd or {@code -errno}. */
     int openUnixDatagramSocket();
 

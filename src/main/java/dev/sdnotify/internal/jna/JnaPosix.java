@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import dev.sdnotify.internal.backend.Posix;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link Posix} over libc. Every failing call returns {@code -errno} read right after it. */
@@ -174,6 +175,22 @@ final class JnaPosix implements Posix {
     }
 
     @Override
+    public boolean realAndEffectiveIdsDiffer() {
+        if (Native.POINTER_SIZE != 8) {
+            return Posix.super.realAndEffectiveIdsDiffer();
+        }
+        // Two system calls instead of four, into this thread's area.
+        SendArea area = SEND_AREAS.get();
+        long ids = Pointer.nativeValue(area.memory) + SendArea.IDS;
+        if (LibC.getresuid(ids, ids + 4, ids + 8) < 0 || LibC.getresgid(ids + 12, ids + 16, ids + 20) < 0) {
+            return Posix.super.realAndEffectiveIdsDiffer();
+        }
+        Memory m = area.memory;
+        return m.getInt(SendArea.IDS) != m.getInt(SendArea.IDS + 4)
+                || m.getInt(SendArea.IDS + 12) != m.getInt(SendArea.IDS + 16);
+    }
+
+    @Override
     public int sendNotifyDatagram(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength,
             int[] fds, int nFds, boolean sendCredentials, int credPid) {
         int rightsSpace = nFds > 0 ? LibC.CMSG_SPACE(4 * nFds) : 0;
@@ -185,15 +202,21 @@ final class JnaPosix implements Posix {
         Memory m = area.memory;
         long base = Pointer.nativeValue(m);
 
-        m.setShort(SendArea.ADDRESS, (short) LibC.AF_UNIX);
-        m.write(SendArea.ADDRESS + SUN_PATH, sunPath, 0, sunPath.length);
-        if (sunPath.length < SUN_PATH_SIZE) {
-            m.setByte(SendArea.ADDRESS + SUN_PATH + sunPath.length, (byte) 0);
+        // Each field written costs a native call; a thread repeating a message rewrites only the payload.
+        if (addressLength != area.addressLength || !Arrays.equals(sunPath, area.sunPath)) {
+            m.write(SendArea.ADDRESS + SUN_PATH, sunPath, 0, sunPath.length);
+            if (sunPath.length < SUN_PATH_SIZE) {
+                m.setByte(SendArea.ADDRESS + SUN_PATH + sunPath.length, (byte) 0);
+            }
+            m.setInt(MSG_NAMELEN, addressLength);
+            area.sunPath = sunPath.clone();
+            area.addressLength = addressLength;
         }
-
         m.write(area.payload, payload, 0, payloadLength);
-        putAddress(m, SendArea.IOV + IOV_BASE, base + area.payload);
-        putSize(m, SendArea.IOV + IOV_LEN, payloadLength);
+        if (payloadLength != area.payloadLength) {
+            putSize(m, SendArea.IOV + IOV_LEN, payloadLength);
+            area.payloadLength = payloadLength;
+        }
 
         if (controlLength > 0) {
             m.setMemory(SendArea.CONTROL, controlLength, (byte) 0);
@@ -211,13 +234,11 @@ final class JnaPosix implements Posix {
             }
         }
 
-        putAddress(m, MSG_NAME, base + SendArea.ADDRESS);
-        m.setInt(MSG_NAMELEN, addressLength);
-        putAddress(m, MSG_IOV, base + SendArea.IOV);
-        putSize(m, MSG_IOVLEN, 1);
-        putAddress(m, MSG_CONTROL, controlLength > 0 ? base + SendArea.CONTROL : 0);
-        putSize(m, MSG_CONTROLLEN, controlLength);
-        m.setInt(MSG_FLAGS, 0);
+        if (controlLength != area.controlLength) {
+            putAddress(m, MSG_CONTROL, controlLength > 0 ? base + SendArea.CONTROL : 0);
+            putSize(m, MSG_CONTROLLEN, controlLength);
+            area.controlLength = controlLength;
+        }
         int r = result(LibC.sendmsg(fd, m, LibC.MSG_NOSIGNAL));
         // A one-off area is freed when collected; keep it until the call is over.
         Reference.reachabilityFence(area);
@@ -257,11 +278,18 @@ final class JnaPosix implements Posix {
         /** Room for the kernel's maximum of 253 fds plus credentials. */
         static final int CONTROL_CAPACITY = LibC.CMSG_SPACE(4 * 253) + LibC.CMSG_SPACE(UCRED_SIZE);
         static final int PAYLOAD_CAPACITY = 8192;
+        /** Scratch for getresuid and getresgid: six ints. */
+        static final int IDS = align(CONTROL + CONTROL_CAPACITY);
 
         final Memory memory;
         final int controlCapacity;
         final long payload;
         final int payloadCapacity;
+        /** What the variable fields hold now; -1 and null until first written. */
+        byte[] sunPath;
+        int addressLength = -1;
+        int payloadLength = -1;
+        int controlLength = -1;
 
         SendArea() {
             this(CONTROL_CAPACITY, PAYLOAD_CAPACITY);
@@ -269,10 +297,18 @@ final class JnaPosix implements Posix {
 
         SendArea(int controlCapacity, int payloadCapacity) {
             this.controlCapacity = Math.max(controlCapacity, CONTROL_CAPACITY);
-            this.payload = align(CONTROL + this.controlCapacity);
+            this.payload = align(Math.max(IDS + 24, CONTROL + this.controlCapacity));
             // A zero-length payload still needs a valid base pointer for the iovec.
             this.payloadCapacity = Math.max(1, payloadCapacity);
             this.memory = new Memory(payload + this.payloadCapacity);
+            long base = Pointer.nativeValue(memory);
+            // The fields that never change for this area.
+            memory.setShort(ADDRESS, (short) LibC.AF_UNIX);
+            putAddress(memory, IOV + IOV_BASE, base + payload);
+            putAddress(memory, MSG_NAME, base + ADDRESS);
+            putAddress(memory, MSG_IOV, base + IOV);
+            putSize(memory, MSG_IOVLEN, 1);
+            memory.setInt(MSG_FLAGS, 0);
         }
 
         boolean fits(int payloadLength, int controlLength) {

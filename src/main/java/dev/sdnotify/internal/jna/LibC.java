@@ -67,6 +67,11 @@ final class LibC {
 
     static native int getegid();
 
+    /** The three ids are written to the addresses given (LP64 only, as for {@link #getenv(Pointer)}). */
+    static native int getresuid(long ruid, long euid, long suid);
+
+    static native int getresgid(long rgid, long egid, long sgid);
+
     static native int socket(int domain, int type, int protocol);
 
     static native int getsockopt(int fd, int level, int name, int[] value, int[] length);

@@ -85,6 +85,7 @@ class JavaDaemonTest {
         when(posix.geteuid()).thenReturn(1000);
         when(posix.getgid()).thenReturn(1000);
         when(posix.getegid()).thenReturn(1000);
+        when(posix.realAndEffectiveIdsDiffer()).thenCallRealMethod();
         when(posix.openUnixDatagramSocket()).thenReturn(SOCKET_FD);
         when(posix.getSendBuffer(anyInt())).thenReturn(212992);
         when(posix.setSendBuffer(anyInt(), anyInt(), anyBoolean())).thenReturn(0);
