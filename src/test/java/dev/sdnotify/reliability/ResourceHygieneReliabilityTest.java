@@ -236,15 +236,23 @@ class ResourceHygieneReliabilityTest {
     void aChildSpawnedDuringASendInheritsNoSocket(Backend backend) throws Exception {
         requireBackend(backend);
         String id = "cloexec." + backend.id();
-        // What a child inherits before this notifier exists: the JVM's own (NIO keeps one end of a
-        // socketpair open without close-on-exec).
-        List<String> baseline = sockets(SpawnedChild.inheritedFds(dir.resolve("baseline.txt")));
         Notifier notifier = Notifier.withBackend(backend);
         try (Receiver receiver = Receiver.bindPath(dir.resolve("notify"))) {
             CEnv.set("NOTIFY_SOCKET", receiver.address());
-            // One send first, so a socket the backend keeps is open before the idle count.
+            // One send first, so a socket the backend keeps is open before the idle count; any socket the send
+            // left open must be close-on-exec.
+            Map<Integer, String> beforeFirstSend = ProcFds.open();
             assertTrue(notifier.watchdog());
             receiver.drain();
+            for (Map.Entry<Integer, String> fd : ProcFds.open().entrySet()) {
+                if (fd.getValue().startsWith("socket:") && !fd.getValue().equals(beforeFirstSend.get(fd.getKey()))) {
+                    int flags = TestLibc.INSTANCE.fcntl(fd.getKey(), 1, 0);
+                    assertEquals(1, flags & 1, "the socket the library keeps, fd " + fd.getKey() + ", is close-on-exec");
+                }
+            }
+            // What a child inherits with no send in flight: the JVM's own (NIO keeps one end of a socketpair
+            // open without close-on-exec, made whenever the JVM first needs it).
+            List<String> baseline = sockets(SpawnedChild.inheritedFds(dir.resolve("baseline.txt")));
             long socketsIdle = ProcFds.sockets();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
