@@ -16,9 +16,9 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.CapturedLog;
 import dev.sdnotify.testing.Receiver;
 import java.nio.file.Path;
-import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,10 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,21 +46,7 @@ class WatchdogKeeperTest {
     final Notifier notifier = mock(Notifier.class);
     final AtomicBoolean healthy = new AtomicBoolean(true);
 
-    final Logger logger = Logger.getLogger("dev.sdnotify");
-    final List<LogRecord> records = new ArrayList<>();
-    final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            records.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    Level previousLevel;
+    CapturedLog log;
 
     @TempDir Path dir;
 
@@ -104,15 +87,12 @@ class WatchdogKeeperTest {
         when(notifier.watchdog()).thenReturn(true);
         when(notifier.status(anyString())).thenReturn(true);
         when(notifier.watchdogTrigger()).thenReturn(true);
-        previousLevel = logger.getLevel();
-        logger.setLevel(Level.ALL);
-        logger.addHandler(handler);
+        log = new CapturedLog();
     }
 
     @AfterEach
     void tearDown() {
-        logger.removeHandler(handler);
-        logger.setLevel(previousLevel);
+        log.close();
         CEnv.unset("WATCHDOG_USEC");
         CEnv.unset("WATCHDOG_PID");
         CEnv.unset("NOTIFY_SOCKET");
@@ -128,13 +108,7 @@ class WatchdogKeeperTest {
     }
 
     List<String> messages(Level atLeast) {
-        List<String> out = new ArrayList<>();
-        for (LogRecord r : records) {
-            if (r.getLevel().intValue() >= atLeast.intValue()) {
-                out.add(MessageFormat.format(r.getMessage(), r.getParameters()));
-            }
-        }
-        return out;
+        return log.messages(atLeast);
     }
 
     @Test
