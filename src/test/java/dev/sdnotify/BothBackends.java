@@ -4,9 +4,9 @@ import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.testing.Capabilities;
 
 /** The two backends every contract test compares: libsystemd, the oracle, and the Java backend. */
-final class BothBackends {
-    final SdDaemon libsystemd;
-    final SdDaemon java;
+public final class BothBackends {
+    public final SdDaemon libsystemd;
+    public final SdDaemon java;
 
     private BothBackends() {
         libsystemd = Backends.choose(Backend.LIBSYSTEMD).daemon;
@@ -14,7 +14,7 @@ final class BothBackends {
     }
 
     /** Skips off CI (fails on CI) when libsystemd, the oracle, is missing. */
-    static BothBackends load() {
+    public static BothBackends load() {
         Capabilities.requireLibsystemd();
         return new BothBackends();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.Backend;
 import dev.sdnotify.BackendInfo;
+import dev.sdnotify.BothBackends;
 import dev.sdnotify.Notifier;
 import dev.sdnotify.NotifyState;
 import dev.sdnotify.SdNotifyException;
@@ -17,7 +18,6 @@ import dev.sdnotify.reliability.FuzzCase.Token;
 import dev.sdnotify.reliability.FuzzGenerator.Kind;
 import dev.sdnotify.reliability.FuzzWorld.Comparison;
 import dev.sdnotify.testing.CEnv;
-import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.FastLibc;
 import dev.sdnotify.testing.FdFlags;
 import dev.sdnotify.testing.Receiver;
@@ -61,9 +61,9 @@ class BadEnvironmentReliabilityTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        Capabilities.requireLibsystemd();
-        oracle = TestAccess.daemon(TestAccess.load(Backend.LIBSYSTEMD));
-        javaSeam = TestAccess.daemon(TestAccess.load(Backend.JAVA));
+        BothBackends both = BothBackends.load();
+        oracle = both.libsystemd;
+        javaSeam = both.java;
         world = new FuzzWorld();
     }
 

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.sdnotify.Backend;
-import dev.sdnotify.TestAccess;
+import dev.sdnotify.BothBackends;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.reliability.FuzzCase.Op;
 import dev.sdnotify.reliability.FuzzWorld.Comparison;
 import dev.sdnotify.reliability.FuzzWorld.Outcome;
-import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.FastLibc;
 import dev.sdnotify.testing.ReliabilityReport;
 import java.io.IOException;
@@ -56,9 +54,9 @@ class DifferentialFuzzReliabilityTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        Capabilities.requireLibsystemd();
-        libsystemd = TestAccess.daemon(TestAccess.load(Backend.LIBSYSTEMD));
-        java = TestAccess.daemon(TestAccess.load(Backend.JAVA));
+        BothBackends both = BothBackends.load();
+        libsystemd = both.libsystemd;
+        java = both.java;
         world = new FuzzWorld();
     }
 
