@@ -14,14 +14,7 @@ UNIT=sdnotify-example.service
 source native-test/lib/container.sh
 source native-test/lib/java.sh
 
-if reason=$(ct_missing_prerequisite); then
-  if [ "${CI:-}" = true ]; then
-    echo "FAIL demo: $reason (required with CI=true)"
-    exit 1
-  fi
-  echo "SKIP demo: $reason"
-  exit 0
-fi
+ct_require_prerequisites demo
 
 EXAMPLE_CLASS=$(basename "$EXAMPLE_SERVICE" .java)
 nt_build_library

@@ -17,14 +17,7 @@ WATCHDOG_KEEP_SECONDS=10
 # Trials of the barrier case, per mode (with and without barrier).
 BARRIER_TRIALS=6
 
-if reason=$(ct_missing_prerequisite); then
-  if [ "${CI:-}" = true ]; then
-    echo "FAIL container suite: $reason (required with CI=true)"
-    exit 1
-  fi
-  echo "SKIP container suite: $reason"
-  exit 0
-fi
+ct_require_prerequisites "container suite"
 
 suite_start=$(date +%s%N)
 nt_build_library

@@ -5,7 +5,7 @@
 # the machine-id is random and read-only, so nothing the container does reaches the host's units, network or
 # files. Source this file, then:
 #
-#   reason=$(ct_missing_prerequisite) && { echo "skip: $reason"; exit 0; }
+#   ct_require_prerequisites "my suite"          # skip, or fail under CI=true, without root or nspawn
 #   trap ct_teardown EXIT
 #   ct_boot /host/path:/container/path ...      # read-only binds
 #   ct_install_units "$dir"                      # unit files into the container's /run/systemd/system
@@ -23,6 +23,19 @@ CT_MADE_DIRS=()
 CT_TORN_DOWN=""
 
 # Prints why a container cannot be booted here, and returns 0; returns 1 when everything is present.
+# Ends the calling script when a prerequisite is missing: a skip with the reason (exit 0), or a failure under
+# CI=true (exit 1), where nothing may pass by skipping. $1 names what is skipped.
+ct_require_prerequisites() {
+  local reason
+  reason=$(ct_missing_prerequisite) || return 0
+  if [ "${CI:-}" = true ]; then
+    echo "FAIL $1: $reason (required with CI=true)"
+    exit 1
+  fi
+  echo "SKIP $1: $reason"
+  exit 0
+}
+
 ct_missing_prerequisite() {
   if [ "$(uname -s)" != Linux ]; then echo "needs Linux"; return 0; fi
   if [ "$(id -u)" != 0 ]; then echo "needs root (systemd-nspawn and nsenter)"; return 0; fi
