@@ -451,7 +451,8 @@ case_activation() {
   reply=$(ct_exec bash -c "exec 3<>/dev/tcp/127.0.0.1/${p}08 && read -r -t 10 line <&3 && echo \"\$line\"") \
     || fail "connecting to the beta socket failed"
   [ "$reply" = beta ] || fail "the beta socket was served as '$reply'"
-  expect_prop "$s" ActiveState active
+  # The service answers before READY=1 reaches the manager: wait for the manager to process it.
+  wait_prop "$s" ActiveState active 5
   local status
   status=$(prop "$s" StatusText)
   case "$status" in *alpha*beta* | *beta*alpha*) ;; *) fail "$s: StatusText '$status' lacks a name" ;; esac
@@ -503,7 +504,8 @@ case_unset() {
   wait_prop "$s" StatusText "set by the child before" 5
   ct_exec touch "/run/sdn-test/$s.go"
   wait_journal "$s" "unset-env: children done" 10
-  expect_prop "$s" ActiveState active
+  # The journal line and READY=1 travel to different readers; either may be processed first.
+  wait_prop "$s" ActiveState active 5
   expect_prop "$s" StatusText "ready, NOTIFY_SOCKET unset"
   journal "$s" | grep -q "child after: NOTIFY_SOCKET=<unset>" || fail "the child after the unset saw NOTIFY_SOCKET"
   journal "$s" | grep -q "child after: systemd-notify exit 1" || fail "systemd-notify in the child after the unset did not fail"
