@@ -97,14 +97,39 @@ kill -TERM "$drain_pid"
 wait "$drain_pid" || die "the receiver failed; see $out/drain.txt"
 drain_pid=""
 
+# The "tuned" variants use what a deployer can set for startup, none of which the library sets itself since
+# each is JVM-wide: an AppCDS archive of the classes a first call loads (trained by one launch), JNA's
+# native stub unpacked once (jna.boot.library.path: no copy to a temporary file per launch) and JNA's
+# library directories given (jna.platform.library.path: no ldconfig child per launch).
+echo "== cold start: preparing the tuned variants (AppCDS archive, unpacked JNA stub, library directories)"
+jna_arch="$(uname -m | sed 's/^x86_64$/x86-64/')"
+jar_tool="$(dirname "$(readlink -f "$(command -v "$java")")")/jar"
+mkdir -p "$out/jna-boot"
+(cd "$out/jna-boot" && "$jar_tool" xf "$jar" "com/sun/jna/linux-$jna_arch/libjnidispatch.so") \
+  && [ -f "$out/jna-boot/com/sun/jna/linux-$jna_arch/libjnidispatch.so" ] \
+  || die "could not unpack JNA's stub for linux-$jna_arch from $jar with $jar_tool"
+multiarch="$(gcc -print-multiarch)"
+tuned_opts=(-Djna.boot.library.path="$out/jna-boot/com/sun/jna/linux-$jna_arch"
+  -Djna.platform.library.path="/lib/$multiarch:/usr/lib/$multiarch:/lib:/usr/lib")
+for backend in java libsystemd; do
+  "$out/coldstart" "$work/cold.sock" 60 "$java" -XX:ArchiveClassesAtExit="$out/cds-$backend.jsa" \
+    -Xlog:cds=off -Xlog:cds+dynamic=off "${tuned_opts[@]}" -Dsdnotify.backend="$backend" -cp "$jar" \
+    dev.sdnotify.bench.ColdStartService >>"$out/cold.log" || die "the AppCDS training launch of $backend failed"
+  [ -s "$out/cds-$backend.jsa" ] || die "the AppCDS training launch of $backend wrote no archive"
+done
+
 echo "== cold start: $cold_n launches of each variant, interleaved, after one discarded round (log: $out/cold.log)"
 : >"$out/cold.tsv"
 for round in $(seq 0 "$cold_n"); do
-  for variant in none java libsystemd; do
+  for variant in none java libsystemd java-tuned libsystemd-tuned; do
+    backend="${variant%-tuned}"
     if [ "$variant" = none ]; then
       cmd=("$java" -cp "$jar" dev.sdnotify.bench.ColdStartBaseline)
+    elif [ "$variant" = "$backend" ]; then
+      cmd=("$java" -Dsdnotify.backend="$backend" -cp "$jar" dev.sdnotify.bench.ColdStartService)
     else
-      cmd=("$java" -Dsdnotify.backend="$variant" -cp "$jar" dev.sdnotify.bench.ColdStartService)
+      cmd=("$java" -Xshare:on -XX:SharedArchiveFile="$out/cds-$backend.jsa" "${tuned_opts[@]}" -Dsdnotify.backend="$backend"
+        -cp "$jar" dev.sdnotify.bench.ColdStartService)
     fi
     result="$("$out/coldstart" "$work/cold.sock" 60 "${cmd[@]}")" || die "cold start of $variant failed"
     printf '%s round %s: %s\n' "$variant" "$round" "${result//$'\n'/ }" >>"$out/cold.log"
@@ -112,7 +137,7 @@ for round in $(seq 0 "$cold_n"); do
     exited=$(sed -n 's/.*exit_ms=\([0-9.]*\).*/\1/p' <<<"$result")
     first=$(sed -n 's/.*first_call_ns=\([0-9]*\).*/\1/p' <<<"$result")
     if [ "$variant" != none ]; then
-      grep -q "backend=$variant" <<<"$result" || die "cold start of $variant ran another backend: $result"
+      grep -q "backend=$backend" <<<"$result" || die "cold start of $variant ran another backend: $result"
       grep -q "via=socket" <<<"$result" || die "cold start of $variant did not notify on the socket: $result"
       first=$(awk -v ns="$first" 'BEGIN { printf "%.3f", ns / 1e6 }')
     else
