@@ -79,7 +79,7 @@ done
 
 echo "== C baselines: $c_warmup warm-up + $c_batches batches of ${c_seconds}s each (log: $out/c.log)"
 : >"$out/c.tsv"
-for mode in sendto sd_notify; do
+for mode in sendto sd_notify kept; do
   "$out/baseline" "$mode" "$socket" "$c_warmup" "$c_batches" "$c_seconds" >>"$out/c.log"
   awk -v m="$mode" '$1 == "median" && $2 == m { print m "\t" $3 "\t" $5 "\t" $7 }' "$out/c.log" >>"$out/c.tsv"
 done

@@ -1,16 +1,21 @@
 // The C reference points for one keep-alive, sent to the same receiver as the Java benchmarks:
 //   sendto     "WATCHDOG=1" with sendto on a datagram socket opened once: the practical floor.
 //   sd_notify  sd_notify(0, "WATCHDOG=1") through libsystemd, with NOTIFY_SOCKET set to the socket.
+//   kept       the java backend's steps written in C: read NOTIFY_SOCKET and compare it with the copy
+//              parsed before, query the ids (credentials are needed when real and effective differ),
+//              copy the payload into the message buffer, sendmsg on a socket opened once. What the
+//              java backend would cost without the Java-to-native calls.
 // Runs timed batches of BATCH_SECONDS each (the first WARMUP ones discarded) and prints each batch's
 // ns/call and their median.
 //
-// usage: baseline sendto|sd_notify SOCKET_PATH WARMUP BATCHES BATCH_SECONDS
+// usage: baseline sendto|sd_notify|kept SOCKET_PATH WARMUP BATCHES BATCH_SECONDS
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +52,35 @@ static void send_sd_notify(void) {
     }
 }
 
+static char kept_socket_path[sizeof addr.sun_path];
+static char payload[4096];
+
+static void send_kept(void) {
+    const char *e = getenv("NOTIFY_SOCKET");
+    if (e == NULL || strcmp(e, kept_socket_path) != 0) {
+        fprintf(stderr, "baseline: NOTIFY_SOCKET changed\n");
+        exit(1);
+    }
+    uid_t ruid, euid, suid;
+    gid_t rgid, egid, sgid;
+    if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0) {
+        fprintf(stderr, "baseline: getresuid/getresgid: %s (errno %d)\n", strerror(errno), errno);
+        exit(1);
+    }
+    if (ruid != euid || rgid != egid) {
+        fprintf(stderr, "baseline: kept mode does not send credentials\n");
+        exit(1);
+    }
+    memcpy(payload, MESSAGE, sizeof MESSAGE - 1);
+    struct iovec iov = {.iov_base = payload, .iov_len = sizeof MESSAGE - 1};
+    struct msghdr msg = {.msg_name = &addr, .msg_namelen = sizeof addr, .msg_iov = &iov, .msg_iovlen = 1};
+    ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    if (n != (ssize_t) (sizeof MESSAGE - 1)) {
+        fprintf(stderr, "baseline: sendmsg %s: %s (errno %d)\n", addr.sun_path, strerror(errno), errno);
+        exit(1);
+    }
+}
+
 static int compare(const void *a, const void *b) {
     double x = *(const double *) a, y = *(const double *) b;
     return (x > y) - (x < y);
@@ -54,7 +88,7 @@ static int compare(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
     if (argc != 6) {
-        fprintf(stderr, "usage: %s sendto|sd_notify SOCKET_PATH WARMUP BATCHES BATCH_SECONDS\n", argv[0]);
+        fprintf(stderr, "usage: %s sendto|sd_notify|kept SOCKET_PATH WARMUP BATCHES BATCH_SECONDS\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -74,6 +108,14 @@ int main(int argc, char **argv) {
             return 1;
         }
         send_one = send_sendto;
+    } else if (strcmp(mode, "kept") == 0) {
+        sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (sock < 0 || setenv("NOTIFY_SOCKET", argv[2], 1) != 0) {
+            fprintf(stderr, "baseline: socket or setenv: %s (errno %d)\n", strerror(errno), errno);
+            return 1;
+        }
+        strcpy(kept_socket_path, argv[2]);
+        send_one = send_kept;
     } else if (strcmp(mode, "sd_notify") == 0) {
         if (setenv("NOTIFY_SOCKET", argv[2], 1) != 0) {
             fprintf(stderr, "baseline: setenv: %s (errno %d)\n", strerror(errno), errno);

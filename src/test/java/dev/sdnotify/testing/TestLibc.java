@@ -70,6 +70,8 @@ public interface TestLibc extends Library {
 
     int geteuid();
 
+    int getegid();
+
     int fcntl(int fd, int cmd, Object... args);
 
     int pipe2(int[] fds, int flags);

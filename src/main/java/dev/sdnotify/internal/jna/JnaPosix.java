@@ -179,15 +179,19 @@ final class JnaPosix implements Posix {
         if (Native.POINTER_SIZE != 8) {
             return Posix.super.realAndEffectiveIdsDiffer();
         }
-        // Two system calls instead of four, into this thread's area.
+        // Two system calls instead of four, into this thread's area, laid out so that one read brings back
+        // {real uid, effective uid} and {real gid, effective gid} as two longs.
         SendArea area = SEND_AREAS.get();
         long ids = Pointer.nativeValue(area.memory) + SendArea.IDS;
-        if (LibC.getresuid(ids, ids + 4, ids + 8) < 0 || LibC.getresgid(ids + 12, ids + 16, ids + 20) < 0) {
+        if (LibC.getresuid(ids, ids + 4, ids + 16) < 0 || LibC.getresgid(ids + 8, ids + 12, ids + 20) < 0) {
             return Posix.super.realAndEffectiveIdsDiffer();
         }
-        Memory m = area.memory;
-        return m.getInt(SendArea.IDS) != m.getInt(SendArea.IDS + 4)
-                || m.getInt(SendArea.IDS + 12) != m.getInt(SendArea.IDS + 16);
+        area.memory.read(SendArea.IDS, area.ids, 0, 2);
+        return halvesDiffer(area.ids[0]) || halvesDiffer(area.ids[1]);
+    }
+
+    private static boolean halvesDiffer(long twoInts) {
+        return (int) twoInts != (int) (twoInts >>> 32);
     }
 
     @Override
@@ -278,10 +282,12 @@ final class JnaPosix implements Posix {
         /** Room for the kernel's maximum of 253 fds plus credentials. */
         static final int CONTROL_CAPACITY = LibC.CMSG_SPACE(4 * 253) + LibC.CMSG_SPACE(UCRED_SIZE);
         static final int PAYLOAD_CAPACITY = 8192;
-        /** Scratch for getresuid and getresgid: six ints. */
+        /** Scratch for getresuid and getresgid: real uid, effective uid, real gid, effective gid, saved ids. */
         static final int IDS = align(CONTROL + CONTROL_CAPACITY);
 
         final Memory memory;
+        /** The ids read back from {@link #IDS}, two ints to a long. */
+        final long[] ids = new long[2];
         final int controlCapacity;
         final long payload;
         final int payloadCapacity;

@@ -147,6 +147,8 @@ public final class Summary {
         line("%-42s %10s %7s", "sendto on an open socket (floor)", fmt(c("sendto"), 0), pct(cSpread("sendto")));
         line("%-42s %10s %7s", "sd_notify(0, \"WATCHDOG=1\") via libsystemd", fmt(c("sd_notify"), 0),
                 pct(cSpread("sd_notify")));
+        line("%-42s %10s %7s", "the java backend's steps, in C (kept)", fmt(c("kept"), 0), pct(cSpread("kept")));
+        line("%-42s %10s", "  java watchdog / the same steps in C", fmt(ns("watchdog", "java") / c("kept"), 2));
         line("");
 
         double javaWatchdog = ns("watchdog", "java");
