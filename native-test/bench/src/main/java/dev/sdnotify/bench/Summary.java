@@ -114,7 +114,10 @@ public final class Summary {
         return v == null ? Double.NaN : v[1];
     }
 
-    /** Median over launches of column {@code column} (0 ready, 1 exit, 2 first call) for a variant. */
+    /**
+     * Median over launches of column {@code column} (0 ready, 1 exit, 2 first call) for a variant; NaN where
+     * there is none, as for the first call of the launches without the library.
+     */
     private double coldMedian(String variant, int column) {
         List<Double> values = new ArrayList<>();
         for (double[] launch : cold.getOrDefault(variant, List.of())) {
@@ -181,9 +184,7 @@ public final class Summary {
         coldRow("  added by the library", 0, true);
         coldRow("launch to exit", 1, false);
         coldRow("  added by the library", 1, true);
-        line(COLD_FORMAT, "first SdNotify call in the process", "", fmt(coldMedian("java", 2), 1),
-                fmt(coldMedian("libsystemd", 2), 1), fmt(coldMedian("java-tuned", 2), 1),
-                fmt(coldMedian("libsystemd-tuned", 2), 1));
+        coldRow("first SdNotify call in the process", 2, false);
         line("");
         Path drain = dir.resolve("drain.txt");
         line("receiver: %s", Files.exists(drain) ? Files.readString(drain).trim() : "-");
