@@ -102,29 +102,29 @@ int main(int argc, char **argv) {
 
     void (*send_one)(void);
     if (strcmp(mode, "sendto") == 0) {
+        send_one = send_sendto;
+    } else if (strcmp(mode, "kept") == 0) {
+        send_one = send_kept;
+    } else if (strcmp(mode, "sd_notify") == 0) {
+        send_one = send_sd_notify;
+    } else {
+        fprintf(stderr, "baseline: unknown mode %s\n", mode);
+        return 2;
+    }
+    // sendto and kept send on a socket of their own; kept and sd_notify read NOTIFY_SOCKET.
+    if (send_one != send_sd_notify) {
         sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (sock < 0) {
             fprintf(stderr, "baseline: socket: %s (errno %d)\n", strerror(errno), errno);
             return 1;
         }
-        send_one = send_sendto;
-    } else if (strcmp(mode, "kept") == 0) {
-        sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (sock < 0 || setenv("NOTIFY_SOCKET", argv[2], 1) != 0) {
-            fprintf(stderr, "baseline: socket or setenv: %s (errno %d)\n", strerror(errno), errno);
-            return 1;
-        }
-        strcpy(kept_socket_path, argv[2]);
-        send_one = send_kept;
-    } else if (strcmp(mode, "sd_notify") == 0) {
+    }
+    if (send_one != send_sendto) {
         if (setenv("NOTIFY_SOCKET", argv[2], 1) != 0) {
             fprintf(stderr, "baseline: setenv: %s (errno %d)\n", strerror(errno), errno);
             return 1;
         }
-        send_one = send_sd_notify;
-    } else {
-        fprintf(stderr, "baseline: unknown mode %s\n", mode);
-        return 2;
+        strcpy(kept_socket_path, argv[2]);
     }
 
     double *results = calloc((size_t) batches, sizeof *results);
