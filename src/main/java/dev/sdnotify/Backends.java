@@ -3,17 +3,26 @@ package dev.sdnotify;
 import dev.sdnotify.internal.backend.JavaDaemon;
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
-import dev.sdnotify.internal.jna.NativeAccess;
+import dev.sdnotify.internal.nativeaccess.Gateways;
+import dev.sdnotify.internal.nativeaccess.LinuxAbi;
+import dev.sdnotify.internal.nativeaccess.Loaded;
+import dev.sdnotify.internal.nativeaccess.NativeGateway;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Map;
 
-/** Chooses the process-wide backend once, on first use, and reports the choice at debug level. */
+/**
+ * Chooses the process-wide backend once, on first use, over the process's native gateway, and reports the
+ * choice at debug level. When native access fails in a process a supervisor started, the choice is an
+ * {@link Unreachable} backend, announced by one WARNING, whose calls throw instead of answering "no
+ * supervisor".
+ */
 final class Backends {
     private static final System.Logger LOG = System.getLogger("dev.sdnotify");
 
     private static volatile BackendInfo active;
     /** One Java backend per process, so every notifier shares its socket. */
     private static volatile JavaDaemon javaDaemon;
+    private static boolean warned;
 
     private Backends() {}
 
@@ -24,7 +33,7 @@ final class Backends {
                 b = active;
                 if (b == null) {
                     active = b = choose(Backend.parse(System.getProperty(Backend.PROPERTY)));
-                    LOG.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b);
+                    announce(b);
                 }
             }
         }
@@ -35,9 +44,19 @@ final class Backends {
         BackendInfo b = choose(backend);
         synchronized (Backends.class) {
             active = b;
+            announce(b);
         }
-        LOG.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b);
         return b;
+    }
+
+    /** DEBUG for every choice; one WARNING per process for an unreachable supervisor. */
+    private static void announce(BackendInfo b) {
+        LOG.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b);
+        if (b.daemon instanceof Unreachable && !warned) {
+            warned = true;
+            LOG.log(System.Logger.Level.WARNING, "sdnotify cannot reach the supervisor that started this process; "
+                    + "every call that would talk to it throws: {0}", b.reason());
+        }
     }
 
     /**
@@ -45,32 +64,63 @@ final class Backends {
      * asked for by name must load, or this throws with the reason.
      */
     static BackendInfo choose(Backend preference) {
+        return choose(preference, Gateways.get(), LinuxAbi.current(), System.getenv());
+    }
+
+    static BackendInfo choose(Backend preference, Loaded<NativeGateway> gateway, LinuxAbi abi,
+            Map<String, String> jvmEnvironment) {
         if (preference == Backend.NONE) {
             return none("chosen explicitly");
         }
-        Probe<Posix> libc = Probe.of(NativeAccess::libc);
+        NativeGateway g = gateway.value();
+        if (g == null) {
+            if (preference != null) {
+                throw new IllegalStateException("backend " + preference.id() + " was asked for, but "
+                        + gateway.description());
+            }
+            return noneOrUnreachable(gateway.description(), jvmEnvironment);
+        }
+        String note = gateway.description().isEmpty() ? "" : " (" + gateway.description() + ")";
+        Posix libc = g.libc();
+        String why;
         if (preference != Backend.JAVA) {
-            Probe<SdDaemon> systemd = Probe.of(NativeAccess::libsystemd);
-            if (systemd.value != null && libc.value != null) {
-                return new BackendInfo(Backend.LIBSYSTEMD, systemd.description, systemd.value, libc.value);
+            Loaded<SdDaemon> systemd = g.libsystemd();
+            if (systemd.value() != null) {
+                return new BackendInfo(Backend.LIBSYSTEMD, g.name(), systemd.description() + note, systemd.value(),
+                        libc);
             }
-            String why = systemd.value == null ? systemd.description : libc.description;
             if (preference == Backend.LIBSYSTEMD) {
-                throw new IllegalStateException("backend libsystemd was asked for, but " + why);
+                throw new IllegalStateException("backend libsystemd was asked for, but " + systemd.description());
             }
-            if (libc.value == null) {
-                return none(libc.description);
+            why = systemd.description();
+        } else {
+            why = "chosen explicitly";
+        }
+        String refused = abi.unverifiedReason();
+        if (refused != null) {
+            if (preference == Backend.JAVA) {
+                throw new IllegalStateException("backend java was asked for, but " + refused);
             }
-            return new BackendInfo(Backend.JAVA, why, javaDaemon(libc.value), libc.value);
+            return noneOrUnreachable(why + "; " + refused, jvmEnvironment);
         }
-        if (libc.value == null) {
-            throw new IllegalStateException("backend java was asked for, but " + libc.description);
-        }
-        return new BackendInfo(Backend.JAVA, "chosen explicitly; " + libc.description,
-                javaDaemon(libc.value), libc.value);
+        return new BackendInfo(Backend.JAVA, g.name(), why + note, javaDaemon(libc), libc);
     }
 
-    /** The process's Java backend over {@code posix}, the one libc binding {@link NativeAccess} makes. */
+    /**
+     * With no supervisor variable in the JVM's environment (read without native code), there is no
+     * supervisor to talk to and {@code none} tells the truth; with one, calls must fail, not answer "none".
+     */
+    private static BackendInfo noneOrUnreachable(String reason, Map<String, String> jvmEnvironment) {
+        List<String> present = Unreachable.supervisorVariables(jvmEnvironment);
+        if (present.isEmpty()) {
+            return none(reason);
+        }
+        String why = String.join(", ", present) + (present.size() == 1 ? " is" : " are")
+                + " set, so a supervisor started this process, but native access failed: " + reason;
+        return new BackendInfo(Backend.NONE, null, why, new Unreachable(why, jvmEnvironment), null);
+    }
+
+    /** The process's Java backend over {@code posix}, the gateway's one libc binding. */
     static JavaDaemon javaDaemon(Posix posix) {
         JavaDaemon d = javaDaemon;
         if (d == null) {
@@ -84,28 +134,8 @@ final class Backends {
         return d;
     }
 
-    /** A native binding or why not, including the case where JNA itself cannot be loaded. */
-    private static final class Probe<T> {
-        final T value;
-        final String description;
-
-        private Probe(T value, String description) {
-            this.value = value;
-            this.description = description;
-        }
-
-        static <T> Probe<T> of(Supplier<NativeAccess.Loaded<T>> loader) {
-            try {
-                NativeAccess.Loaded<T> loaded = loader.get();
-                return new Probe<>(loaded.value(), loaded.description());
-            } catch (LinkageError e) {
-                return new Probe<>(null, "JNA is not usable: " + e);
-            }
-        }
-    }
-
     private static BackendInfo none(String reason) {
-        return new BackendInfo(Backend.NONE, reason, NoSupervisor.INSTANCE, null);
+        return new BackendInfo(Backend.NONE, null, reason, NoSupervisor.INSTANCE, null);
     }
 
     /** The {@link Backend#NONE} backend: no supervisor is ever found. */

@@ -55,6 +55,10 @@ final class DaemonNotifier implements Notifier {
     @Override
     public boolean isAvailable() {
         BackendInfo b = backend();
+        if (b.daemon instanceof Unreachable) {
+            // True: sends are attempted, and throw with the reason.
+            return ((Unreachable) b.daemon).isSet(Variables.NOTIFY_SOCKET);
+        }
         return Failures.getenv(b, Variables.NOTIFY_SOCKET) != null;
     }
 
@@ -101,7 +105,8 @@ final class DaemonNotifier implements Notifier {
     public boolean reloading() {
         BackendInfo b = backend();
         if (b.posix == null) {
-            return false;
+            // none: not applicable; an unreachable supervisor: throws with the reason.
+            return b.daemon.pidNotifyWithFds(0, false, new byte[0], null, 0) > 0;
         }
         return send(NotifyState.RELOADING, NotifyState.monotonicUsec(b.posix.monotonicMicros()));
     }

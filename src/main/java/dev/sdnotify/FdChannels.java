@@ -1,7 +1,8 @@
 package dev.sdnotify;
 
-import dev.sdnotify.internal.backend.Posix;
-import dev.sdnotify.internal.jna.NativeAccess;
+import dev.sdnotify.internal.nativeaccess.Gateways;
+import dev.sdnotify.internal.nativeaccess.Loaded;
+import dev.sdnotify.internal.nativeaccess.NativeGateway;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.SocketKind;
 import java.io.IOException;
@@ -94,12 +95,12 @@ public final class FdChannels {
         if (fd < 0) {
             throw new IllegalArgumentException("fd must not be negative, got " + fd);
         }
-        NativeAccess.Loaded<Posix> libc = NativeAccess.libc();
-        if (libc.value() == null) {
-            throw new UnsupportedOperationException("checking fd " + fd + " needs libc: " + libc.description());
+        Loaded<NativeGateway> gateway = Gateways.get();
+        if (gateway.value() == null) {
+            throw new UnsupportedOperationException("checking fd " + fd + " needs libc: " + gateway.description());
         }
         int[] out = new int[3];
-        int r = libc.value().socketKind(fd, out);
+        int r = gateway.value().libc().socketKind(fd, out);
         if (r < 0) {
             String why = r == -Errno.EBADF ? "it is not open" : r == -Errno.ENOTSOCK ? "it is not a socket" : null;
             throw new SdNotifyException("getsockopt", -r, "checking what fd " + fd + " is"

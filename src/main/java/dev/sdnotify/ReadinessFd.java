@@ -69,6 +69,9 @@ final class ReadinessFd {
         }
         boolean signaled = false;
         try {
+            if (backend.daemon instanceof Unreachable) {
+                ((Unreachable) backend.daemon).require(OPERATION, Variables.READY_FD);
+            }
             signaled = signal(backend.posix);
         } catch (SdNotifyException e) {
             if (failure == null) {

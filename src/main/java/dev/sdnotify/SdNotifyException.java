@@ -1,6 +1,6 @@
 package dev.sdnotify;
 
-import dev.sdnotify.internal.jna.NativeAccess;
+import dev.sdnotify.internal.protocol.Errno;
 
 /**
  * A supervisor call failed. Carries the errno the backend returned (as libsystemd would), its symbolic
@@ -30,12 +30,7 @@ public class SdNotifyException extends RuntimeException {
     }
 
     private static String nameOf(int errno) {
-        String name = null;
-        try {
-            name = NativeAccess.errnoName(errno);
-        } catch (LinkageError e) {
-            // Without jna-platform the number alone still identifies the error.
-        }
+        String name = Errno.name(errno);
         return name == null ? "errno " + errno : name;
     }
 

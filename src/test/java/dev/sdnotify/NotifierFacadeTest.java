@@ -55,7 +55,7 @@ class NotifierFacadeTest {
         daemon = mock(SdDaemon.class);
         posix = mock(Posix.class);
         when(posix.getenv(anyString())).thenAnswer(inv -> env.get(inv.<String>getArgument(0)));
-        info = new BackendInfo(Backend.JAVA, "test", daemon, posix);
+        info = new BackendInfo(Backend.JAVA, "mock", "test", daemon, posix);
         notifier = new DaemonNotifier(info);
     }
 

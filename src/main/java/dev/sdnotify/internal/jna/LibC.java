@@ -7,35 +7,37 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure.FieldOrder;
 import com.sun.jna.platform.unix.LibCAPI.size_t;
+import dev.sdnotify.internal.nativeaccess.LinuxAbi;
 
 /**
  * The libc functions and structures the Java backend uses, bound by JNA direct mapping (no proxy, no
- * per-call reflection). Constants are Linux's generic values (x86-64, aarch64, riscv64 and friends).
+ * per-call reflection). Constants come from the architecture's {@link LinuxAbi} table.
  * Errors are read with {@link Native#getLastError()} rather than thrown, so a failed call costs no
  * exception.
  */
 final class LibC {
-    static final int AF_UNIX = 1;
-    static final int SOCK_DGRAM = 2;
-    static final int SOCK_CLOEXEC = 0x80000;
-    static final int O_CLOEXEC = 0x80000;
-    static final int SOL_SOCKET = 1;
-    static final int SO_TYPE = 3;
-    static final int SO_SNDBUF = 7;
-    static final int SO_SNDTIMEO = 21;
-    static final int SO_ACCEPTCONN = 30;
-    static final int SO_DOMAIN = 39;
-    static final int SO_SNDBUFFORCE = 32;
-    static final int SCM_RIGHTS = 1;
-    static final int SCM_CREDENTIALS = 2;
-    static final int MSG_NOSIGNAL = 0x4000;
-    static final int F_GETFD = 1;
-    static final int F_SETFD = 2;
-    static final int F_GETFL = 3;
-    static final int AT_FDCWD = -100;
-    static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    static final int F_OK = 0;
-    static final int CLOCK_MONOTONIC = 1;
+    private static final LinuxAbi ABI = LinuxAbi.current();
+    static final int AF_UNIX = ABI.afUnix;
+    static final int SOCK_DGRAM = ABI.sockDgram;
+    static final int SOCK_CLOEXEC = ABI.sockCloexec;
+    static final int O_CLOEXEC = ABI.oCloexec;
+    static final int SOL_SOCKET = ABI.solSocket;
+    static final int SO_TYPE = ABI.soType;
+    static final int SO_SNDBUF = ABI.soSndbuf;
+    static final int SO_SNDTIMEO = ABI.soSndtimeo;
+    static final int SO_ACCEPTCONN = ABI.soAcceptconn;
+    static final int SO_DOMAIN = ABI.soDomain;
+    static final int SO_SNDBUFFORCE = ABI.soSndbufforce;
+    static final int SCM_RIGHTS = ABI.scmRights;
+    static final int SCM_CREDENTIALS = ABI.scmCredentials;
+    static final int MSG_NOSIGNAL = ABI.msgNosignal;
+    static final int F_GETFD = ABI.fGetfd;
+    static final int F_SETFD = ABI.fSetfd;
+    static final int F_GETFL = ABI.fGetfl;
+    static final int AT_FDCWD = ABI.atFdcwd;
+    static final int AT_SYMLINK_NOFOLLOW = ABI.atSymlinkNofollow;
+    static final int F_OK = ABI.fOk;
+    static final int CLOCK_MONOTONIC = ABI.clockMonotonic;
 
     static {
         Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));

@@ -1,0 +1,128 @@
+package dev.sdnotify.internal.jna;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import dev.sdnotify.internal.backend.Posix;
+import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.nativeaccess.Loaded;
+import dev.sdnotify.internal.nativeaccess.NativeGateway;
+import dev.sdnotify.internal.nativeaccess.Platform;
+
+/**
+ * The JNA gateway, for JDK 11 to 21 (and later ones when FFM is switched off). Before JNA's first class
+ * initializes, {@link JnaStubDirectory} makes sure its native stub has a directory it can be unpacked
+ * into and mapped from. Each library is probed at most once and a failure is kept with its reason.
+ */
+public final class JnaGateway implements NativeGateway {
+    private static final System.Logger LOG = System.getLogger("dev.sdnotify");
+
+    /** Tried in order: the runtime soname first, since hosts without development packages lack the rest. */
+    static final String[] LIBSYSTEMD_NAMES = {"libsystemd.so.0", "systemd"};
+    static final String[] LIBSYSTEMD_SYMBOLS = {"sd_notify", "sd_pid_notify", "sd_pid_notify_with_fds",
+        "sd_notify_barrier", "sd_watchdog_enabled", "sd_booted", "sd_listen_fds", "sd_listen_fds_with_names"};
+
+    private static volatile Loaded<NativeGateway> loaded;
+
+    private final Posix libc;
+    private volatile Loaded<SdDaemon> libsystemd;
+
+    private JnaGateway(Posix libc) {
+        this.libc = libc;
+    }
+
+    /** The process's JNA gateway, or why JNA cannot reach libc. */
+    public static Loaded<NativeGateway> load() {
+        Loaded<NativeGateway> l = loaded;
+        if (l == null) {
+            synchronized (JnaGateway.class) {
+                l = loaded;
+                if (l == null) {
+                    loaded = l = loadLibc();
+                }
+            }
+        }
+        return l;
+    }
+
+    private static Loaded<NativeGateway> loadLibc() {
+        JnaStubDirectory.Decision stub = new JnaStubDirectory(System.getenv(), System.getProperties(),
+                Mounts.ofThisProcess()).decide();
+        if (stub.chosen != null) {
+            LOG.log(System.Logger.Level.INFO, stub.explanation);
+        }
+        try {
+            Posix posix = new JnaPosix();
+            posix.getpid();
+            return Loaded.of(new JnaGateway(posix), "");
+        } catch (LinkageError | IllegalCallerException e) {
+            return Loaded.failed(whyNot(e, stub));
+        }
+    }
+
+    /** JNA's failure, with what would fix it. */
+    private static String whyNot(Throwable e, JnaStubDirectory.Decision stub) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalCallerException) {
+                return "JNA was denied native access (" + oneLine(t.getMessage()) + "): add "
+                        + "--enable-native-access=ALL-UNNAMED to the java command (class path), or "
+                        + "--enable-native-access=com.sun.jna,dev.sdnotify (module path)";
+            }
+        }
+        String what = "JNA cannot load its native stub (" + e.getClass().getSimpleName() + ": "
+                + oneLine(e.getMessage()) + ")";
+        if (stub.explanation != null && stub.chosen == null) {
+            return what + "; " + stub.explanation + "; to fix it, " + JnaStubDirectory.fixes();
+        }
+        return what + "; if the directory it names is read-only or noexec, " + JnaStubDirectory.fixes();
+    }
+
+    @Override
+    public String name() {
+        return "JNA";
+    }
+
+    @Override
+    public Posix libc() {
+        return libc;
+    }
+
+    @Override
+    public Loaded<SdDaemon> libsystemd() {
+        Loaded<SdDaemon> l = libsystemd;
+        if (l == null) {
+            synchronized (this) {
+                l = libsystemd;
+                if (l == null) {
+                    libsystemd = l = loadLibsystemd();
+                }
+            }
+        }
+        return l;
+    }
+
+    private static Loaded<SdDaemon> loadLibsystemd() {
+        StringBuilder failures = new StringBuilder();
+        for (String name : LIBSYSTEMD_NAMES) {
+            try {
+                NativeLibrary library = NativeLibrary.getInstance(name);
+                for (String symbol : LIBSYSTEMD_SYMBOLS) {
+                    library.getFunction(symbol);
+                }
+                LibSystemd lib = Native.load(name, LibSystemd.class);
+                return Loaded.of(new LibsystemdDaemon(lib), "loaded " + Platform.mappedPath("/libsystemd.so", name));
+            } catch (LinkageError e) {
+                failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ")
+                        .append(oneLine(e.getMessage()));
+            }
+        }
+        return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");
+    }
+
+    /** JNA puts the dynamic linker's cause on later lines; keep them all, on one line. */
+    static String oneLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        return String.join("; ", s.strip().split("\\s*\n\\s*"));
+    }
+}

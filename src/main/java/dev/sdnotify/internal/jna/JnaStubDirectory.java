@@ -1,0 +1,167 @@
+package dev.sdnotify.internal.jna;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where JNA will unpack its native stub ({@code libjnidispatch.so}), decided before JNA initializes. JNA
+ * copies the stub from its jar into {@code $XDG_CACHE_HOME/JNA/temp} (or {@code ~/.cache/JNA/temp}), falling
+ * back to {@code java.io.tmpdir}, and then maps it executable. Hardened units make both unusable
+ * ({@code ProtectSystem=strict}, {@code ProtectHome=}, {@code ReadOnlyPaths=/}, {@code NoExecPaths=}), so
+ * when neither {@code jna.boot.library.path} nor {@code jna.tmpdir} is set and JNA's own choice is unusable,
+ * a directory the unit grants is chosen instead. This class touches no JNA class.
+ */
+final class JnaStubDirectory {
+    static final String TMPDIR = "jna.tmpdir";
+    static final String BOOT_PATH = "jna.boot.library.path";
+
+    /** Tried in order when JNA's own directory is unusable: directories systemd creates for the unit first. */
+    static final String[] GRANTED = {"RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY", "XDG_RUNTIME_DIR"};
+    /**
+     * Shared memory: a tmpfs that {@code ProtectSystem=strict} leaves writable and mounted without noexec on
+     * systemd hosts; tried last.
+     */
+    static final String SHARED_MEMORY = "/dev/shm";
+
+    /** What was decided: the directory set (or null), and the text for the log or for an error. */
+    static final class Decision {
+        final String chosen;
+        final String explanation;
+
+        Decision(String chosen, String explanation) {
+            this.chosen = chosen;
+            this.explanation = explanation;
+        }
+    }
+
+    private final Map<String, String> env;
+    private final Properties properties;
+    private final Mounts mounts;
+
+    JnaStubDirectory(Map<String, String> env, Properties properties, Mounts mounts) {
+        this.env = env;
+        this.properties = properties;
+        this.mounts = mounts;
+    }
+
+    /**
+     * Decides, and sets {@code jna.tmpdir} in {@code properties} when another directory is needed and one is
+     * usable. {@code explanation} is null when JNA's own choice stands.
+     */
+    Decision decide() {
+        if (properties.getProperty(BOOT_PATH) != null) {
+            return new Decision(null, null);
+        }
+        String set = properties.getProperty(TMPDIR);
+        if (set != null) {
+            String why = unusable(Paths.get(set));
+            return new Decision(null, why == null ? null : "-D" + TMPDIR + "=" + set + " " + why);
+        }
+        List<String> tried = new ArrayList<>();
+        Path own = jnaCacheDirectory();
+        String ownWhy = unusable(own);
+        if (ownWhy == null) {
+            return new Decision(null, null);
+        }
+        tried.add(own + " " + ownWhy);
+        Path tmp = Paths.get(properties.getProperty("java.io.tmpdir", "/tmp"));
+        // JNA falls back to java.io.tmpdir when it cannot write its cache directory.
+        String tmpWhy = unusable(tmp);
+        if (tmpWhy == null && notWritable(own) != null) {
+            return new Decision(null, null);
+        }
+        tried.add(tmp + " " + (tmpWhy == null ? "is not used by JNA, since " + own + " is writable" : tmpWhy));
+        for (String variable : GRANTED) {
+            String value = env.get(variable);
+            if (value == null || value.isEmpty()) {
+                tried.add("$" + variable + " unset");
+                continue;
+            }
+            // RuntimeDirectory= and friends may list several directories, separated by ':'.
+            for (String dir : value.split(":")) {
+                String why = dir.isEmpty() ? "is empty" : unusable(Paths.get(dir));
+                if (why == null) {
+                    return choose(dir, "$" + variable, tried);
+                }
+                tried.add("$" + variable + "=" + dir + " " + why);
+            }
+        }
+        String why = unusable(Paths.get(SHARED_MEMORY));
+        if (why == null) {
+            return choose(SHARED_MEMORY, "shared memory", tried);
+        }
+        tried.add(SHARED_MEMORY + " " + why);
+        return new Decision(null, "no directory can hold JNA's native stub: " + String.join("; ", tried));
+    }
+
+    private Decision choose(String dir, String source, List<String> tried) {
+        properties.setProperty(TMPDIR, dir);
+        return new Decision(dir, "JNA unpacks its native stub into " + dir + " (" + source + "), set as -D"
+                + TMPDIR + ", because " + String.join("; ", tried));
+    }
+
+    /** {@code Native.getTempDir()}'s first choice on Linux. */
+    Path jnaCacheDirectory() {
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path base = xdg == null || xdg.trim().isEmpty()
+                ? Paths.get(properties.getProperty("user.home", "/"), ".cache") : Paths.get(xdg);
+        return base.resolve("JNA").resolve("temp");
+    }
+
+    /** Why a directory cannot hold the stub (not creatable or writable, or noexec), or null if it can. */
+    String unusable(Path dir) {
+        String why = notWritable(dir);
+        if (why != null) {
+            return why;
+        }
+        Mounts.Mount m = mounts.find(resolve(nearestExisting(dir)));
+        if (m != null && m.noexec) {
+            return "is on a noexec mount (" + m.point + ")";
+        }
+        return null;
+    }
+
+    /** Why JNA could not create or write {@code dir} (its own test: {@code mkdirs}, then writable), or null. */
+    static String notWritable(Path dir) {
+        Path existing = nearestExisting(dir);
+        if (existing == null) {
+            return "does not exist";
+        }
+        if (!Files.isDirectory(existing)) {
+            return "is not a directory (" + existing + ")";
+        }
+        if (!Files.isWritable(existing)) {
+            return existing.equals(dir) ? "is not writable" : "cannot be created (" + existing + " is not writable)";
+        }
+        return null;
+    }
+
+    private static Path nearestExisting(Path dir) {
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing;
+    }
+
+    private static Path resolve(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /** The settings that would give JNA a usable directory, for an error message. */
+    static String fixes() {
+        return "give the unit a writable directory without noexec (RuntimeDirectory=NAME or StateDirectory=NAME, "
+                + "or PrivateTmp=yes), or set -D" + TMPDIR + "=DIR, or -D" + BOOT_PATH + "=DIR holding "
+                + "libjnidispatch.so, or run on JDK 22 or later, whose FFM gateway unpacks nothing";
+    }
+}

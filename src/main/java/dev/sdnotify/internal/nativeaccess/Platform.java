@@ -1,0 +1,36 @@
+package dev.sdnotify.internal.nativeaccess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+
+/** Facts about the running JVM that need no native code. */
+public final class Platform {
+    private Platform() {}
+
+    public static boolean isLinux() {
+        return System.getProperty("os.name", "").startsWith("Linux");
+    }
+
+    /** Why native access is not attempted here, or null on Linux. */
+    public static String notLinuxReason() {
+        return isLinux() ? null : "not Linux (os.name=" + System.getProperty("os.name") + ")";
+    }
+
+    /** The JDK's feature release: 11, 17, 25. */
+    public static int jdkFeature() {
+        return Runtime.version().feature();
+    }
+
+    /** The file the dynamic linker mapped for {@code marker}, read from /proc/self/maps; {@code fallback} if none. */
+    public static String mappedPath(String marker, String fallback) {
+        try (Stream<String> lines = Files.lines(Paths.get("/proc/self/maps"))) {
+            return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .filter(p -> p.contains(marker)).findFirst().orElse(fallback);
+        } catch (IOException | UncheckedIOException e) {
+            return fallback;
+        }
+    }
+}
