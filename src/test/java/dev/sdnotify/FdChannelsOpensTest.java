@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.TestGateway;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class FdChannelsOpensTest {
         List<String> modules = new ArrayList<>();
         List<String> classes = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.endsWith("target/classes") || entry.contains("/net/java/dev/jna/")) {
+            if (TestGateway.isLibrary(entry) || entry.contains("/net/java/dev/jna/")) {
                 modules.add(entry);
             } else if (entry.endsWith("target/test-classes")) {
                 classes.add(entry);

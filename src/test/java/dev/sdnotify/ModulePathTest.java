@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.TestGateway;
 import dev.sdnotify.testing.Receiver;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -25,16 +26,16 @@ class ModulePathTest {
         List<String> modulePath = new ArrayList<>();
         List<String> classPath = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.endsWith("target/classes") || entry.contains("/net/java/dev/jna/")) {
+            if (TestGateway.isLibrary(entry) || entry.contains("/net/java/dev/jna/")) {
                 modulePath.add(entry);
             } else if (entry.endsWith("target/test-classes")) {
                 classPath.add(entry);
             }
         }
-        assertTrue(modulePath.stream().anyMatch(e -> e.endsWith("target/classes")), "main classes on " + modulePath);
+        assertTrue(modulePath.stream().anyMatch(TestGateway::isLibrary), "main classes on " + modulePath);
         String java = ProcessHandle.current().info().command().orElseThrow();
         try (Receiver receiver = Receiver.bindPath(dir.resolve("notify"))) {
-            ProcessBuilder pb = new ProcessBuilder(java, "--module-path", String.join(File.pathSeparator, modulePath),
+            ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=dev.sdnotify,com.sun.jna", "--module-path", String.join(File.pathSeparator, modulePath),
                     "--add-modules", "dev.sdnotify", "-cp", String.join(File.pathSeparator, classPath),
                     "modulepath.ModulePathMain").redirectErrorStream(true);
             pb.environment().put("NOTIFY_SOCKET", receiver.address());
@@ -43,8 +44,8 @@ class ModulePathTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), out);
             assertTrue(out.contains("module dev.sdnotify"), "loaded as the named module: " + out);
-            assertTrue(out.contains("libsystemd sent=true libsystemd: loaded /"), out);
-            assertTrue(out.contains("java sent=true java: chosen explicitly"), out);
+            assertTrue(out.contains("libsystemd sent=true " + TestGateway.prefix("libsystemd") + "loaded /"), out);
+            assertTrue(out.contains("java sent=true " + TestGateway.prefix("java") + "chosen explicitly"), out);
             List<String> received = new ArrayList<>();
             for (Receiver.Datagram d : receiver.drain()) {
                 assertEquals(p.pid(), d.pid(), "sender");
