@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # Builds what a container run needs: the library jar, its runtime classpath, and Java programs compiled
 # against them; and the read-only binds that make them visible inside the container under /opt/sdnotify.
-# Source from the repository root.
+# Source from the repository root (it sources jdk.sh).
+
+source native-test/lib/jdk.sh
 
 NT_OUT="$PWD/target/native-test"
 NT_JAR=""
@@ -10,18 +12,19 @@ NT_JAVA=""
 
 # The library jar, built once (kept while newer than the sources), and its runtime dependencies (JNA).
 nt_build_library() {
+  [ -n "${NT_JDK_FFM:-}" ] || nt_select_jdks || return 1
   NT_JAR=$(_nt_find_jar)
   if [ -n "$NT_JAR" ] && [ -n "$(find src/main pom.xml -newer "$NT_JAR" -print -quit)" ]; then
     NT_JAR=""
   fi
   if [ -z "$NT_JAR" ]; then
-    echo "building the library jar (mvn -q -B -DskipTests package)"
-    mvn -q -B -DskipTests package
+    echo "building the library jar (mvn -q -B package, on $NT_JDK_FFM)"
+    nt_mvn -q -B package
     NT_JAR=$(_nt_find_jar)
     if [ -z "$NT_JAR" ]; then echo "no target/sdnotify-*.jar after the build" >&2; return 1; fi
   fi
   if [ ! -s target/runtime.classpath ] || [ pom.xml -nt target/runtime.classpath ]; then
-    mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
+    nt_mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
   fi
   NT_DEPS=$(cat target/runtime.classpath)
   # The JDK must be under /usr: the container sees the host's /usr only.

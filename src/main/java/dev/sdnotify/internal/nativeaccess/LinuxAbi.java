@@ -11,7 +11,7 @@ import java.util.Locale;
  * architecture listed.
  */
 public final class LinuxAbi {
-    /** The values of x86-64, aarch64, riscv64, s390x and loongarch64 (asm-generic). */
+    /** The values of x86-64, aarch64, riscv64 and s390x (asm-generic). */
     private static final LinuxAbi GENERIC = new LinuxAbi("generic", true, 1, 3, 7, 21, 30, 39, 32);
 
     private final String name;
@@ -72,7 +72,6 @@ public final class LinuxAbi {
             case "aarch64":
             case "riscv64":
             case "s390x":
-            case "loongarch64":
                 return GENERIC.named(osArch);
             case "ppc64le":
             case "ppc64":
@@ -102,6 +101,6 @@ public final class LinuxAbi {
     /** Why the Java backend cannot run here, or null when it can. */
     public String unverifiedReason() {
         return verified ? null : "the java backend's socket constants are not verified for os.arch=" + name
-                + " (verified: amd64, aarch64, riscv64, s390x, loongarch64, ppc64le, ppc64)";
+                + " (verified: amd64, aarch64, riscv64, s390x, ppc64le, ppc64)";
     }
 }
