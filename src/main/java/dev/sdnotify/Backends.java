@@ -3,6 +3,7 @@ package dev.sdnotify;
 import dev.sdnotify.internal.backend.JavaDaemon;
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.backend.TimedByJavaProtocol;
 import dev.sdnotify.internal.nativeaccess.Gateways;
 import dev.sdnotify.internal.nativeaccess.LinuxAbi;
 import dev.sdnotify.internal.nativeaccess.Loaded;
@@ -86,8 +87,9 @@ final class Backends {
         if (preference != Backend.JAVA) {
             Loaded<SdDaemon> systemd = g.libsystemd();
             if (systemd.value() != null) {
-                return new BackendInfo(Backend.LIBSYSTEMD, g.name(), systemd.description() + note, systemd.value(),
-                        libc);
+                SdDaemon daemon = abi.verified()
+                        ? new TimedByJavaProtocol(systemd.value(), javaDaemon(libc)) : systemd.value();
+                return new BackendInfo(Backend.LIBSYSTEMD, g.name(), systemd.description() + note, daemon, libc);
             }
             if (preference == Backend.LIBSYSTEMD) {
                 throw new IllegalStateException("backend libsystemd was asked for, but " + systemd.description());
@@ -149,6 +151,17 @@ final class Backends {
 
         @Override
         public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec) {
+            return 0;
+        }
+
+        @Override
+        public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds,
+                long sendTimeoutUsec) {
+            return 0;
+        }
+
+        @Override
+        public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec, long sendTimeoutUsec) {
             return 0;
         }
 

@@ -1,6 +1,8 @@
 package dev.sdnotify;
 
 import dev.sdnotify.internal.backend.JavaDaemon;
+import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +33,7 @@ final class DaemonNotifier implements Notifier {
     private DaemonNotifier(BackendInfo fixed, Duration sendTimeout) {
         this.fixed = fixed;
         this.sendTimeout = sendTimeout;
-        this.sendTimeoutUsec = sendTimeout == null ? JavaDaemon.BLOCKING : sendTimeoutMicros(sendTimeout);
+        this.sendTimeoutUsec = sendTimeout == null ? SdDaemon.BLOCKING : sendTimeoutMicros(sendTimeout);
     }
 
     @Override
@@ -121,13 +123,25 @@ final class DaemonNotifier implements Notifier {
         return barrier(timeout, true);
     }
 
+    /**
+     * A signal (a JVM cannot mask them) ends the seam's wait with EINTR; here the wait is repeated on the same
+     * pipe for the time that is left, so only the manager or the timeout ends it. The steps are libsystemd's
+     * ({@link JavaDaemon#barrier}), the message sent through the backend in use. With {@code unset}, the
+     * variable is removed once, after the barrier.
+     */
     private boolean barrier(Duration timeout, boolean unset) {
         long usec = timeoutMicros(timeout);
         BackendInfo b = backend();
         byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
-        int r = isTimed(b)
-                ? Backends.javaDaemon(b.posix).notifyBarrier(unset, usec, sendTimeoutUsec)
-                : b.daemon.notifyBarrier(unset, usec);
+        int r;
+        try {
+            r = b.posix == null ? b.daemon.notifyBarrier(false, usec, sendTimeoutUsec)
+                    : JavaDaemon.barrier(b.posix, b.daemon, false, usec, sendTimeoutUsec, true);
+        } finally {
+            if (unset) {
+                unsetNotifySocket(b);
+            }
+        }
         if (r >= 0) {
             return r > 0;
         }
@@ -135,6 +149,13 @@ final class DaemonNotifier implements Notifier {
             socket = Failures.getenv(b, Variables.NOTIFY_SOCKET);
         }
         throw Failures.notifyFailed("sd_notify_barrier", -r, socket, 1, timeout, sendTimeout);
+    }
+
+    /** The unset variants' last step; the backends' own unset would come before a retry could run. */
+    private static void unsetNotifySocket(BackendInfo b) {
+        if (b.posix != null) {
+            b.posix.unsetenv(Variables.NOTIFY_SOCKET);
+        }
     }
 
     /** Microseconds for the seam; null is {@code UINT64_MAX} (no timeout), and huge values saturate. */
@@ -151,29 +172,49 @@ final class DaemonNotifier implements Notifier {
         return timeout.getSeconds() * 1_000_000L + timeout.getNano() / 1000;
     }
 
+    /**
+     * One message. A signal that interrupts a send before the datagram was queued (EINTR: nothing was sent)
+     * is not the caller's failure: the send is retried, for the time left of a send timeout. With
+     * {@code unset}, the variable is removed once, after the last attempt, whatever the outcome.
+     */
     private boolean deliver(int pid, boolean unset, byte[] payload, int[] fds) {
         BackendInfo b = backend();
-        byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
         int nFds = fds == null ? 0 : fds.length;
-        int r = isTimed(b)
-                ? Backends.javaDaemon(b.posix).pidNotifyWithFds(pid, unset, payload, fds, nFds, sendTimeoutUsec)
-                : b.daemon.pidNotifyWithFds(pid, unset, payload, fds, nFds);
+        byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
+        long deadline = sendTimeout == null ? 0 : System.nanoTime() + sendTimeout.toNanos();
+        int r;
+        try {
+            r = sendOnce(b, pid, payload, fds, nFds, sendTimeoutUsec);
+            while (r == -Errno.EINTR) {
+                long left = sendTimeoutUsec;
+                if (sendTimeout != null) {
+                    left = (deadline - System.nanoTime()) / 1000;
+                    if (left <= 0) {
+                        r = -Errno.EAGAIN;
+                        break;
+                    }
+                }
+                r = sendOnce(b, pid, payload, fds, nFds, left);
+            }
+        } finally {
+            if (unset) {
+                unsetNotifySocket(b);
+            }
+        }
         if (r >= 0) {
             return r > 0;
         }
-        if (!unset) {
-            socket = Failures.getenv(b, Variables.NOTIFY_SOCKET);
-        }
-        String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
-        throw Failures.notifyFailed(operation, -r, socket, nFds, null, sendTimeout);
+        throw sendFailed(b, unset ? socket : Failures.getenv(b, Variables.NOTIFY_SOCKET), pid, nFds, r);
     }
 
-    /**
-     * Timed sends always take the Java protocol implementation, whatever the backend: libsystemd has no
-     * send timeout. {@code posix} is null only for the {@code none} backend, which never sends.
-     */
-    private boolean isTimed(BackendInfo b) {
-        return sendTimeout != null && b.posix != null;
+    private static int sendOnce(BackendInfo b, int pid, byte[] payload, int[] fds, int nFds, long sendTimeoutUsec) {
+        return sendTimeoutUsec == SdDaemon.BLOCKING ? b.daemon.pidNotifyWithFds(pid, false, payload, fds, nFds)
+                : b.daemon.pidNotifyWithFds(pid, false, payload, fds, nFds, sendTimeoutUsec);
+    }
+
+    private SdNotifyException sendFailed(BackendInfo b, byte[] socket, int pid, int nFds, int r) {
+        String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
+        return Failures.notifyFailed(operation, -r, socket, nFds, null, sendTimeout);
     }
 
     static byte[] message(NotifyState... states) {
@@ -198,8 +239,10 @@ final class DaemonNotifier implements Notifier {
 
     @Override
     public String toString() {
+        String means = sendTimeout == null ? "" : backend().daemon.sendTimeoutMeans();
         return "Notifier(" + (fixed != null ? fixed : "process-wide backend")
-                + (sendTimeout != null ? ", send timeout " + sendTimeout : "") + ")";
+                + (sendTimeout != null ? ", send timeout " + sendTimeout + (means.isEmpty() ? "" : ", " + means) : "")
+                + ")";
     }
 
     @Override

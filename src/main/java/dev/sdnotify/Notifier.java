@@ -40,9 +40,11 @@ public interface Notifier {
     /**
      * This notifier, with every send (and a barrier's message) giving up after {@code timeout} if the
      * supervisor's receive queue stays full, by throwing {@link SdNotifyException} with EAGAIN, so a stuck
-     * supervisor cannot hang the calling thread. libsystemd has no such limit, so a timed notifier sends
-     * through the Java protocol implementation whatever the backend (same bytes, credentials and fds), on
-     * a socket of its own per message.
+     * supervisor cannot hang the calling thread. A signal that interrupts the wait does not end it: the send
+     * is retried for the time that is left. The {@code java} backend bounds the send itself; libsystemd has no
+     * such limit, so on the {@code libsystemd} backend the timed sends (and the barrier's message) are sent by
+     * the Java protocol implementation, with the same bytes, credentials and fds, on a socket of their own
+     * per message, and {@code toString()} says so. Reads (watchdog, passed fds) stay with the backend.
      *
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
@@ -95,7 +97,8 @@ public interface Notifier {
      * Waits until the manager has processed every message sent before this call ({@code sd_notify_barrier}).
      * Use it before exiting, or from a short-lived helper process, so the manager still finds the sender.
      * Returns {@code false} without waiting if there is no supervisor; a timeout throws with ETIMEDOUT.
-     * {@code timeout == null} waits without limit.
+     * {@code timeout == null} waits without limit. Signals do not end the wait early: an interrupted wait is
+     * resumed, on the same pipe, for the time that is left (libsystemd's own call returns EINTR).
      */
     boolean barrier(Duration timeout);
 

@@ -61,6 +61,17 @@ final class Unreachable implements SdDaemon {
     }
 
     @Override
+    public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds,
+            long sendTimeoutUsec) {
+        return pidNotifyWithFds(pid, unsetEnvironment, state, fds, nFds);
+    }
+
+    @Override
+    public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec, long sendTimeoutUsec) {
+        return notifyBarrier(unsetEnvironment, timeoutUsec);
+    }
+
+    @Override
     public int watchdogEnabled(boolean unsetEnvironment, long[] usecOut) {
         require("sd_watchdog_enabled", Variables.WATCHDOG_USEC);
         return 0;

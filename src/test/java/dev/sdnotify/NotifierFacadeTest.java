@@ -16,6 +16,7 @@ import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -176,7 +177,9 @@ class NotifierFacadeTest {
             assertTrue(e.getMessage().contains("NOTIFY_SOCKET=\"" + SOCKET + "\""), e.getMessage());
             InOrder order = inOrder(posix, daemon);
             order.verify(posix).getenv(NS);
-            order.verify(daemon).pidNotifyWithFds(eq(0), eq(true), eq(utf8("READY=1")), isNull(), eq(0));
+            // Sent without the backend's unset, so an EINTR could be retried; then removed, whatever the outcome.
+            order.verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("READY=1")), isNull(), eq(0));
+            order.verify(posix).unsetenv(NS);
             assertNull(env.get(NS));
         }
 
@@ -216,34 +219,76 @@ class NotifierFacadeTest {
             assertEquals("RELOADING=1\nMONOTONIC_USEC=123456789", sentPayload());
         }
 
+        /** The barrier's steps over the mocks: a pipe (7, 8), the message through the backend, the wait. */
+        void barrierSteps(int sendResult, int... pollResults) {
+            when(posix.pipeCloexec(any())).thenAnswer(inv -> {
+                int[] fds = inv.getArgument(0);
+                fds[0] = 7;
+                fds[1] = 8;
+                return 0;
+            });
+            when(daemon.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt(), anyLong()))
+                    .thenReturn(sendResult);
+            if (pollResults.length > 0) {
+                Integer[] rest = new Integer[pollResults.length - 1];
+                for (int i = 1; i < pollResults.length; i++) {
+                    rest[i - 1] = pollResults[i];
+                }
+                when(posix.pollForHangup(eq(7), anyLong())).thenReturn(pollResults[0], rest);
+            }
+        }
+
+        static final int POLLHUP = 0x10;
+
         @Test
-        @DisplayName("B7: barrier(null) → timeout -1L (UINT64_MAX)")
+        @DisplayName("B7: barrier(null) → BARRIER=1 with the write end, then a wait of -1 (UINT64_MAX)")
         void barrierInfinite() {
-            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenReturn(1);
+            barrierSteps(1, POLLHUP);
             assertTrue(notifier.barrier(null));
-            verify(daemon).notifyBarrier(false, -1L);
+            InOrder order = inOrder(posix, daemon);
+            order.verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("BARRIER=1")), eq(new int[] {8}), eq(1),
+                    eq(-1L));
+            order.verify(posix).close(8);
+            order.verify(posix).pollForHangup(7, -1L);
+            order.verify(posix).close(7);
         }
 
         @Test
-        @DisplayName("B4: barrier(250 ms) → 250000 µs")
+        @DisplayName("B4: barrier(250 ms) → a wait of 250000 µs")
         void barrierMillis() {
-            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenReturn(1);
+            barrierSteps(1, POLLHUP);
             assertTrue(notifier.barrier(Duration.ofMillis(250)));
-            verify(daemon).notifyBarrier(false, 250_000L);
+            verify(posix).pollForHangup(7, 250_000L);
         }
 
         @Test
-        @DisplayName("B1: barrier result 0 → false")
+        @DisplayName("EINTR during the wait repeats the wait on the same pipe, for the time that is left")
+        void barrierInterrupted() {
+            barrierSteps(1, -4, -4, POLLHUP);
+            assertTrue(notifier.barrier(Duration.ofSeconds(10)));
+            ArgumentCaptor<Long> waits = ArgumentCaptor.forClass(Long.class);
+            verify(posix, times(3)).pollForHangup(eq(7), waits.capture());
+            verify(daemon, times(1)).pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt(), anyLong());
+            assertEquals(10_000_000L, waits.getAllValues().get(0));
+            assertTrue(waits.getAllValues().get(1) <= 10_000_000L && waits.getAllValues().get(2) > 0, waits.getAllValues()
+                    .toString());
+        }
+
+        @Test
+        @DisplayName("B1: barrier message not applicable → false, both ends closed")
         void barrierNotApplicable() {
-            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenReturn(0);
+            barrierSteps(0);
             assertFalse(notifier.barrier(Duration.ofSeconds(1)));
+            verify(posix).close(7);
+            verify(posix).close(8);
+            verify(posix, never()).pollForHangup(anyInt(), anyLong());
         }
 
         @Test
-        @DisplayName("B4: barrier -110 → SdNotifyException ETIMEDOUT from sd_notify_barrier")
+        @DisplayName("B4: no hang-up within the timeout → SdNotifyException ETIMEDOUT from sd_notify_barrier")
         void barrierTimeout() {
             env.put(NS, utf8(SOCKET));
-            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenReturn(-110);
+            barrierSteps(1, 0);
             SdNotifyException e = assertThrows(SdNotifyException.class,
                     () -> notifier.barrier(Duration.ofMillis(200)));
             assertEquals(110, e.errno());
@@ -252,19 +297,17 @@ class NotifierFacadeTest {
         }
 
         @Test
-        @DisplayName("B2: barrierAndUnsetEnvironment passes unset=true and still names NOTIFY_SOCKET")
+        @DisplayName("B2: barrierAndUnsetEnvironment removes NOTIFY_SOCKET after the barrier and still names it")
         void barrierUnset() {
             env.put(NS, utf8("relative"));
-            when(daemon.notifyBarrier(anyBoolean(), anyLong())).thenAnswer(inv -> {
-                env.remove(NS);
-                return -22;
-            });
+            barrierSteps(-22);
             SdNotifyException e = assertThrows(SdNotifyException.class,
                     () -> notifier.barrierAndUnsetEnvironment(Duration.ofSeconds(1)));
             assertTrue(e.getMessage().contains("parsing NOTIFY_SOCKET=\"relative\""), e.getMessage());
             InOrder order = inOrder(posix, daemon);
             order.verify(posix).getenv(NS);
-            order.verify(daemon).notifyBarrier(true, 1_000_000L);
+            order.verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("BARRIER=1")), any(), eq(1), eq(-1L));
+            order.verify(posix).unsetenv(NS);
         }
 
         @Test

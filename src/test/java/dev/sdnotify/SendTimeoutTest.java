@@ -110,6 +110,15 @@ class SendTimeoutTest {
     }
 
     @Test
+    void aLibsystemdNotifierSaysHowItsSendsAreBounded() {
+        String timed = Notifier.withBackend(Backend.LIBSYSTEMD).withSendTimeout(LIMIT).toString();
+        assertTrue(timed.contains("libsystemd") && timed.contains("send timeout PT0.2S, sent by the java protocol: "
+                + "libsystemd cannot bound a send"), timed);
+        String java = Notifier.withBackend(Backend.JAVA).withSendTimeout(LIMIT).toString();
+        assertTrue(java.endsWith("send timeout PT0.2S)"), "the java backend bounds its own sends: " + java);
+    }
+
+    @Test
     void timeoutMustBePositive() {
         Notifier n = Notifier.withBackend(Backend.JAVA);
         assertThrows(IllegalArgumentException.class, () -> n.withSendTimeout(Duration.ZERO));

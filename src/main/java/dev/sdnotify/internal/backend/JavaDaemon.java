@@ -24,9 +24,6 @@ public final class JavaDaemon implements SdDaemon {
     private static final int POLLNVAL = 0x20;
     private static final byte[] BARRIER = {'B', 'A', 'R', 'R', 'I', 'E', 'R', '=', '1'};
 
-    /** No send timeout: wait while the receiver's queue is full, as libsystemd does. */
-    public static final long BLOCKING = -1L;
-
     private final Posix posix;
     private volatile Target lastTarget;
     private volatile int sharedFd = -1;
@@ -40,11 +37,7 @@ public final class JavaDaemon implements SdDaemon {
         return pidNotifyWithFds(pid, unsetEnvironment, state, fds, nFds, BLOCKING);
     }
 
-    /**
-     * {@link #pidNotifyWithFds(int, boolean, byte[], int[], int)} whose send gives up after
-     * {@code sendTimeoutUsec} (at least 1) with {@code -EAGAIN} while the receiver's queue stays full;
-     * {@link #BLOCKING} waits as libsystemd does.
-     */
+    @Override
     public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds,
             long sendTimeoutUsec) {
         int r;
@@ -199,8 +192,20 @@ public final class JavaDaemon implements SdDaemon {
         return notifyBarrier(unsetEnvironment, timeoutUsec, BLOCKING);
     }
 
-    /** {@link #notifyBarrier(boolean, long)} whose message is sent as by the timed {@code pidNotifyWithFds}. */
+    @Override
     public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec, long sendTimeoutUsec) {
+        return barrier(posix, this, unsetEnvironment, timeoutUsec, sendTimeoutUsec, false);
+    }
+
+    /**
+     * {@code sd_notify_barrier}'s steps over {@code posix}, its message sent through {@code sender}: a pipe,
+     * {@code BARRIER=1} with the write end, that end closed, then a wait until the manager has closed the copy it
+     * received. With {@code retryInterrupted}, a signal during the wait (EINTR) repeats the wait on the same
+     * pipe for the time that is left, and an interrupted send (nothing was queued) is sent again; without it,
+     * EINTR is returned, as libsystemd does.
+     */
+    public static int barrier(Posix posix, SdDaemon sender, boolean unsetEnvironment, long timeoutUsec,
+            long sendTimeoutUsec, boolean retryInterrupted) {
         int[] pipe = new int[2];
         int r = posix.pipeCloexec(pipe);
         if (r < 0) {
@@ -208,14 +213,24 @@ public final class JavaDaemon implements SdDaemon {
         }
         boolean writeEndOpen = true;
         try {
-            r = pidNotifyWithFds(0, unsetEnvironment, BARRIER, new int[] {pipe[1]}, 1, sendTimeoutUsec);
+            int[] fds = {pipe[1]};
+            do {
+                r = sender.pidNotifyWithFds(0, unsetEnvironment, BARRIER, fds, 1, sendTimeoutUsec);
+            } while (r == -Errno.EINTR && retryInterrupted);
             if (r <= 0) {
                 return r;
             }
             posix.close(pipe[1]);
             writeEndOpen = false;
             // Our copy is closed; the one in flight hangs up when the manager has read and closed it.
-            int revents = posix.pollForHangup(pipe[0], timeoutUsec);
+            long deadline = timeoutUsec == -1L ? 0 : System.nanoTime() + Math.min(timeoutUsec, Long.MAX_VALUE / 2000) * 1000;
+            long left = timeoutUsec;
+            int revents;
+            while ((revents = posix.pollForHangup(pipe[0], left)) == -Errno.EINTR && retryInterrupted) {
+                if (timeoutUsec != -1L) {
+                    left = Math.max(0, (deadline - System.nanoTime()) / 1000);
+                }
+            }
             if (revents < 0) {
                 return revents;
             }

@@ -19,6 +19,36 @@ public interface SdDaemon {
     /** {@code sd_notify_barrier(unset_environment, timeout)}; {@code -1L} is {@code UINT64_MAX}, no timeout. */
     int notifyBarrier(boolean unsetEnvironment, long timeoutUsec);
 
+    /** No send timeout: a send waits while the receiver's queue is full, as libsystemd's does. */
+    long BLOCKING = -1L;
+
+    /**
+     * {@link #pidNotifyWithFds(int, boolean, byte[], int[], int)} whose send gives up after
+     * {@code sendTimeoutUsec} (at least 1) with {@code -EAGAIN} while the receiver's queue stays full;
+     * {@link #BLOCKING} is the plain call. libsystemd has no such limit: its backend bounds a send by
+     * taking the Java protocol for it (see {@link #sendTimeoutMeans()}).
+     */
+    default int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds,
+            long sendTimeoutUsec) {
+        if (sendTimeoutUsec != BLOCKING) {
+            throw new UnsupportedOperationException(this + " cannot bound a send");
+        }
+        return pidNotifyWithFds(pid, unsetEnvironment, state, fds, nFds);
+    }
+
+    /** {@link #notifyBarrier(boolean, long)} whose message is sent as by the timed {@code pidNotifyWithFds}. */
+    default int notifyBarrier(boolean unsetEnvironment, long timeoutUsec, long sendTimeoutUsec) {
+        if (sendTimeoutUsec != BLOCKING) {
+            throw new UnsupportedOperationException(this + " cannot bound a send");
+        }
+        return notifyBarrier(unsetEnvironment, timeoutUsec);
+    }
+
+    /** How this backend bounds a send, for {@code toString()}: empty when it does so itself. */
+    default String sendTimeoutMeans() {
+        return "";
+    }
+
     /**
      * {@code sd_watchdog_enabled(unset_environment, usec)}; {@code usecOut} null stands for NULL, otherwise
      * its element 0 receives the interval, written only when the result is 1.
