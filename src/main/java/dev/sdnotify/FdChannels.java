@@ -6,9 +6,12 @@ import dev.sdnotify.internal.nativeaccess.NativeGateway;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.SocketKind;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,8 +34,32 @@ import java.util.Objects;
  * }</pre>
  */
 public final class FdChannels {
+    /** The channel each converted fd belongs to, while it is open: an fd has one owner, or two closes. */
+    private static final Map<Integer, WeakReference<Channel>> OWNERS = new HashMap<>();
 
     private FdChannels() {}
+
+    /**
+     * Converts {@code fd} once: while a channel made from it is open, a second conversion would give a second
+     * owner, and the two closes would close whatever the number names by then.
+     */
+    private static <C extends Channel> C owned(int fd, Conversion<C> conversion) throws IOException {
+        synchronized (OWNERS) {
+            WeakReference<Channel> ref = OWNERS.get(fd);
+            Channel owner = ref == null ? null : ref.get();
+            if (owner != null && owner.isOpen()) {
+                throw new IllegalStateException("fd " + fd + " already belongs to " + owner + ", made from it "
+                        + "earlier; use that channel (closing it closes the fd)");
+            }
+            C channel = conversion.convert();
+            OWNERS.put(fd, new WeakReference<>(channel));
+            return channel;
+        }
+    }
+
+    private interface Conversion<C extends Channel> {
+        C convert() throws IOException;
+    }
 
     /**
      * A listening stream socket (TCP over IPv4 or IPv6, or AF_UNIX from Java 16 on) as a channel, bound and
@@ -40,6 +67,8 @@ public final class FdChannels {
      * mode, whatever O_NONBLOCK the fd has (the JDK copes with either).
      *
      * @throws IllegalArgumentException      if {@code fd} is negative, or a socket of another kind
+     * @throws IllegalStateException         if a channel made from {@code fd} earlier is still open: an fd has
+     *                                       one owner
      * @throws SdNotifyException             if {@code fd} is not open (EBADF) or not a socket (ENOTSOCK)
      * @throws UnsupportedOperationException for an AF_UNIX socket before Java 16
      * @throws IllegalStateException         if the JVM does not open {@code sun.nio.ch} to this library
@@ -52,7 +81,7 @@ public final class FdChannels {
                     + ", not a listening stream socket, so it cannot be a ServerSocketChannel"
                     + (kind.type() == SocketKind.SOCK_STREAM ? " (Accept=yes passes connected sockets)" : ""));
         }
-        return JdkChannels.serverSocketChannel(fd, kind);
+        return owned(fd, () -> JdkChannels.serverSocketChannel(fd, kind));
     }
 
     /**
@@ -60,6 +89,7 @@ public final class FdChannels {
      * channel owns the fd: closing it closes the fd.
      *
      * @throws IllegalArgumentException if {@code fd} is negative, or a socket of another kind or family
+     * @throws IllegalStateException    if a channel made from {@code fd} earlier is still open
      * @throws SdNotifyException        if {@code fd} is not open (EBADF) or not a socket (ENOTSOCK)
      * @throws IllegalStateException    if the JVM does not open {@code sun.nio.ch} to this library
      * @throws IOException              if the JDK cannot read the socket's address
@@ -71,7 +101,7 @@ public final class FdChannels {
                     + "datagram socket, so it cannot be a DatagramChannel"
                     + (kind.type() == SocketKind.SOCK_DGRAM ? " (the JDK has no AF_UNIX datagram channels)" : ""));
         }
-        return JdkChannels.datagramChannel(fd, kind);
+        return owned(fd, () -> JdkChannels.datagramChannel(fd, kind));
     }
 
     /**

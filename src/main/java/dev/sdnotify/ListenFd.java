@@ -30,13 +30,17 @@ public final class ListenFd {
 
     /**
      * This fd, a listening TCP or AF_UNIX stream socket, as a channel that owns it: see
-     * {@link FdChannels#serverSocketChannel(int)}, which also says which JVM option it needs.
+     * {@link FdChannels#serverSocketChannel(int)}, which also says which JVM option it needs. One channel per
+     * fd: while it is open, a second conversion throws {@link IllegalStateException}.
      */
     public ServerSocketChannel serverSocketChannel() throws IOException {
         return FdChannels.serverSocketChannel(fd);
     }
 
-    /** This fd, an AF_INET or AF_INET6 datagram socket, as a channel that owns it: see {@link FdChannels}. */
+    /**
+     * This fd, an AF_INET or AF_INET6 datagram socket, as a channel that owns it: see {@link FdChannels}. One
+     * channel per fd, as for {@link #serverSocketChannel()}.
+     */
     public DatagramChannel datagramChannel() throws IOException {
         return FdChannels.datagramChannel(fd);
     }

@@ -4,6 +4,10 @@ import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNumber;
 import dev.sdnotify.internal.protocol.Variables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -12,6 +16,7 @@ import java.util.function.BooleanSupplier;
  * environment, at most once per process, since the number may name another file afterwards.
  */
 final class ReadinessFd {
+    private static final System.Logger LOG = System.getLogger("dev.sdnotify");
     /** The process's one readiness fd; instances exist apart from it only in tests. */
     static final ReadinessFd PROCESS = new ReadinessFd();
 
@@ -20,6 +25,8 @@ final class ReadinessFd {
     private static final int FD_CLOEXEC = 1;
     private static final int O_ACCMODE = 3;
     private static final int O_RDONLY = 0;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFIFO = 0010000;
 
     /** From {@link #use}; -1 when not given, and then {@code READY_FD} is read. */
     private int given = -1;
@@ -46,6 +53,11 @@ final class ReadinessFd {
             String source = "fd " + fd + " given to SdNotify.useReadinessFd";
             int flags = posix.getFileStatusFlags(fd);
             checkWritable(flags, source);
+            String notPipe = notAPipe(fd);
+            if (notPipe != null) {
+                throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe
+                        + ", not a pipe: a supervisor's readiness fd is the write end of a pipe");
+            }
             int fdFlags = posix.getFdFlags(fd);
             int r = fdFlags < 0 ? fdFlags : posix.setFdFlags(fd, fdFlags | FD_CLOEXEC);
             if (r < 0) {
@@ -81,7 +93,12 @@ final class ReadinessFd {
             }
         }
         if (failure != null) {
-            throw failure;
+            if (!sent) {
+                throw failure;
+            }
+            // The supervisor has READY=1: its answer must not be a failure because of the other channel.
+            LOG.log(System.Logger.Level.WARNING, "READY=1 was sent, but the readiness fd could not be signaled: {0}",
+                    failure.getMessage());
         }
         return sent || signaled;
     }
@@ -107,6 +124,18 @@ final class ReadinessFd {
         String source = given >= 0 ? "fd " + fd + " given to SdNotify.useReadinessFd"
                 : "fd " + fd + " from " + Failures.show(Variables.READY_FD, text);
         checkWritable(posix.getFileStatusFlags(fd), source);
+        String notPipe = notAPipe(fd);
+        if (notPipe != null) {
+            if (given >= 0) {
+                throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe + ", not a pipe");
+            }
+            // Inherited through a copied environment (a JVM started by a service of s6, say): the number names
+            // something of this process's own. Leave it alone.
+            LOG.log(System.Logger.Level.WARNING, "{0} is {1}, not a pipe, so it is not the readiness fd of this "
+                    + "process''s supervisor (inherited from another process?); left untouched, READY_FD removed",
+                    source, notPipe);
+            return false;
+        }
         int r;
         do {
             r = posix.write(fd, NEWLINE, NEWLINE.length);
@@ -123,6 +152,23 @@ final class ReadinessFd {
             throw new SdNotifyException(OPERATION, -r, "closing " + source + " after writing the newline");
         }
         return true;
+    }
+
+    /**
+     * What {@code fd} is when it is not a FIFO (the kernel's pipes are FIFOs), or null for a FIFO. The kernel
+     * answers for this process's fd through /proc/self/fd, as fstat would.
+     */
+    static String notAPipe(int fd) {
+        Path link = Paths.get("/proc/self/fd/" + fd);
+        try {
+            int mode = (Integer) Files.getAttribute(link, "unix:mode");
+            if ((mode & S_IFMT) == S_IFIFO) {
+                return null;
+            }
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "of a kind that cannot be told (" + e + ")";
+        }
     }
 
     private static int parse(byte[] text) {

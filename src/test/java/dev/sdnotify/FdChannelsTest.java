@@ -136,6 +136,28 @@ class FdChannelsTest {
         }
     }
 
+    @Test
+    void anFdHasOneOwner() throws IOException {
+        int fd = Sockets.listeningTcp(TestLibc.AF_INET);
+        ListenFd passed = new ListenFd(fd, "http");
+        ServerSocketChannel first = passed.serverSocketChannel();
+        try {
+            IllegalStateException again = assertThrows(IllegalStateException.class, passed::serverSocketChannel);
+            assertTrue(again.getMessage().startsWith("fd " + fd + " already belongs to "), again.getMessage());
+            // Another ListenFd for the same number would be the same second owner.
+            assertThrows(IllegalStateException.class, () -> new ListenFd(fd, "http").serverSocketChannel());
+            assertTrue(first.isOpen(), "the refusal leaves the owner alone");
+            assertEquals("ping/pong", exchange(first, first.getLocalAddress()));
+        } finally {
+            first.close();
+        }
+        // Closed, the number is free: the next socket that gets it can be converted.
+        int reused = Sockets.listeningTcp(TestLibc.AF_INET);
+        try (ServerSocketChannel next = FdChannels.serverSocketChannel(reused)) {
+            assertTrue(next.isOpen());
+        }
+    }
+
     // ---- datagram sockets ----
 
     @ParameterizedTest(name = "family {0}")

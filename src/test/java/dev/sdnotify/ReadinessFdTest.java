@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.testing.CEnv;
+import java.util.logging.Level;
+import dev.sdnotify.testing.Sockets;
+import dev.sdnotify.testing.CapturedLog;
 import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.Pipe;
 import dev.sdnotify.testing.Receiver;
@@ -295,13 +298,50 @@ class ReadinessFdTest {
     }
 
     @Test
-    void failedFdAfterSuccessfulSendIsReported() {
-        try (Receiver receiver = Receiver.bindPath(dir.resolve("notify"))) {
+    void failedFdAfterSuccessfulSendIsAWarningNotAFailure() {
+        try (Receiver receiver = Receiver.bindPath(dir.resolve("notify")); CapturedLog log = new CapturedLog()) {
             CEnv.set("NOTIFY_SOCKET", receiver.address());
             CEnv.set(VAR, "x");
-            SdNotifyException e = assertThrows(SdNotifyException.class, () -> notifier(java).ready());
-            assertEquals(ReadinessFd.OPERATION, e.operation());
-            assertEquals(1, receiver.drain().size(), "READY=1 went out first");
+            assertTrue(notifier(java).ready(), "the supervisor got READY=1: that is the answer");
+            assertEquals(1, receiver.drain().size(), "READY=1 went out");
+            List<String> warnings = log.messages(Level.WARNING);
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("READY=1 was sent, but the readiness fd could not be signaled: "
+                    + "readiness fd failed with EINVAL"), warnings.get(0));
+            assertNull(CEnv.getString(VAR));
+        }
+    }
+
+    /** A JVM started from a service of s6 inherits READY_FD=3 in its copy of the environment; its fd 3 is its own. */
+    @Test
+    void aNumberNamingSomethingElseIsLeftUntouched() {
+        int socket = Sockets.moveTo(Sockets.udp(TestLibc.AF_INET), HIGH_FD + 7);
+        try (CapturedLog log = new CapturedLog()) {
+            CEnv.set(VAR, Integer.toString(socket));
+            assertFalse(notifier(java).ready(), "nothing was signaled");
+            assertTrue(Pipe.fdFlags(socket) >= 0, "the fd stays open");
+            assertNull(CEnv.getString(VAR), "the variable is removed, so children do not inherit it either");
+            List<String> warnings = log.messages(Level.WARNING);
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("fd " + socket + " from READY_FD=\"" + socket + "\" is socket:["),
+                    warnings.get(0));
+            assertTrue(warnings.get(0).contains("not a pipe"), warnings.get(0));
+        } finally {
+            C.close(socket);
+        }
+    }
+
+    @Test
+    void aGivenFdMustBeAPipe() {
+        int socket = Sockets.moveTo(Sockets.udp(TestLibc.AF_INET), HIGH_FD + 8);
+        try {
+            SdNotifyException e = assertThrows(SdNotifyException.class, () -> readiness.use(java.posix, socket));
+            assertEquals(22, e.errno());
+            assertTrue(e.getMessage().contains("fd " + socket + " given to SdNotify.useReadinessFd is socket:["),
+                    e.getMessage());
+            assertTrue(Pipe.fdFlags(socket) >= 0, "the fd stays open");
+        } finally {
+            C.close(socket);
         }
     }
 
