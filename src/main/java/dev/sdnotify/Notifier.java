@@ -66,6 +66,9 @@ public interface Notifier {
      * whatever the outcome, so child processes cannot notify. Later sends return {@code false}. Java's own
      * {@link System#getenv()} and {@link ProcessBuilder#environment()} keep showing the variable: they are
      * copies taken at JVM start.
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
      */
     boolean sendAndUnsetEnvironment(NotifyState... states);
 
@@ -90,7 +93,12 @@ public interface Notifier {
      */
     boolean notify(String rawState);
 
-    /** {@link #notify(String)}, then removes {@code NOTIFY_SOCKET} as in {@link #sendAndUnsetEnvironment}. */
+    /**
+     * {@link #notify(String)}, then removes {@code NOTIFY_SOCKET} as in {@link #sendAndUnsetEnvironment}.
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
+     */
     boolean notifyAndUnsetEnvironment(String rawState);
 
     /**
@@ -102,7 +110,12 @@ public interface Notifier {
      */
     boolean barrier(Duration timeout);
 
-    /** {@link #barrier(Duration)}, removing {@code NOTIFY_SOCKET} right after the barrier message is sent. */
+    /**
+     * {@link #barrier(Duration)}, removing {@code NOTIFY_SOCKET} right after the barrier message is sent.
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
+     */
     boolean barrierAndUnsetEnvironment(Duration timeout);
 
     /**

@@ -81,7 +81,12 @@ public final class SdNotify {
         return notifier().send(states);
     }
 
-    /** Sends typed states, then removes {@code NOTIFY_SOCKET} from the C environment. */
+    /**
+     * Sends typed states, then removes {@code NOTIFY_SOCKET} from the C environment.
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
+     */
     public static boolean sendAndUnsetEnvironment(NotifyState... states) {
         return notifier().sendAndUnsetEnvironment(states);
     }
@@ -91,7 +96,12 @@ public final class SdNotify {
         return notifier().notify(rawState);
     }
 
-    /** {@code sd_notify(1, rawState)}: sends, then removes {@code NOTIFY_SOCKET} from the C environment. */
+    /**
+     * {@code sd_notify(1, rawState)}: sends, then removes {@code NOTIFY_SOCKET} from the C environment.
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
+     */
     public static boolean notifyAndUnsetEnvironment(String rawState) {
         return notifier().notifyAndUnsetEnvironment(rawState);
     }

@@ -36,6 +36,9 @@ public final class SocketActivation {
      * {@link #listenFds()}, then removes {@code LISTEN_PID}, {@code LISTEN_FDS} and {@code LISTEN_FDNAMES}
      * from the C environment whatever the outcome, so a second call returns an empty list. Java's
      * {@link System#getenv()} snapshot still shows them.
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
      */
     public static List<ListenFd> listenFdsAndUnsetEnvironment() {
         return listenFds(true);

@@ -49,6 +49,9 @@ public final class Watchdog {
      * {@link #interval()}, then removes {@code WATCHDOG_USEC} and {@code WATCHDOG_PID} from the C
      * environment whatever the outcome, so child processes do not see them (Java's
      * {@link System#getenv()} snapshot still does).
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
      */
     public static Optional<Duration> intervalAndUnsetEnvironment() {
         return interval(true);
