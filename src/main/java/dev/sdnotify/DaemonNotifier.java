@@ -66,12 +66,25 @@ final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean send(NotifyState... states) {
-        return deliver(0, false, message(states), null);
+        return followed(deliver(0, false, message(states), null), states);
     }
 
     @Override
     public boolean sendAndUnsetEnvironment(NotifyState... states) {
-        return deliver(0, true, message(states), null);
+        return followed(deliver(0, true, message(states), null), states);
+    }
+
+    /** A new watchdog timeout that reached the manager is followed by the process's keepers. */
+    private static boolean followed(boolean sent, NotifyState[] states) {
+        if (sent) {
+            for (NotifyState s : states) {
+                Duration timeout = s.watchdogTimeoutSet();
+                if (timeout != null) {
+                    WatchdogKeeper.watchdogTimeoutSent(timeout);
+                }
+            }
+        }
+        return sent;
     }
 
     @Override

@@ -77,13 +77,25 @@ public final class NotifyState {
         return new NotifyState("EXTEND_TIMEOUT_USEC=" + micros("EXTEND_TIMEOUT_USEC", extension));
     }
 
-    /** {@code WATCHDOG_USEC=n}: changes the watchdog timeout at run time. */
+    /**
+     * {@code WATCHDOG_USEC=n}: changes the watchdog timeout at run time. Once sent, running
+     * {@link WatchdogKeeper}s of this process feed at half the new timeout.
+     */
     public static NotifyState watchdogTimeout(Duration timeout) {
         long usec = micros("WATCHDOG_USEC", timeout);
         if (usec == 0) {
             throw new IllegalArgumentException("WATCHDOG_USEC must be positive, got " + timeout);
         }
         return new NotifyState("WATCHDOG_USEC=" + usec);
+    }
+
+    /** The timeout a {@link #watchdogTimeout} state sets, or null for any other state. */
+    Duration watchdogTimeoutSet() {
+        if (!line.startsWith("WATCHDOG_USEC=")) {
+            return null;
+        }
+        long usec = Long.parseLong(line.substring("WATCHDOG_USEC=".length()));
+        return Duration.ofSeconds(usec / 1_000_000L, (usec % 1_000_000L) * 1000L);
     }
 
     /** {@code MONOTONIC_USEC=n}: the CLOCK_MONOTONIC time of a {@code RELOADING=1}, in microseconds. */

@@ -3,6 +3,8 @@ package dev.sdnotify;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +26,10 @@ import java.util.function.LongSupplier;
  *       Repeated failures are logged at WARNING through {@code System.Logger} ({@code dev.sdnotify}).</li>
  * </ul>
  *
+ * <p>{@link Builder#failuresBeforeStopping(int)} lets a number of failed checks in a row pass before the
+ * keep-alives stop. When the service sets a new timeout with {@link NotifyState#watchdogTimeout} (through any
+ * notifier of this process), the keeper feeds at half of it from then on.
+ *
  * <p>With no watchdog configured ({@link Watchdog#interval()} empty) the keeper does nothing, starts no
  * thread, and {@link #isRunning()} is false; {@link #toString()} says why. By default the rounds run on one
  * daemon thread named {@code sdnotify-watchdog}, created by {@code start()} and ended by {@link #close()}.
@@ -42,9 +48,12 @@ public final class WatchdogKeeper implements AutoCloseable {
 
     private final HealthCheck check;
     private final Notifier notifier;
-    private final Duration interval;
-    private final long intervalNanos;
-    private final long periodNanos;
+    /** Follows {@link NotifyState#watchdogTimeout} sent by the service: read under {@link #lock}, or volatile. */
+    private volatile Duration interval;
+    private volatile long intervalNanos;
+    private volatile long periodNanos;
+    private final int failuresBeforeStopping;
+    private int failedChecks;
     private final boolean triggerOnFailure;
     private final boolean statusOnFailure;
     private final LongSupplier ticker;
@@ -66,6 +75,7 @@ public final class WatchdogKeeper implements AutoCloseable {
         this.notifier = b.notifier != null || interval == null ? b.notifier
                 : Notifier.fromEnvironment().withSendTimeout(Duration.ofNanos(Math.max(1000, periodNanos)));
         this.triggerOnFailure = b.triggerOnFailure;
+        this.failuresBeforeStopping = b.failuresBeforeStopping;
         this.statusOnFailure = b.statusOnFailure;
         this.ticker = b.ticker;
         this.idleReason = idleReason;
@@ -89,6 +99,34 @@ public final class WatchdogKeeper implements AutoCloseable {
         synchronized (lock) {
             next = scheduler.schedule(this::round, 0, TimeUnit.NANOSECONDS);
         }
+        RUNNING.add(this);
+    }
+
+    /** The keepers feeding now, told when the service sets a new watchdog timeout. */
+    private static final Set<WatchdogKeeper> RUNNING = new CopyOnWriteArraySet<>();
+
+    /** A {@code WATCHDOG_USEC=} was sent: the manager restarts its timer with the new timeout. */
+    static void watchdogTimeoutSent(Duration timeout) {
+        for (WatchdogKeeper k : RUNNING) {
+            k.follow(timeout);
+        }
+    }
+
+    /** Keep-alives at half the new interval from now on, the next one half of it from now. */
+    void follow(Duration timeout) {
+        synchronized (lock) {
+            if (closed || failure != null || timeout.equals(interval)) {
+                return;
+            }
+            interval = timeout;
+            intervalNanos = timeout.toNanos();
+            periodNanos = intervalNanos / 2;
+            if (next != null) {
+                next.cancel(false);
+                next = scheduler.schedule(this::round, periodNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        LOG.log(System.Logger.Level.DEBUG, "watchdog keeper follows the new interval {0}", timeout);
     }
 
     /** One round: check, then keep-alive, then the next round half an interval after this one began. */
@@ -108,18 +146,26 @@ public final class WatchdogKeeper implements AutoCloseable {
             unhealthy = "the health check took " + Duration.ofNanos(took) + ", not less than the watchdog interval "
                     + interval;
         }
+        boolean stop;
         synchronized (lock) {
             if (closed) {
                 return;
             }
-            if (unhealthy != null) {
-                failure = unhealthy;
+            failedChecks = unhealthy == null ? 0 : failedChecks + 1;
+            stop = unhealthy != null && failedChecks >= failuresBeforeStopping;
+            if (stop) {
+                failure = failedChecks > 1 ? unhealthy + " (" + failedChecks + " checks in a row)" : unhealthy;
                 next = null;
             }
         }
-        if (unhealthy != null) {
-            stopFeeding(unhealthy);
+        if (stop) {
+            RUNNING.remove(this);
+            stopFeeding(failure);
             return;
+        }
+        if (unhealthy != null) {
+            LOG.log(System.Logger.Level.WARNING, "watchdog health check failed ({0} of {1} in a row before "
+                    + "keep-alives stop): {2}", failedChecks, failuresBeforeStopping, unhealthy);
         }
         keepAlive();
         synchronized (lock) {
@@ -205,6 +251,7 @@ public final class WatchdogKeeper implements AutoCloseable {
                 return;
             }
             closed = true;
+            RUNNING.remove(this);
             if (next != null) {
                 next.cancel(false);
                 next = null;
@@ -231,6 +278,7 @@ public final class WatchdogKeeper implements AutoCloseable {
         private Duration interval;
         private boolean triggerOnFailure;
         private boolean statusOnFailure = true;
+        private int failuresBeforeStopping = 1;
         private LongSupplier ticker = System::nanoTime;
         private ScheduledExecutorService scheduler;
 
@@ -260,6 +308,21 @@ public final class WatchdogKeeper implements AutoCloseable {
         /** Whether a failed check also sends {@code WATCHDOG=trigger}, so systemd acts at once. Default false. */
         public Builder triggerOnFailure(boolean trigger) {
             this.triggerOnFailure = trigger;
+            return this;
+        }
+
+        /**
+         * How many failed checks in a row stop the keep-alives; default 1, the first. Below that number a failed
+         * check is logged at WARNING and the round still sends its keep-alive, so a transient failure (one slow
+         * query) does not restart the service; a passing check starts the count again.
+         *
+         * @throws IllegalArgumentException if {@code checks} is below 1
+         */
+        public Builder failuresBeforeStopping(int checks) {
+            if (checks < 1) {
+                throw new IllegalArgumentException("failuresBeforeStopping must be at least 1, got " + checks);
+            }
+            this.failuresBeforeStopping = checks;
             return this;
         }
 

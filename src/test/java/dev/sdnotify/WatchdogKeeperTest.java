@@ -153,6 +153,64 @@ class WatchdogKeeperTest {
     }
 
     @Test
+    void aThresholdLetsFailedChecksInARowPassBeforeStopping() {
+        WatchdogKeeper k = keeper(healthy::get).failuresBeforeStopping(3).start();
+        scheduler.runNext();
+        healthy.set(false);
+        scheduler.runNext();
+        scheduler.runNext();
+        verify(notifier, times(3)).watchdog();
+        assertTrue(k.isRunning(), "two failed checks of three");
+        assertEquals(2, messages(Level.WARNING).size(), messages(Level.WARNING).toString());
+        assertTrue(messages(Level.WARNING).get(1).startsWith("watchdog health check failed (2 of 3 in a row"),
+                messages(Level.WARNING).toString());
+        healthy.set(true);
+        scheduler.runNext();
+        healthy.set(false);
+        scheduler.runNext();
+        scheduler.runNext();
+        assertTrue(k.isRunning(), "a passing check started the count again");
+        scheduler.runNext();
+        assertFalse(k.isRunning(), "the third failure in a row stops the keep-alives");
+        verify(notifier, times(6)).watchdog();
+        assertEquals("the health check reported unhealthy (3 checks in a row)", k.failure().orElseThrow());
+        verify(notifier).status("Watchdog: the health check reported unhealthy (3 checks in a row)");
+        assertTrue(scheduler.tasks.isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> keeper(healthy::get).failuresBeforeStopping(0));
+    }
+
+    @Test
+    void aNewTimeoutSentByTheServiceIsFollowed() {
+        WatchdogKeeper k = start();
+        scheduler.runNext();
+        assertEquals(5 * SECOND, scheduler.lastDelay());
+        k.follow(Duration.ofSeconds(4));
+        verify(scheduler.futures.get(1)).cancel(false);
+        assertEquals(2 * SECOND, scheduler.lastDelay(), "the next round half the new interval from now");
+        scheduler.tasks.poll();
+        scheduler.runNext();
+        assertEquals(2 * SECOND, scheduler.lastDelay(), "and every round after it");
+        assertEquals(Duration.ofSeconds(4), k.interval().orElseThrow());
+        k.close();
+    }
+
+    @Test
+    void sendingWatchdogUsecThroughANotifierReachesRunningKeepers() {
+        try (Receiver r = Receiver.bindPath(dir.resolve("notify"))) {
+            CEnv.set("NOTIFY_SOCKET", r.address());
+            WatchdogKeeper k = start();
+            scheduler.runNext();
+            assertTrue(Notifier.withBackend(Backend.JAVA).send(NotifyState.watchdogTimeout(Duration.ofSeconds(6))));
+            assertEquals("WATCHDOG_USEC=6000000", r.drain().get(0).text());
+            assertEquals(Duration.ofSeconds(6), k.interval().orElseThrow());
+            assertEquals(3 * SECOND, scheduler.lastDelay());
+            k.close();
+            Notifier.withBackend(Backend.JAVA).send(NotifyState.watchdogTimeout(Duration.ofSeconds(8)));
+            assertEquals(Duration.ofSeconds(6), k.interval().orElseThrow(), "a closed keeper follows nothing");
+        }
+    }
+
+    @Test
     void aThrowingCheckCountsAsUnhealthyAndItsTextIsMadeSafeForStatus() {
         WatchdogKeeper k = keeper(() -> {
             throw new IllegalStateException("pool\\exhausted\nsecond line");
