@@ -7,6 +7,7 @@ import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
+import dev.sdnotify.testing.ThreadWait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,7 +165,8 @@ class BarrierContractTest {
             }, "barrier-caller");
             caller.start();
             int callerTid = tid.get(5, TimeUnit.SECONDS);
-            Thread.sleep(1000);
+            // Signal the thread once it waits in the barrier's ppoll, not after a guessed delay.
+            ThreadWait.untilInPpoll(callerTid, 10_000);
             // The JVM handles SIGUSR2 on every thread (it uses it internally) and ignores a stray one.
             assertEquals(0, C.tgkill(C.getpid(), callerTid, TestLibc.SIGUSR2), "tgkill");
             assertEquals(-4, result.get(10, TimeUnit.SECONDS), name + ": EINTR returned, not retried");

@@ -32,13 +32,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Eight threads share one notifier and send 50,000 numbered messages each while one thread reads them.
  * The receive queue holds only {@code net.unix.max_dgram_qlen} datagrams (10 by default), so senders block
  * often. Every message must arrive exactly once, intact, with this process's credentials; nothing may be
- * thrown, and fds and heap must end where they started.
+ * thrown, and fds must end where they started (heap: HeapGrowthReliabilityTest, in a fresh JVM).
  */
 @Tag("reliability")
 class ConcurrencyReliabilityTest {
     static final int THREADS = 8;
     static final int MESSAGES = 50_000;
-    static final long HEAP_TOLERANCE = 4L << 20;
     static final Pattern MESSAGE = Pattern.compile("STATUS=t([0-9]+)-([0-9]+)");
     static final byte[] END = "END".getBytes(StandardCharsets.US_ASCII);
 
@@ -168,9 +167,7 @@ class ConcurrencyReliabilityTest {
             assertEquals(0, missing, "messages never received, first " + firstMissing);
             assertEquals(expected, received.get());
             assertEquals(before.fds(), after.fds(), "open fds before and after");
-            assertTrue(after.heapUsed() - before.heapUsed() < HEAP_TOLERANCE,
-                    "heap after GC grew from " + Resources.mib(before.heapUsed()) + " to "
-                            + Resources.mib(after.heapUsed()) + "; " + after.growthSince(before));
+            // Heap growth is measured in a fresh JVM: HeapGrowthReliabilityTest.
         }
     }
 }

@@ -46,8 +46,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DifferentialFuzzReliabilityTest {
     static final String CORPUS = "fuzz-corpus";
     static final int RERUNS = 3;
-    /** Differences that did not reproduce, in a run of {@code sdnotify.fuzz.cases}, before the run fails. */
-    static final double UNREPRODUCED_LIMIT = 0.001;
+    /**
+     * The one kind of difference known not to come from the backends, by name: a listen call that walks
+     * fds from 3 up to the first closed one, marking each close-on-exec, sees another JVM thread open or close
+     * an fd in that range (the JVM reads cgroup files now and then), so which fds were marked differs from run
+     * to run while the result and the environment agree. Only a difference in the marked fds alone, in a listen
+     * case, is this kind; any other difference fails the run, reproduced or not.
+     */
+    static final String QUARANTINED = "listen-cloexec-race";
+
+    static boolean isQuarantined(FuzzCase c, Comparison r) {
+        Outcome a = r.oracle();
+        Outcome b = r.ours();
+        return (c.op() == Op.LISTEN || c.op() == Op.LISTEN_NAMES) && a.ret() == b.ret() && a.out().equals(b.out())
+                && a.received().equals(b.received()) && a.envAfter().equals(b.envAfter())
+                && !a.madeCloexec().equals(b.madeCloexec());
+    }
     static SdDaemon libsystemd;
     static SdDaemon java;
     static FuzzWorld world;
@@ -167,6 +181,7 @@ class DifferentialFuzzReliabilityTest {
         Map<String, FuzzCase> firstPerSignature = new LinkedHashMap<>();
         long datagrams = 0;
         List<String> unreproduced = new ArrayList<>();
+        List<String> quarantined = new ArrayList<>();
         Map<String, Integer> results = new java.util.TreeMap<>();
         long start = System.nanoTime();
         String mismatch = null;
@@ -182,6 +197,8 @@ class DifferentialFuzzReliabilityTest {
                 if (reproduces(java, c)) {
                     mismatch = mismatchReport("seed " + seed + ", case " + run
                             + "; rerun with -Dsdnotify.fuzz.seed=" + seed, c, r, java);
+                } else if (isQuarantined(c, r)) {
+                    quarantined.add(c.toLine() + "  libsystemd: " + r.oracle() + "  java: " + r.ours());
                 } else {
                     unreproduced.add(c.toLine() + "  libsystemd: " + r.oracle() + "  java: " + r.ours());
                 }
@@ -198,6 +215,10 @@ class DifferentialFuzzReliabilityTest {
         ReliabilityReport.figure("fuzz.libsystemdResults", results);
         ReliabilityReport.figure("fuzz.mismatches", mismatch == null ? 0 : 1);
         ReliabilityReport.figure("fuzz.unreproducedDifferences", unreproduced.size());
+        ReliabilityReport.figure("fuzz.quarantined." + QUARANTINED, quarantined.size());
+        for (String q : quarantined.subList(0, Math.min(3, quarantined.size()))) {
+            ReliabilityReport.figure("fuzz.quarantinedExample", q);
+        }
         for (String u : unreproduced.subList(0, Math.min(3, unreproduced.size()))) {
             ReliabilityReport.figure("fuzz.unreproducedExample", u);
         }
@@ -208,8 +229,8 @@ class DifferentialFuzzReliabilityTest {
             fail(mismatch);
         }
         assertEquals(cases, run);
-        assertTrue(unreproduced.size() <= Math.max(3, cases * UNREPRODUCED_LIMIT),
-                "too many differences that did not reproduce: " + unreproduced);
+        assertEquals(List.of(), unreproduced, "differences that did not reproduce, outside the quarantined kind "
+                + QUARANTINED);
     }
 
     /** What kind of outcome libsystemd gave, coarse enough that each kind is worth one corpus line. */

@@ -37,7 +37,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What long use leaves behind: no fds, no heap, no threads; and no socket a child process could inherit.
+ * What long use leaves behind: no fds, no threads (heap: HeapGrowthReliabilityTest, in a fresh JVM); and no
+ * socket a child process could inherit.
  */
 @Tag("reliability")
 class ResourceHygieneReliabilityTest {
@@ -51,7 +52,6 @@ class ResourceHygieneReliabilityTest {
     static final int WARM_UP = 100_000;
     /** Beyond this, a run on libsystemd is cut to what fits in it (the Java backend always runs them all). */
     static final double LIBSYSTEMD_BUDGET_SECONDS = 60;
-    static final long HEAP_TOLERANCE = 2L << 20;
     static final byte[] END = "END".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir Path dir;
@@ -164,8 +164,7 @@ class ResourceHygieneReliabilityTest {
             ReliabilityReport.figure(id + ".heapAfter", Resources.mib(after.heapUsed()));
             ReliabilityReport.figure(id + ".liveHeap", after.growthSince(before));
             assertEquals(before.fds(), after.fds(), "open fds");
-            assertTrue(after.heapUsed() - before.heapUsed() <= HEAP_TOLERANCE, "heap after GC grew from "
-                    + Resources.mib(before.heapUsed()) + " to " + Resources.mib(after.heapUsed()) + "; " + after.growthSince(before));
+            // Heap growth is measured in a fresh JVM, where no other test's garbage counts: HeapGrowthReliabilityTest.
         }
     }
 

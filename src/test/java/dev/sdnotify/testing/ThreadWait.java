@@ -1,0 +1,37 @@
+package dev.sdnotify.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Waits until a thread is blocked in a given system call, read from /proc, instead of sleeping and hoping. */
+public final class ThreadWait {
+    /** ppoll's number, by os.arch. */
+    private static final Map<String, Integer> PPOLL = Map.of("amd64", 271, "x86_64", 271, "aarch64", 73,
+            "riscv64", 73);
+
+    private ThreadWait() {}
+
+    /**
+     * Returns once thread {@code tid} of this process is inside {@code ppoll} (the first field of
+     * /proc/self/task/TID/syscall); fails after {@code timeoutMillis}.
+     */
+    public static void untilInPpoll(int tid, long timeoutMillis) throws IOException, InterruptedException {
+        Integer number = PPOLL.get(System.getProperty("os.arch"));
+        if (number == null) {
+            throw new AssertionError("no ppoll number known for os.arch=" + System.getProperty("os.arch"));
+        }
+        Path syscall = Path.of("/proc/self/task/" + tid + "/syscall");
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = Files.readString(syscall).trim();
+            if (last.startsWith(number + " ")) {
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("thread " + tid + " did not enter ppoll within " + timeoutMillis + " ms; last: " + last);
+    }
+}
