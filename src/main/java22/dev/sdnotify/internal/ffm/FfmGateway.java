@@ -1,0 +1,107 @@
+package dev.sdnotify.internal.ffm;
+
+import dev.sdnotify.internal.backend.Posix;
+import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.nativeaccess.Loaded;
+import dev.sdnotify.internal.nativeaccess.NativeGateway;
+
+/**
+ * The FFM gateway, for JDK 22 and later: libc and libsystemd through {@code java.lang.foreign}, with no
+ * native stub to unpack. This class replaces the JDK 11 one of the same name in the multi-release jar.
+ * Each library is probed at most once and a failure is kept with its reason; a JVM that denies native
+ * access gets a reason naming the flag that grants it.
+ */
+public final class FfmGateway implements NativeGateway {
+    /** The first JDK with the final Foreign Function &amp; Memory API. */
+    public static final int MIN_JDK = 22;
+
+    /** What grants native access, for the reason given when it is denied. */
+    static final String FIX = "add --enable-native-access=ALL-UNNAMED (class path) or "
+            + "--enable-native-access=dev.sdnotify (module path)";
+
+    private static volatile Loaded<NativeGateway> loaded;
+
+    private final Posix libc;
+    private volatile Loaded<SdDaemon> libsystemd;
+
+    private FfmGateway(Posix libc) {
+        this.libc = libc;
+    }
+
+    /** The process's FFM gateway, or why FFM cannot reach libc. */
+    public static Loaded<NativeGateway> load() {
+        Loaded<NativeGateway> l = loaded;
+        if (l == null) {
+            synchronized (FfmGateway.class) {
+                l = loaded;
+                if (l == null) {
+                    loaded = l = loadLibc();
+                }
+            }
+        }
+        return l;
+    }
+
+    private static Loaded<NativeGateway> loadLibc() {
+        try {
+            Posix posix = new FfmPosix();
+            // Makes the first downcall handle: where native access is denied, this is where it shows.
+            posix.getpid();
+            return Loaded.of(new FfmGateway(posix), "");
+        } catch (LinkageError | RuntimeException e) {
+            return Loaded.failed(whyNot(e, "FFM cannot reach libc"));
+        }
+    }
+
+    /** The failure, with what would fix it when it is a refusal of native access. */
+    private static String whyNot(Throwable e, String what) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalCallerException) {
+                return "FFM was denied native access (" + oneLine(t.getMessage()) + "): " + FIX;
+            }
+        }
+        // A holder class's initializer wraps the cause; name the cause.
+        Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+        return what + " (" + cause.getClass().getSimpleName() + ": " + oneLine(cause.getMessage()) + ")";
+    }
+
+    @Override
+    public String name() {
+        return "FFM";
+    }
+
+    @Override
+    public Posix libc() {
+        return libc;
+    }
+
+    @Override
+    public Loaded<SdDaemon> libsystemd() {
+        Loaded<SdDaemon> l = libsystemd;
+        if (l == null) {
+            synchronized (this) {
+                l = libsystemd;
+                if (l == null) {
+                    libsystemd = l = loadLibsystemd();
+                }
+            }
+        }
+        return l;
+    }
+
+    private static Loaded<SdDaemon> loadLibsystemd() {
+        try {
+            return FfmLibsystemd.load();
+        } catch (LinkageError | RuntimeException e) {
+            return Loaded.failed(whyNot(e, "libsystemd cannot be loaded"));
+        }
+    }
+
+    /** A message on one line. */
+    static String oneLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        return String.join("; ", s.strip().split("\\s*\n\\s*"));
+    }
+}
