@@ -225,8 +225,81 @@ NotifyAccess=all
 ExecStart=/opt/sdnotify/bin/jrun UnsetEnv /run/sdn-test/%n.go
 EOF
 
+# Hardened units: one case per profile, each run on both gateways (JNA on the JDK below 22, FFM on the one
+# from 22) and, as every case, on both backends. A row is "name|unit lines, ';' between|JNA|FFM", the last
+# two what that gateway's service must do:
+#   ok        ready, watchdog fed; JNA's stub goes where JNA itself puts it (no directory chosen)
+#   ok:DIR    the same, with the library choosing DIR for JNA's stub (its INFO line names DIR; %p and %i
+#             as in the unit)
+#   elibacc   no directory can hold JNA's stub: every send throws ELIBACC, one WARNING, never active
+#   eafnosupport  no AF_UNIX socket: READY=1 throws EAFNOSUPPORT, never active
+# Each unit has a RuntimeDirectory= of its own: systemd removes a shared one when any of its units stops,
+# which detaches it from the others' namespaces (under NoExecPaths=/ what is left there is noexec).
+# The service runs java itself (ExecStart= is the JDK's launcher under /usr, no script), so ExecPaths=/usr
+# is all that NoExecPaths=/ needs: the jars are only read, and jrun under /opt would fail with 203/EXEC.
+# The strict profile is what systemd-analyze security asks for (exposure 1.7, "OK"; 2.0 without its last
+# line) less MemoryDenyWriteExecute=yes, under which no JVM starts, not even with -Xint ("Failed to mark memory
+# page as executable"), and less PrivateNetwork=, IPAddressDeny= and DynamicUser= (profiles of their own).
+# Short, with room for a keep-alive delayed while other JVMs start: the keeper sends at half of it.
+HARDENED_WATCHDOG_SEC=3
+HARDENED_STRICT="ProtectSystem=strict;ProtectHome=yes;PrivateTmp=yes;PrivateDevices=yes;NoNewPrivileges=yes"
+HARDENED_STRICT+=";CapabilityBoundingSet=;RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6;RestrictNamespaces=yes"
+HARDENED_STRICT+=";LockPersonality=yes;RestrictRealtime=yes;SystemCallArchitectures=native"
+HARDENED_STRICT+=";SystemCallFilter=@system-service;ProtectKernelTunables=yes;ProtectKernelModules=yes"
+HARDENED_STRICT+=";ProtectKernelLogs=yes;ProtectControlGroups=yes;ProtectClock=yes;ProtectHostname=yes"
+HARDENED_STRICT+=";RestrictSUIDSGID=yes;RemoveIPC=yes;UMask=0077;RuntimeDirectory=%p-%i"
+HARDENED_STRICT+=";ProtectProc=invisible;ProcSubset=pid;PrivateUsers=yes"
+HARDENED_PROFILES=(
+  "protect|ProtectSystem=strict;ProtectHome=yes|ok:/dev/shm|ok"
+  "ro-root|ReadOnlyPaths=/|elibacc|ok"
+  "noexec|NoExecPaths=/;ExecPaths=/usr|elibacc|ok"
+  "ro-tmp|ReadOnlyPaths=/tmp;ProtectHome=yes|ok:/dev/shm|ok"
+  "protect-rt|ProtectSystem=strict;ProtectHome=yes;RuntimeDirectory=%p-%i|ok:/run/%p-%i|ok"
+  "ro-root-rt|ReadOnlyPaths=/;RuntimeDirectory=%p-%i|ok:/run/%p-%i|ok"
+  "noexec-rt|NoExecPaths=/;ExecPaths=/usr;RuntimeDirectory=%p-%i|ok:/run/%p-%i|ok"
+  "ro-tmp-rt|ReadOnlyPaths=/tmp;ProtectHome=yes;RuntimeDirectory=%p-%i|ok:/run/%p-%i|ok"
+  "ro-tmp-state|ReadOnlyPaths=/tmp;ProtectHome=yes;StateDirectory=%p-%i|ok:/var/lib/%p-%i|ok"
+  "dynamic-user|DynamicUser=yes|ok|ok"
+  "private-tmp|PrivateTmp=yes|ok|ok"
+  "nobody|User=nobody|ok|ok"
+  "syscalls|SystemCallFilter=@system-service;NoNewPrivileges=yes;CapabilityBoundingSet=|ok|ok"
+  "strict|$HARDENED_STRICT|ok|ok"
+  "no-af-unix|RestrictAddressFamilies=AF_INET|eafnosupport|eafnosupport"
+)
+declare -A HARDENED_EXPECT=()
+hardened_jdk() {
+  if [ "$1" = jna ]; then echo "$NT_JDK_JNA"; else echo "$NT_JDK_FFM"; fi
+}
+mkdir -p "$UNITS/sdn-hardened-.service.d"
+# After 10-common.conf: the exit record's shell would run sandboxed, where /run/sdn-test may be read-only.
+unit sdn-hardened-.service.d/60-hardened.conf <<'EOF'
+[Service]
+ExecStopPost=
+EOF
+for row in "${HARDENED_PROFILES[@]}"; do
+  IFS='|' read -r name lines jna ffm <<<"$row"
+  HARDENED_EXPECT[$name.jna]=$jna
+  HARDENED_EXPECT[$name.ffm]=$ffm
+  for g in jna ffm; do
+    extra=""
+    [ "$g" = ffm ] && extra="--enable-native-access=ALL-UNNAMED "
+    unit "sdn-hardened-$name-$g@.service" <<EOF
+[Unit]
+Description=Hardened profile $name, $g gateway
+[Service]
+Type=notify
+WatchdogSec=${HARDENED_WATCHDOG_SEC}s
+Restart=on-watchdog
+TimeoutStartSec=60s
+$(tr ';' '\n' <<<"$lines")
+ExecStart=$(hardened_jdk "$g")/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xss512k ${extra}-cp /opt/sdnotify/classes:/opt/sdnotify/lib/* HardenedService
+EOF
+  done
+done
+
 # Per backend: the libsystemd units ask for libsystemd; the java units run with the default choice and
-# cannot see libsystemd's files at all.
+# cannot see libsystemd's files at all. (The hardened units choose as the default does on both: the
+# libsystemd instance can see libsystemd.)
 for template in "$UNITS"/*@.service; do
   base=$(basename "$template" .service)
   for b in "${BACKENDS[@]}"; do
@@ -549,9 +622,152 @@ case_example() {
   ct_exec systemctl stop "$s"
 }
 
-CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access unset example)
+# 12. Hardened units (HARDENED_PROFILES): the profile's service on both gateways, started together. A
+#     working one is active after READY=1, got WatchdogSec= as its interval and feeds the watchdog for two
+#     intervals with no restart; a failing one fails with the cause in the journal and is never
+#     active. Properties are read in one call and the journal once per unit, to keep the calls few.
+
+# Waits up to 40 s for a unit to leave its start: prints active or failed.
+hardened_settle() {
+  local deadline=$((SECONDS + 40)) st
+  while :; do
+    st=$(prop "$1" ActiveState)
+    case "$st" in active | failed) echo "$st"; return ;; esac
+    [ $SECONDS -lt $deadline ] || fail "$1: still $st 40 s after its start"
+    sleep 0.1
+  done
+}
+
+# Reads the properties $2 (comma-separated) of unit $1 into the caller's associative array P.
+hardened_props() {
+  local line
+  P=()
+  while IFS= read -r line; do P[${line%%=*}]=${line#*=}; done < <(ct_exec systemctl show -p "$2" "$1")
+}
+
+# Fails unless the journal text $2 of unit $1 has a line matching the extended regex $3.
+hardened_has() {
+  grep -Eq -- "$3" <<<"$2" && return 0
+  echo "  $1: journal:"
+  tail -n 20 <<<"$2" | sed 's/^/    /'
+  fail "$1: no journal line matching /$3/"
+}
+
+case_hardened() {
+  local p="$1" b="$2" g gw u exp st j dir n wd="$HARDENED_WATCHDOG_SEC" notes=() fed=() units=""
+  local -A P=() enter=() pid=()
+  for g in jna ffm; do units+=" sdn-hardened-$p-$g@$b.service"; done
+  # shellcheck disable=SC2086
+  ct_exec systemctl start --no-block $units
+  for g in jna ffm; do
+    u="sdn-hardened-$p-$g@$b.service"
+    exp=${HARDENED_EXPECT[$p.$g]}
+    gw=${g^^}
+    dir=""
+    st=$(hardened_settle "$u")
+    case "$exp" in
+      ok | ok:*)
+        [ "$st" = active ] || { journal "$u" | tail -n 20 >&2; fail "$u: $st, expected active (profile $p, $gw)"; }
+        # The keeper's line is the service's last.
+        wait_journal "$u" "^hardened: keeper " 5
+        j=$(journal "$u")
+        ;;
+      elibacc | eafnosupport)
+        [ "$st" = failed ] || fail "$u: $st, expected failed (profile $p, $gw)"
+        wait_journal "$u" "^hardened: ready threw: " 5
+        [ "$exp" != elibacc ] || wait_journal "$u" "^WARNING: sdnotify cannot reach the supervisor" 5
+        j=$(journal "$u")
+        ;;
+      *) fail "profile $p: unknown expectation '$exp' for $g" ;;
+    esac
+    # For the log: what the service and the library said.
+    echo "$u: $st"
+    grep -E '^hardened: |JNA unpacks|^(WARNING|SEVERE):|Exception:' <<<"$j" | sed 's/^/  /'
+    case "$exp" in
+      ok | ok:*)
+        hardened_has "$u" "$j" "^hardened: backend=$b via $gw: "
+        hardened_has "$u" "$j" "^hardened: watchdog interval $((wd * 1000)) ms$"
+        hardened_has "$u" "$j" "^hardened: ready returned true$"
+        if [ "$exp" = ok ]; then
+          ! grep -q "JNA unpacks" <<<"$j" || fail "$u: the library moved JNA's stub, where JNA's own directory should do"
+        else
+          dir=${exp#ok:}
+          dir=${dir//%p/sdn-hardened-$p-$g}
+          dir=${dir//%i/$b}
+          hardened_has "$u" "$j" "JNA unpacks its native stub into $dir \\("
+        fi
+        hardened_props "$u" WatchdogUSec,MainPID,ExecMainStartTimestampMonotonic,ActiveEnterTimestampMonotonic
+        [ "${P[WatchdogUSec]}" = "${wd}s" ] || fail "$u: WatchdogUSec is '${P[WatchdogUSec]}', expected ${wd}s"
+        enter[$g]=${P[ActiveEnterTimestampMonotonic]}
+        pid[$g]=${P[MainPID]}
+        notes+=("$g: active in $(((enter[$g] - P[ExecMainStartTimestampMonotonic]) / 1000)) ms${dir:+, stub in $dir}")
+        fed+=("$g")
+        ;;
+      *)
+        hardened_props "$u" Result,ExecMainStatus,ActiveEnterTimestampMonotonic
+        [ "${P[Result]} ${P[ExecMainStatus]} ${P[ActiveEnterTimestampMonotonic]}" = "exit-code 1 0" ] \
+          || fail "$u: Result=${P[Result]} ExecMainStatus=${P[ExecMainStatus]} ActiveEnterTimestampMonotonic=${P[ActiveEnterTimestampMonotonic]}, expected exit-code, 1 and 0 (never active)"
+        if [ "$exp" = elibacc ]; then
+          # The unit sets both variables (WatchdogSec=); the reason names both.
+          local why="NOTIFY_SOCKET, WATCHDOG_USEC are set, so a supervisor started this process, but native access failed: JNA cannot load its native stub \\("
+          hardened_has "$u" "$j" "^hardened: backend=none: $why"
+          hardened_has "$u" "$j" "^hardened: Watchdog.interval\\(\\) threw: sd_watchdog_enabled failed with ELIBACC \\(errno 79\\): $why"
+          hardened_has "$u" "$j" "^hardened: ready threw: sd_notify failed with ELIBACC \\(errno 79\\): $why"
+          n=$(grep -c "sdnotify cannot reach the supervisor" <<<"$j" || true)
+          [ "$n" = 1 ] || fail "$u: $n lines 'sdnotify cannot reach the supervisor', expected one WARNING"
+          notes+=("$g: ELIBACC, one WARNING, never active")
+        else
+          hardened_has "$u" "$j" "^hardened: backend=$b via $gw: "
+          hardened_has "$u" "$j" "^hardened: watchdog interval $((wd * 1000)) ms$"
+          # socket(AF_UNIX) is what fails; the message names the errno and the send it was for.
+          hardened_has "$u" "$j" "^hardened: ready threw: sd_notify failed with EAFNOSUPPORT \\(errno 97\\): opening an AF_UNIX datagram socket for NOTIFY_SOCKET=\"/run/systemd/notify\": this process may not use AF_UNIX sockets"
+          notes+=("$g: EAFNOSUPPORT, never active")
+        fi
+        ! grep -q "^hardened: ready returned" <<<"$j" || fail "$u: READY=1 answered instead of throwing"
+        ct_exec systemctl reset-failed "$u"
+        ;;
+    esac
+  done
+  if [ "${#fed[@]}" -gt 0 ]; then
+    # Two intervals and a half second after both were seen active (so after both READY=1), then what
+    # systemd saw: no watchdog restart, and keep-alives after the first interval.
+    sleep "$((wd * 2)).5"
+    units=""
+    for g in "${fed[@]}"; do
+      u="sdn-hardened-$p-$g@$b.service"
+      hardened_props "$u" ActiveState,NRestarts,MainPID,ActiveEnterTimestampMonotonic,WatchdogTimestampMonotonic
+      [ "${P[ActiveState]} ${P[NRestarts]} ${P[MainPID]} ${P[ActiveEnterTimestampMonotonic]}" = "active 0 ${pid[$g]} ${enter[$g]}" ] \
+        || fail "$u: ActiveState=${P[ActiveState]} NRestarts=${P[NRestarts]} MainPID=${P[MainPID]} ActiveEnterTimestampMonotonic=${P[ActiveEnterTimestampMonotonic]} after two intervals, expected active, 0, ${pid[$g]}, ${enter[$g]}"
+      n=$((P[WatchdogTimestampMonotonic] - enter[$g]))
+      [ "$n" -ge $((wd * 1000000)) ] \
+        || fail "$u: the last keep-alive came $((n / 1000)) ms after READY=1, over $((wd * 1000)) ms ago"
+      units+=" $u"
+    done
+    # shellcheck disable=SC2086
+    ct_exec systemctl stop $units
+    notes+=("fed for $((wd * 2)).5 s (WatchdogSec=${wd}s), NRestarts=0")
+  fi
+  local line
+  line=$(printf '%s; ' "${notes[@]}")
+  echo "${line%; }"
+}
+HARDENED_CASES=()
+for row in "${HARDENED_PROFILES[@]}"; do
+  name=${row%%|*}
+  eval "case_hardened-$name() { case_hardened $name \"\$1\"; }"
+  HARDENED_CASES+=("hardened-$name")
+done
+
+CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access unset example
+  "${HARDENED_CASES[@]}")
 # Cases that mostly wait run beside the others: one worker per group and backend.
 CASE_GROUPS=("watchdog barrier example" "readiness status reload stopping_extend fdstore activation access unset")
+# The hardened cases in four more groups, taken in turn along the table; they run once the groups above
+# are done (see below).
+HARDENED_GROUPS=4
+for i in "${!HARDENED_CASES[@]}"; do
+  CASE_GROUPS[2 + i % HARDENED_GROUPS]+="${CASE_GROUPS[2 + i % HARDENED_GROUPS]:+ }${HARDENED_CASES[$i]}"
+done
 # Arguments name the cases to run (all by default).
 if [ "$#" -gt 0 ]; then
   for c in "$@"; do
@@ -612,20 +828,30 @@ run_cases() {
     [ "$rc" = 0 ] || verdict=FAIL
     printf '%s %d %s %s %d %s\n' "$verdict" "$i" "$c" "$b" "$ms" "$(tail -n 1 "$RESULTS/$c.$b.log")" \
       >"$RESULTS/$c.$b.line"
-    printf '%s %2d %-16s %-10s %5d.%d s\n' "$verdict" "$i" "$c" "$b" $((ms / 1000)) $((ms % 1000 / 100))
+    printf '%s %2d %-24s %-10s %5d.%d s\n' "$verdict" "$i" "$c" "$b" $((ms / 1000)) $((ms % 1000 / 100))
     if [ "$verdict" = FAIL ]; then sed 's/^/      /' "$RESULTS/$c.$b.log"; fi
   done
 }
 
-for b in "${BACKENDS[@]}"; do
-  for g in "${CASE_GROUPS[@]}"; do
-    # shellcheck disable=SC2086
-    run_cases "$b" $g &
-    workers+=($!)
+# Runs the groups with the given indexes, each on every backend in a worker of its own, and waits for them.
+run_groups() {
+  local b i w
+  for b in "${BACKENDS[@]}"; do
+    for i in "$@"; do
+      [ -n "${CASE_GROUPS[$i]// /}" ] || continue
+      # shellcheck disable=SC2086
+      run_cases "$b" ${CASE_GROUPS[$i]} &
+      workers+=($!)
+    done
   done
-done
-for w in "${workers[@]}"; do wait "$w" || true; done
-workers=()
+  for w in "${workers[@]}"; do wait "$w" || true; done
+  workers=()
+}
+run_groups 0 1
+# Then the hardened cases: their JVMs, two starting at once per case and worker, would slow the timed
+# checks above.
+# shellcheck disable=SC2046
+run_groups $(seq 2 $((${#CASE_GROUPS[@]} - 1)))
 
 passed=$(cat "$RESULTS"/*.line 2>/dev/null | grep -c '^PASS' || true)
 failed=$(cat "$RESULTS"/*.line 2>/dev/null | grep -c '^FAIL' || true)
@@ -634,7 +860,7 @@ for c in "${CASES[@]}"; do
   for b in "${BACKENDS[@]}"; do
     if [ -f "$RESULTS/$c.$b.line" ]; then
       read -r verdict i _ _ ms note <"$RESULTS/$c.$b.line"
-      printf '  %s %2d %-16s %-10s %5d.%d s  %s\n' "$verdict" "$i" "$c" "$b" $((ms / 1000)) $((ms % 1000 / 100)) "$note"
+      printf '  %s %2d %-24s %-10s %5d.%d s  %s\n' "$verdict" "$i" "$c" "$b" $((ms / 1000)) $((ms % 1000 / 100)) "$note"
     fi
   done
 done

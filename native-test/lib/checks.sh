@@ -69,12 +69,12 @@ wait_file_line() {
   done
 }
 
-# Fails unless the service logged that the library chose the expected backend.
+# Fails unless the service logged that the library chose the expected backend (over either gateway).
 expect_backend() {
   local unit="$1" backend="$2"
   case "$backend" in
-    libsystemd) wait_journal "$unit" "backend=libsystemd: loaded " 10 ;;
-    java) wait_journal "$unit" "backend=java: libsystemd cannot be loaded" 10 ;;
+    libsystemd) wait_journal "$unit" "backend=libsystemd via (JNA|FFM): loaded " 10 ;;
+    java) wait_journal "$unit" "backend=java via (JNA|FFM): libsystemd cannot be loaded" 10 ;;
     *) fail "unknown backend $backend" ;;
   esac
 }

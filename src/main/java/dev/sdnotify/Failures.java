@@ -37,7 +37,10 @@ final class Failures {
                         + ": it " + bad.getMessage());
             }
         }
-        String step = "sendmsg to " + show(Variables.NOTIFY_SOCKET, socket);
+        // These come from socket(), before anything is sent.
+        boolean opening = errno == Errno.EAFNOSUPPORT || errno == Errno.EMFILE || errno == Errno.ENFILE;
+        String step = (opening ? "opening an AF_UNIX datagram socket for " : "sendmsg to ")
+                + show(Variables.NOTIFY_SOCKET, socket);
         String hint = sendHint(errno, nFds, barrierTimeout, sendTimeout);
         return new SdNotifyException(operation, errno, hint == null ? step : step + ": " + hint);
     }
@@ -56,6 +59,10 @@ final class Failures {
             case Errno.EAGAIN: return sendTimeout == null ? "the receiver's queue is full"
                     : "the receiver's queue stayed full for the send timeout of " + sendTimeout;
             case Errno.EINTR: return "interrupted by a signal";
+            case Errno.EAFNOSUPPORT: return "this process may not use AF_UNIX sockets (a unit whose "
+                    + "RestrictAddressFamilies= leaves out AF_UNIX?)";
+            case Errno.EMFILE: return "this process has as many fds open as its limit allows (LimitNOFILE=)";
+            case Errno.ENFILE: return "the system has as many files open as its limit allows";
             case Errno.ETIMEDOUT: return "the manager did not process the barrier within " + barrierTimeout;
             default: return null;
         }

@@ -19,6 +19,7 @@ import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,14 +38,18 @@ import org.junit.jupiter.api.Test;
 /** The compiled module descriptor, and the public API's independence from internal and JNA types. */
 class ModuleDescriptorTest {
     private static final Set<String> INTERNAL = Set.of("dev.sdnotify.internal.protocol",
-            "dev.sdnotify.internal.backend", "dev.sdnotify.internal.jna");
+            "dev.sdnotify.internal.backend", "dev.sdnotify.internal.nativeaccess", "dev.sdnotify.internal.jna",
+            "dev.sdnotify.internal.ffm");
 
     private static Path classes;
     private static ModuleDescriptor descriptor;
 
     @BeforeAll
     static void read() throws IOException, URISyntaxException {
-        classes = Path.of(SdNotify.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location = Path.of(SdNotify.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        // The tests run on the packaged jar; its root is read like a class directory.
+        classes = Files.isRegularFile(location)
+                ? FileSystems.newFileSystem(location, (ClassLoader) null).getPath("/") : location;
         Path moduleInfo = classes.resolve("module-info.class");
         assertTrue(Files.isRegularFile(moduleInfo), "no module-info.class in " + classes);
         // javac writes no ModulePackages attribute, so the packages come from the class directory.
@@ -57,7 +62,7 @@ class ModuleDescriptorTest {
         try (Stream<Path> files = Files.walk(classes)) {
             return files.filter(p -> p.toString().endsWith(".class"))
                     .map(p -> classes.relativize(p.getParent() == null ? classes : p.getParent()))
-                    .filter(p -> !p.toString().isEmpty())
+                    .filter(p -> !p.toString().isEmpty() && !p.startsWith("META-INF"))
                     .map(p -> p.toString().replace(p.getFileSystem().getSeparator(), "."))
                     .collect(Collectors.toSet());
         } catch (IOException e) {
@@ -117,7 +122,8 @@ class ModuleDescriptorTest {
             checks.add(() -> assertFalse(exported.contains(p), p + " must not be exported"));
         }
         checks.add(() -> assertEquals(new TreeSet<>(Set.of("dev.sdnotify", "dev.sdnotify.internal.protocol",
-                "dev.sdnotify.internal.backend", "dev.sdnotify.internal.jna")),
+                "dev.sdnotify.internal.backend", "dev.sdnotify.internal.nativeaccess", "dev.sdnotify.internal.jna",
+                "dev.sdnotify.internal.ffm")),
                 new TreeSet<>(descriptor.packages()), "packages()"));
         assertAll(checks);
     }

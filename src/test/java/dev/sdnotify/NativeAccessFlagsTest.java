@@ -32,7 +32,7 @@ class NativeAccessFlagsTest {
         List<String> command = new ArrayList<>(List.of(Path.of(jdk, "bin", "java").toString(),
                 "--illegal-native-access=deny", "-Dsdnotify.native=" + gateway,
                 "-cp", System.getProperty("java.class.path"), HiddenLibsystemdMain.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("NOTIFY_SOCKET", "/run/sdnotify-test-nobody-listens");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -92,6 +92,17 @@ class NotifierFacadeTest {
         }
 
         @Test
+        @DisplayName("-97 → the socket could not be opened, and why: RestrictAddressFamilies= without AF_UNIX")
+        void noUnixSockets() {
+            env.put(NS, utf8(SOCKET));
+            notifyReturns(-97);
+            SdNotifyException e = assertThrows(SdNotifyException.class, notifier::ready);
+            assertEquals("sd_notify failed with EAFNOSUPPORT (errno 97): opening an AF_UNIX datagram socket for "
+                    + "NOTIFY_SOCKET=\"" + SOCKET + "\": this process may not use AF_UNIX sockets (a unit whose "
+                    + "RestrictAddressFamilies= leaves out AF_UNIX?)", e.getMessage());
+        }
+
+        @Test
         @DisplayName("-111 → SdNotifyException ECONNREFUSED from sd_notify naming NOTIFY_SOCKET's value")
         void connectionRefused() {
             env.put(NS, utf8(SOCKET));

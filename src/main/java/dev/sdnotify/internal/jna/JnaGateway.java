@@ -6,6 +6,7 @@ import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.internal.nativeaccess.Loaded;
 import dev.sdnotify.internal.nativeaccess.NativeGateway;
+import dev.sdnotify.internal.nativeaccess.Once;
 import dev.sdnotify.internal.nativeaccess.Platform;
 
 /**
@@ -18,30 +19,20 @@ public final class JnaGateway implements NativeGateway {
 
     /** Tried in order: the runtime soname first, since hosts without development packages lack the rest. */
     static final String[] LIBSYSTEMD_NAMES = {"libsystemd.so.0", "systemd"};
-    static final String[] LIBSYSTEMD_SYMBOLS = {"sd_notify", "sd_pid_notify", "sd_pid_notify_with_fds",
-        "sd_notify_barrier", "sd_watchdog_enabled", "sd_booted", "sd_listen_fds", "sd_listen_fds_with_names"};
 
-    private static volatile Loaded<NativeGateway> loaded;
+    private static final Once<Loaded<NativeGateway>> LOADED = new Once<>(JnaGateway::loadLibc);
 
     private final Posix libc;
-    private volatile Loaded<SdDaemon> libsystemd;
+    private final Once<Loaded<SdDaemon>> libsystemd;
 
     private JnaGateway(Posix libc) {
         this.libc = libc;
+        this.libsystemd = new Once<>(JnaGateway::loadLibsystemd);
     }
 
     /** The process's JNA gateway, or why JNA cannot reach libc. */
     public static Loaded<NativeGateway> load() {
-        Loaded<NativeGateway> l = loaded;
-        if (l == null) {
-            synchronized (JnaGateway.class) {
-                l = loaded;
-                if (l == null) {
-                    loaded = l = loadLibc();
-                }
-            }
-        }
-        return l;
+        return LOADED.get();
     }
 
     private static Loaded<NativeGateway> loadLibc() {
@@ -88,16 +79,7 @@ public final class JnaGateway implements NativeGateway {
 
     @Override
     public Loaded<SdDaemon> libsystemd() {
-        Loaded<SdDaemon> l = libsystemd;
-        if (l == null) {
-            synchronized (this) {
-                l = libsystemd;
-                if (l == null) {
-                    libsystemd = l = loadLibsystemd();
-                }
-            }
-        }
-        return l;
+        return libsystemd.get();
     }
 
     private static Loaded<SdDaemon> loadLibsystemd() {
@@ -105,7 +87,7 @@ public final class JnaGateway implements NativeGateway {
         for (String name : LIBSYSTEMD_NAMES) {
             try {
                 NativeLibrary library = NativeLibrary.getInstance(name);
-                for (String symbol : LIBSYSTEMD_SYMBOLS) {
+                for (String symbol : NativeGateway.LIBSYSTEMD_SYMBOLS) {
                     library.getFunction(symbol);
                 }
                 LibSystemd lib = Native.load(name, LibSystemd.class);

@@ -13,7 +13,7 @@ public final class Gateways {
     /** The system property that picks the gateway. */
     public static final String PROPERTY = "sdnotify.native";
 
-    private static volatile Loaded<NativeGateway> chosen;
+    private static final Once<Loaded<NativeGateway>> CHOSEN = new Once<>(() -> choose(System.getProperty(PROPERTY)));
 
     private Gateways() {}
 
@@ -22,16 +22,7 @@ public final class Gateways {
      * the preferred one was not used.
      */
     public static Loaded<NativeGateway> get() {
-        Loaded<NativeGateway> g = chosen;
-        if (g == null) {
-            synchronized (Gateways.class) {
-                g = chosen;
-                if (g == null) {
-                    chosen = g = choose(System.getProperty(PROPERTY));
-                }
-            }
-        }
-        return g;
+        return CHOSEN.get();
     }
 
     static Loaded<NativeGateway> choose(String property) {

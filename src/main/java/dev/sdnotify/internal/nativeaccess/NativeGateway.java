@@ -10,6 +10,10 @@ import dev.sdnotify.internal.backend.SdDaemon;
  */
 public interface NativeGateway {
 
+    /** The sd-daemon functions either gateway binds; libsystemd is refused unless it has every one. */
+    String[] LIBSYSTEMD_SYMBOLS = {"sd_notify", "sd_pid_notify", "sd_pid_notify_with_fds", "sd_notify_barrier",
+        "sd_watchdog_enabled", "sd_booted", "sd_listen_fds", "sd_listen_fds_with_names"};
+
     /** {@code FFM} or {@code JNA}, as {@code backend()} reports it. */
     String name();
 

@@ -22,6 +22,9 @@ public final class Errno {
     public static final int EIO = 5;
     public static final int ELIBACC = 79;
     public static final int EROFS = 30;
+    public static final int EAFNOSUPPORT = 97;
+    public static final int EMFILE = 24;
+    public static final int ENFILE = 23;
 
     /** Linux's generic errno names by number (asm-generic/errno-base.h and errno.h), the first name of each. */
     private static final String[] NAMES = {

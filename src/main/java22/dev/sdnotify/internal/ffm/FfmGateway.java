@@ -4,6 +4,7 @@ import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.internal.nativeaccess.Loaded;
 import dev.sdnotify.internal.nativeaccess.NativeGateway;
+import dev.sdnotify.internal.nativeaccess.Once;
 
 /**
  * The FFM gateway, for JDK 22 and later: libc and libsystemd through {@code java.lang.foreign}, with no
@@ -19,27 +20,19 @@ public final class FfmGateway implements NativeGateway {
     static final String FIX = "add --enable-native-access=ALL-UNNAMED (class path) or "
             + "--enable-native-access=dev.sdnotify (module path)";
 
-    private static volatile Loaded<NativeGateway> loaded;
+    private static final Once<Loaded<NativeGateway>> LOADED = new Once<>(FfmGateway::loadLibc);
 
     private final Posix libc;
-    private volatile Loaded<SdDaemon> libsystemd;
+    private final Once<Loaded<SdDaemon>> libsystemd;
 
     private FfmGateway(Posix libc) {
         this.libc = libc;
+        this.libsystemd = new Once<>(FfmGateway::loadLibsystemd);
     }
 
     /** The process's FFM gateway, or why FFM cannot reach libc. */
     public static Loaded<NativeGateway> load() {
-        Loaded<NativeGateway> l = loaded;
-        if (l == null) {
-            synchronized (FfmGateway.class) {
-                l = loaded;
-                if (l == null) {
-                    loaded = l = loadLibc();
-                }
-            }
-        }
-        return l;
+        return LOADED.get();
     }
 
     private static Loaded<NativeGateway> loadLibc() {
@@ -77,16 +70,7 @@ public final class FfmGateway implements NativeGateway {
 
     @Override
     public Loaded<SdDaemon> libsystemd() {
-        Loaded<SdDaemon> l = libsystemd;
-        if (l == null) {
-            synchronized (this) {
-                l = libsystemd;
-                if (l == null) {
-                    libsystemd = l = loadLibsystemd();
-                }
-            }
-        }
-        return l;
+        return libsystemd.get();
     }
 
     private static Loaded<SdDaemon> loadLibsystemd() {

@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.internal.nativeaccess.Loaded;
+import dev.sdnotify.internal.nativeaccess.NativeGateway;
 import dev.sdnotify.internal.nativeaccess.Platform;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -27,9 +28,6 @@ import java.util.List;
 final class FfmLibsystemd implements SdDaemon {
     /** Tried in order: the runtime soname first, since hosts without development packages lack the rest. */
     static final String[] NAMES = {"libsystemd.so.0", "libsystemd.so"};
-    /** Every function the binding may call, checked when it loads, as the JNA gateway checks them. */
-    static final String[] SYMBOLS = {"sd_notify", "sd_pid_notify", "sd_pid_notify_with_fds",
-        "sd_notify_barrier", "sd_watchdog_enabled", "sd_booted", "sd_listen_fds", "sd_listen_fds_with_names"};
 
     /** The library found by {@link #load()}, set before the one instance exists and read by the holders below. */
     private static volatile SymbolLookup library;
@@ -37,7 +35,7 @@ final class FfmLibsystemd implements SdDaemon {
     private FfmLibsystemd() {}
 
     /**
-     * libsystemd with every symbol in {@link #SYMBOLS}, or why not. Throws IllegalCallerException when
+     * libsystemd with every symbol in {@link NativeGateway#LIBSYSTEMD_SYMBOLS}, or why not. Throws IllegalCallerException when
      * native access is denied.
      */
     @SuppressWarnings("restricted")
@@ -63,7 +61,7 @@ final class FfmLibsystemd implements SdDaemon {
     }
 
     private static String missingSymbol(SymbolLookup lookup) {
-        for (String symbol : SYMBOLS) {
+        for (String symbol : NativeGateway.LIBSYSTEMD_SYMBOLS) {
             if (lookup.find(symbol).isEmpty()) {
                 return "undefined symbol: " + symbol;
             }

@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The public API's calls, one at a time, on each backend, against the receiver named by
  * {@value BenchEnvironment#SOCKET_VARIABLE}. Each backend runs in its own forked JVM, chosen in set-up
- * with {@link SdNotify#useBackend(Backend)} as an application would.
+ * with {@link SdNotify#useBackend(Backend)} as an application would; the native gateway is the JDK's
+ * (JNA below JDK 22, FFM from 22 on), and set-up fails if it is not.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,6 +55,13 @@ public class SendBenchmark {
         BackendInfo info = SdNotify.useBackend(wanted);
         if (info.backend() != wanted) {
             throw new IllegalStateException("asked for backend " + wanted + ", got " + info);
+        }
+        // The gateway the JDK should give (run.sh runs one JDK of each kind): FFM from JDK 22 on, if the
+        // shaded jar kept the library's versioned classes.
+        String gateway = Runtime.version().feature() >= 22 ? "FFM" : "JNA";
+        if (!info.gateway().equals(Optional.of(gateway))) {
+            throw new IllegalStateException("JDK " + Runtime.version() + " should use the " + gateway
+                    + " gateway, but this is " + info);
         }
         notifier = Notifier.fromEnvironment();
         int fd = CLib.INSTANCE.open("/dev/null", CLib.O_RDONLY | CLib.O_CLOEXEC);
