@@ -9,11 +9,18 @@ import java.util.Locale;
  * {@link SdNotify#useBackend(Backend)}.
  */
 public enum Backend {
-    /** Calls libsystemd's sd-daemon functions through JNA; needs {@code libsystemd.so.0}. */
+    /** Calls libsystemd's sd-daemon functions through the native gateway; needs {@code libsystemd.so.0}. */
     LIBSYSTEMD,
-    /** The same protocol written in Java, calling libc through JNA; needs Linux and JNA only. */
+    /**
+     * The same protocol written in Java, calling libc through the native gateway (FFM on JDK 22+, else JNA);
+     * needs Linux on an architecture whose constants are verified.
+     */
     JAVA,
-    /** Loads nothing native and sees no supervisor: every call is "not applicable". */
+    /**
+     * Loads nothing native and sees no supervisor: every call is "not applicable". Chosen by {@code auto}
+     * only where no supervisor variable is set; with one, calls throw instead (see
+     * {@link BackendInfo#isSupervisorUnreachable()}).
+     */
     NONE;
 
     /** The system property that picks the backend. */
