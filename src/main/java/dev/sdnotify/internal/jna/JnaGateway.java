@@ -1,5 +1,7 @@
 package dev.sdnotify.internal.jna;
 
+import static dev.sdnotify.internal.nativeaccess.Platform.oneLine;
+
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import dev.sdnotify.internal.backend.Posix;
@@ -52,12 +54,11 @@ public final class JnaGateway implements NativeGateway {
 
     /** JNA's failure, with what would fix it. */
     private static String whyNot(Throwable e, JnaStubDirectory.Decision stub) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalCallerException) {
-                return "JNA was denied native access (" + oneLine(t.getMessage()) + "): add "
-                        + "--enable-native-access=ALL-UNNAMED to the java command (class path), or "
-                        + "--enable-native-access=com.sun.jna,dev.sdnotify (module path)";
-            }
+        IllegalCallerException denied = Platform.deniedNativeAccess(e);
+        if (denied != null) {
+            return "JNA was denied native access (" + oneLine(denied.getMessage()) + "): add "
+                    + "--enable-native-access=ALL-UNNAMED to the java command (class path), or "
+                    + "--enable-native-access=com.sun.jna,dev.sdnotify (module path)";
         }
         String what = "JNA cannot load its native stub (" + e.getClass().getSimpleName() + ": "
                 + oneLine(e.getMessage()) + ")";
@@ -100,11 +101,4 @@ public final class JnaGateway implements NativeGateway {
         return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");
     }
 
-    /** JNA puts the dynamic linker's cause on later lines; keep them all, on one line. */
-    static String oneLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        return String.join("; ", s.strip().split("\\s*\n\\s*"));
-    }
 }

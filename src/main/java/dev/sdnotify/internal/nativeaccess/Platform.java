@@ -33,4 +33,25 @@ public final class Platform {
             return fallback;
         }
     }
+
+    /** A native library's message, often several lines (the dynamic linker's cause last), on one line. */
+    public static String oneLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        return String.join("; ", s.strip().split("\\s*\n\\s*"));
+    }
+
+    /**
+     * The JDK's refusal of native access ({@code --illegal-native-access=deny}, JDK 24+) among the causes of
+     * {@code e}, or null: JNA wraps it in an ExceptionInInitializerError.
+     */
+    public static IllegalCallerException deniedNativeAccess(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalCallerException) {
+                return (IllegalCallerException) t;
+            }
+        }
+        return null;
+    }
 }

@@ -1,10 +1,13 @@
 package dev.sdnotify.internal.ffm;
 
+import static dev.sdnotify.internal.nativeaccess.Platform.oneLine;
+
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.internal.nativeaccess.Loaded;
 import dev.sdnotify.internal.nativeaccess.NativeGateway;
 import dev.sdnotify.internal.nativeaccess.Once;
+import dev.sdnotify.internal.nativeaccess.Platform;
 
 /**
  * The FFM gateway, for JDK 22 and later: libc and libsystemd through {@code java.lang.foreign}, with no
@@ -48,10 +51,9 @@ public final class FfmGateway implements NativeGateway {
 
     /** The failure, with what would fix it when it is a refusal of native access. */
     private static String whyNot(Throwable e, String what) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalCallerException) {
-                return "FFM was denied native access (" + oneLine(t.getMessage()) + "): " + FIX;
-            }
+        IllegalCallerException denied = Platform.deniedNativeAccess(e);
+        if (denied != null) {
+            return "FFM was denied native access (" + oneLine(denied.getMessage()) + "): " + FIX;
         }
         // A holder class's initializer wraps the cause; name the cause.
         Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
@@ -79,13 +81,5 @@ public final class FfmGateway implements NativeGateway {
         } catch (LinkageError | RuntimeException e) {
             return Loaded.failed(whyNot(e, "libsystemd cannot be loaded"));
         }
-    }
-
-    /** A message on one line. */
-    static String oneLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        return String.join("; ", s.strip().split("\\s*\n\\s*"));
     }
 }

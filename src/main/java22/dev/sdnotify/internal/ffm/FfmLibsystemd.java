@@ -53,7 +53,7 @@ final class FfmLibsystemd implements SdDaemon {
             } catch (IllegalArgumentException e) {
                 // The JDK's message names only the library; the dynamic linker's own says why.
                 String cause = DynamicLinker.whyNot(name);
-                failure = FfmGateway.oneLine(cause != null ? cause : e.getMessage());
+                failure = Platform.oneLine(cause != null ? cause : e.getMessage());
             }
             failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ").append(failure);
         }
