@@ -6,7 +6,7 @@
 #
 # Settings (environment):
 #   BENCH_JMH_ARGS      JMH run options, JNA gateway      default: -f 1 -wi 5 -w 1s -i 7 -r 1s
-#   BENCH_JMH_FFM_ARGS  JMH run options, FFM gateway      default: BENCH_JMH_ARGS
+#   BENCH_JMH_FFM_ARGS  JMH run options, FFM gateway      default: -f 1 -wi 4 -w 1s -i 5 -r 1s
 #   BENCH_C_ARGS        C warm-up batches, batches, seconds per batch   default: 5 7 1
 #   BENCH_COLD_N        cold-start launches per variant                  default: 15
 #   BENCH_STAGES_N      fresh JVMs per backend timing the FFM first call's steps   default: 7
@@ -18,7 +18,7 @@ bench="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$bench/../.." && pwd)"
 out="$bench/target/bench"
 jmh_args="${BENCH_JMH_ARGS:--f 1 -wi 5 -w 1s -i 7 -r 1s}"
-jmh_ffm_args="${BENCH_JMH_FFM_ARGS:-$jmh_args}"
+jmh_ffm_args="${BENCH_JMH_FFM_ARGS:--f 1 -wi 4 -w 1s -i 5 -r 1s}"
 read -r c_warmup c_batches c_seconds <<<"${BENCH_C_ARGS:-5 7 1}"
 cold_n="${BENCH_COLD_N:-15}"
 stages_n="${BENCH_STAGES_N:-7}"
@@ -29,6 +29,10 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 die() {
   echo "run.sh: $*" >&2
   exit 1
+}
+# A step's heading, with the seconds since the run started.
+phase() {
+  echo "== [$(($(date +%s) - started)) s] $*"
 }
 # The library builds on a JDK >= 22 (its FFM classes); nt_mvn runs Maven there.
 # shellcheck source=../lib/jdk.sh
@@ -48,7 +52,7 @@ jar="$bench/target/benchmarks.jar"
 if [ -z "${BENCH_MEASURING:-}" ]; then
   rm -rf "$out"
   mkdir -p "$out"
-  echo "== building the library (installed to ~/.m2), the benchmarks and the C programs"
+  phase "building the library (installed to ~/.m2), the benchmarks and the C programs"
   # -Dmaven.test.skip: -DskipTests does not skip the library's failsafe runs (skipITs would).
   (cd "$root" && nt_mvn -q -B -Dmaven.test.skip=true install)
   (cd "$bench" && nt_mvn -q -B package)
@@ -76,7 +80,7 @@ if [ -n "${BENCH_QLEN:-}" ]; then
   ip link set lo up || die "cannot bring up loopback in the benchmark's network namespace"
 fi
 qlen="$(cat /proc/sys/net/unix/max_dgram_qlen)"
-echo "== measuring with net.unix.max_dgram_qlen=$qlen"
+phase "measuring with net.unix.max_dgram_qlen=$qlen"
 
 work="$(mktemp -d)"
 drain_pid=""
@@ -99,7 +103,7 @@ for _ in $(seq 100); do
 done
 [ -S "$socket" ] || die "the receiver did not bind $socket"
 
-echo "== C baselines: $c_warmup warm-up + $c_batches batches of ${c_seconds}s each (log: $out/c.log)"
+phase "C baselines: $c_warmup warm-up + $c_batches batches of ${c_seconds}s each (log: $out/c.log)"
 : >"$out/c.tsv"
 for mode in sendto sd_notify kept; do
   "$out/baseline" "$mode" "$socket" "$c_warmup" "$c_batches" "$c_seconds" >>"$out/c.log"
@@ -110,11 +114,11 @@ done
 jmh() {
   local name="$1" args="$2"
   shift 2
-  echo "== JMH, $name: $args -prof gc${*:+ $*} (log: $out/$name.log)"
+  phase "JMH, $name: $args -prof gc${*:+ $*} (log: $out/$name.log)"
   # shellcheck disable=SC2086 # the JMH options are meant to split into words
   BENCH_NOTIFY_SOCKET="$socket" "${launcher[@]}" -Dbench.results="$out/$name.tsv" -cp "$jar" \
     dev.sdnotify.bench.RunBenchmarks $args -prof gc "$@" 2>&1 | tee "$out/$name.log" \
-    | grep --line-buffered -E '^# (VM version|Benchmark|Parameters):' || true
+    | grep --line-buffered -E '^# (Benchmark|Parameters):' || true
   [ -s "$out/$name.tsv" ] || die "JMH wrote no results; see $out/$name.log"
   if grep -q '<failure>' "$out/$name.log"; then
     echo "run.sh: some benchmarks failed and show as '-'; see $out/$name.log" >&2
@@ -133,7 +137,7 @@ drain_pid=""
 # each is JVM-wide: an AppCDS archive of the classes a first call loads (trained by one launch), JNA's
 # native stub unpacked once (jna.boot.library.path: no copy to a temporary file per launch) and JNA's
 # library directories given (jna.platform.library.path: no ldconfig child per launch).
-echo "== cold start: preparing the tuned variants (AppCDS archive, unpacked JNA stub, library directories)"
+phase "cold start: preparing the tuned variants (AppCDS archive, unpacked JNA stub, library directories)"
 jna_arch="$(uname -m | sed 's/^x86_64$/x86-64/')"
 jar_tool="$(dirname "$(readlink -f "$(command -v "$java")")")/jar"
 mkdir -p "$out/jna-boot"
@@ -159,6 +163,9 @@ variant_command() {
   case "$variant" in
     none) cmd=("$java" "$@" -cp "$jar" dev.sdnotify.bench.ColdStartBaseline) ;;
     java | libsystemd) cmd=("$java" "$@" -Dsdnotify.backend="$backend" -cp "$jar" dev.sdnotify.bench.ColdStartService) ;;
+    ffm-*-tuned)
+      cmd=("$java_ffm" "${ffm_opts[@]}" -XX:AOTCache="$out/aot-$backend.aot" "$@" -Dsdnotify.backend="${backend#ffm-}"
+        -cp "$jar" dev.sdnotify.bench.ColdStartService) ;;
     *-tuned)
       cmd=("$java" -Xshare:on -XX:SharedArchiveFile="$out/cds-$backend.jsa" "${tuned_opts[@]}" "$@"
         -Dsdnotify.backend="$backend" -cp "$jar" dev.sdnotify.bench.ColdStartService) ;;
@@ -170,9 +177,24 @@ variant_command() {
     *) die "unknown cold-start variant $variant" ;;
   esac
 }
-cold_variants=(none java libsystemd java-tuned libsystemd-tuned none-ffm ffm-java ffm-libsystemd ffm-minimal)
+cold_variants=(none java libsystemd java-tuned libsystemd-tuned none-ffm ffm-java ffm-libsystemd ffm-java-tuned
+  ffm-libsystemd-tuned ffm-minimal)
 
-echo "== cold start: $cold_n launches of each variant, interleaved, after one discarded round (log: $out/cold.log)"
+# On the JDK 22+, "tuned" is its AOT cache (JDK 24+, JEP 483 and 514: classes loaded and linked, lambdas and
+# method handles resolved), trained by one launch; the JNA settings do not apply there.
+if [ "$("$java_ffm" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -c ' AOTCacheOutput ')" = 1 ]; then
+  phase "cold start: training the AOT caches of the FFM tuned variants"
+  for backend in java libsystemd; do
+    "$out/coldstart" "$work/cold.sock" 60 "$java_ffm" "${ffm_opts[@]}" -XX:AOTCacheOutput="$out/aot-ffm-$backend.aot" \
+      -Dsdnotify.backend="$backend" -cp "$jar" dev.sdnotify.bench.ColdStartService >>"$out/cold.log" 2>&1 \
+      && [ -s "$out/aot-ffm-$backend.aot" ] || die "the AOT cache training launch of ffm-$backend failed; see $out/cold.log"
+  done
+else
+  echo "run.sh: $java_ffm has no AOT cache (JDK 24+): no FFM tuned variants" >&2
+  cold_variants=(none java libsystemd java-tuned libsystemd-tuned none-ffm ffm-java ffm-libsystemd ffm-minimal)
+fi
+
+phase "cold start: $cold_n launches of each variant, interleaved, after one discarded round (log: $out/cold.log)"
 : >"$out/cold.tsv"
 for round in $(seq 0 "$cold_n"); do
   for variant in "${cold_variants[@]}"; do
@@ -200,21 +222,21 @@ for round in $(seq 0 "$cold_n"); do
   done
 done
 
-# The steps of the FFM first call, each timed in the order the library takes them (FfmStages), in fresh JVMs.
-# NOTIFY_SOCKET names a path where nothing listens, so the sends fail after the same Java-side work.
-echo "== FFM first call, step by step: $stages_n fresh JVMs per backend, interleaved (log: $out/stages.log)"
-: >"$out/stages.tsv"
+# The steps of the FFM first call, each timed in the order the library takes them (FfmStages), and the library's
+# first call in three pieces, in fresh JVMs; every mode sends READY=1 to c/coldstart.
+phase "FFM first call, step by step: $stages_n fresh JVMs per mode, interleaved (log: $out/stages.log)"
+: >"$out/stages.log"
 for _ in $(seq "$stages_n"); do
-  for mode in java libsystemd; do
-    NOTIFY_SOCKET="$work/nobody.sock" "$java_ffm" "${ffm_opts[@]}" -cp "$jar" dev.sdnotify.bench.FfmStages "$mode" \
+  for mode in java libsystemd library-java library-libsystemd; do
+    "$out/coldstart" "$work/cold.sock" 60 "$java_ffm" "${ffm_opts[@]}" -cp "$jar" dev.sdnotify.bench.FfmStages "$mode" \
       >>"$out/stages.log" || die "FfmStages $mode failed; see $out/stages.log"
   done
 done
-grep '^stage' "$out/stages.log" | cut -f2- >"$out/stages.tsv"
+sed -n 's/^child: stage\t//p' "$out/stages.log" >"$out/stages.tsv"
 
 # Classes loaded by a launch that makes the first call (and prints nothing: -Dbench.silent) minus those of
 # the empty launch on the same JDK; "not from CDS" are those the JDK's class data archive did not serve.
-echo "== classes loaded by the first call: one launch of each with -Xlog:class+load (logs: $out/classes-*.txt)"
+phase "classes loaded by the first call: one launch of each with -Xlog:class+load (logs: $out/classes-*.txt)"
 : >"$out/classes.tsv"
 for variant in none java libsystemd none-ffm ffm-java ffm-libsystemd ffm-minimal; do
   variant_command "$variant" -Xlog:class+load:file="$out/classes-$variant.txt" -Dbench.silent=true

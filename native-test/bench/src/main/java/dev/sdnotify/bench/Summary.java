@@ -28,8 +28,9 @@ public final class Summary {
     /** The JDK 11..21 cold-start variants that use the library, in run.sh's names; their empty launch is "none". */
     private static final String[] COLD_VARIANTS = {"java", "libsystemd", "java-tuned", "libsystemd-tuned"};
     /** The same on the JDK 22+, with the least FFM program; their empty launch is "none-ffm". */
-    private static final String[] FFM_COLD_VARIANTS = {"ffm-java", "ffm-libsystemd", "ffm-minimal"};
-    private static final String COLD_FORMAT = "%-42s %10s %12s %12s %12s %12s";
+    private static final String[] FFM_COLD_VARIANTS = {"ffm-java", "ffm-libsystemd", "ffm-java-tuned",
+        "ffm-libsystemd-tuned", "ffm-minimal"};
+    private static final String COLD_FORMAT = "%-42s %10s %12s %12s %12s %12s %12s";
     private static final String API_FORMAT = "%-38s %8s %6s %6s %8s %6s %6s   %8s %6s %6s %8s %6s %6s";
     /** The gateways' JMH results, by the prefix of their keys. */
     private static final String JNA = "jna";
@@ -192,7 +193,7 @@ public final class Summary {
 
         double floor = c("sendto");
         double sdNotify = c("sd_notify");
-        line("%-42s %10s %10s  %s", "Goals", "measured", "goal", "");
+        line("%-48s %10s %10s  %s", "Goals", "measured", "goal", "");
         for (String gateway : new String[] {JNA, FFM}) {
             String g = gateway.toUpperCase(Locale.ROOT);
             double javaWatchdog = ns(gateway, "watchdog", "java");
@@ -208,11 +209,12 @@ public final class Summary {
             goal(g + " libsystemd watchdog / C sd_notify", libsystemdWatchdog / sdNotify, 2, "<= 1.3",
                     libsystemdWatchdog / sdNotify <= 1.3);
         }
-        for (String variant : concat(COLD_VARIANTS, "ffm-java", "ffm-libsystemd")) {
+        String[] library = concat(COLD_VARIANTS, "ffm-java", "ffm-libsystemd", "ffm-java-tuned", "ffm-libsystemd-tuned");
+        for (String variant : library) {
             double first = coldMedian(variant, 2);
             goal("first call, " + variant + ", ms", first, 1, "< 30", first < 30);
         }
-        for (String variant : concat(COLD_VARIANTS, "ffm-java", "ffm-libsystemd")) {
+        for (String variant : library) {
             double added = added(variant, 0);
             goal("launch-to-READY added, " + variant + ", ms", added, 1, "< 50", added < 50);
         }
@@ -232,12 +234,14 @@ public final class Summary {
 
         int launches = cold.getOrDefault("none", List.of()).size();
         line("Cold start, %d launches of each, interleaved; medians in ms. \"tuned\": the JVM-wide startup", launches);
-        line("settings a deployer may choose (AppCDS archive, jna.boot.library.path, jna.platform.library.path).");
-        line("\"added\": minus the same JDK's launch without the library. \"minimal FFM\": MinimalFfmReady, getenv,");
-        line("socket, sendto and close through java.lang.foreign and nothing else.");
-        line(COLD_FORMAT, "JNA gateway", "no library", "java", "libsystemd", "java tuned", "libsd. tuned");
+        line("settings a deployer may choose: on JNA an AppCDS archive, jna.boot.library.path and");
+        line("jna.platform.library.path; on FFM the JDK's AOT cache (-XX:AOTCache). \"added\": minus the same JDK's");
+        line("launch without the library (untuned). \"minimal FFM\": MinimalFfmReady, getenv, socket, sendto and");
+        line("close through java.lang.foreign and nothing else.");
+        line(COLD_FORMAT, "JNA gateway", "no library", "java", "libsystemd", "java tuned", "libsd. tuned", "");
         coldRows("none", COLD_VARIANTS);
-        line(COLD_FORMAT, "FFM gateway", "no library", "java", "libsystemd", "minimal FFM", "");
+        line(COLD_FORMAT, "FFM gateway", "no library", "java", "libsystemd", "java tuned", "libsd. tuned",
+                "minimal FFM");
         coldRows("none-ffm", FFM_COLD_VARIANTS);
         line("");
 
@@ -282,7 +286,7 @@ public final class Summary {
 
     private void coldRow(String label, String noneVariant, String[] variants, int column, boolean added) {
         double none = coldMedian(noneVariant, column);
-        String[] cells = new String[6];
+        String[] cells = new String[7];
         Arrays.fill(cells, "");
         cells[0] = label;
         cells[1] = added ? "" : fmt(none, 1);
@@ -302,16 +306,17 @@ public final class Summary {
         line("The FFM first call step by step (FfmStages: the library's steps, handle signatures and options");
         line("written out), median of %d fresh JVMs each, ms; a step's time includes the JDK machinery it is", launches);
         line("the first to load, so it holds only in this order.");
-        for (String mode : new String[] {"java", "libsystemd"}) {
+        for (String mode : new String[] {"java", "libsystemd", "library-java", "library-libsystemd"}) {
             Map<Integer, String> labels = stageLabels.get(mode);
             if (labels == null) {
                 continue;
             }
-            line("  %s backend", mode);
+            line("  %s", mode.startsWith("library-") ? "the library itself, " + mode.substring(8) + " backend"
+                    : "written out, " + mode + " backend");
             for (Map.Entry<Integer, String> e : labels.entrySet()) {
                 double ms = RunBenchmarks.median(stages.get(mode).get(e.getKey()));
                 String label = e.getKey() == 99 ? "sum of the steps (median of the sums)" : e.getValue();
-                line("    %-80s %8s", label, fmt(ms, 1));
+                line("    %-76s %8s", label, fmt(ms, 1));
             }
         }
         line("");
@@ -350,7 +355,7 @@ public final class Summary {
 
     private void goal(String label, double value, int decimals, String goal, boolean met) {
         String verdict = Double.isNaN(value) ? "not measured" : met ? "met" : "not met";
-        line("%-42s %10s %10s  %s", label, fmt(value, decimals), goal, verdict);
+        line("%-48s %10s %10s  %s", label, fmt(value, decimals), goal, verdict);
     }
 
     private static String fmt(double value, int decimals) {

@@ -7,6 +7,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.sdnotify.BackendInfo;
+import dev.sdnotify.SdNotify;
+import dev.sdnotify.internal.nativeaccess.Gateways;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -23,6 +26,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -30,11 +34,14 @@ import java.util.stream.Stream;
  * written out here in the library's order with the same downcall signatures and linker options (see
  * src/main/java22/dev/sdnotify/internal/ffm): the linker and libc's lookup, the layouts, each downcall
  * handle's creation and its first call, and for libsystemd the library's lookup. Each step's time depends on
- * what ran before it (shared JDK machinery is loaded once), so the steps are read in this order.
+ * what ran before it (shared JDK machinery is loaded once), so the steps are read in this order. Modes
+ * {@code library-java} and {@code library-libsystemd} time the library itself in three pieces instead, to
+ * check the written-out steps against: its gateway ({@code Gateways.get()}, internal but public), the choice
+ * of backend ({@code SdNotify.backend()}) and {@code SdNotify.ready()}.
  *
- * <p>usage: FfmStages java|libsystemd, with NOTIFY_SOCKET set (to a path where nothing listens: the sends
- * fail after the same Java-side work). Prints "stage TAB MODE TAB INDEX TAB NANOS TAB LABEL" lines, then the
- * total of the steps (index 99).
+ * <p>usage: FfmStages java|libsystemd|library-java|library-libsystemd, with NOTIFY_SOCKET naming a path
+ * socket (run.sh runs it under c/coldstart: every mode sends READY=1 there). Prints "stage TAB MODE TAB INDEX
+ * TAB NANOS TAB LABEL" lines, then the total of the steps (index 99).
  */
 public final class FfmStages {
     private static final int AF_UNIX = 1;
@@ -66,8 +73,8 @@ public final class FfmStages {
     }
 
     public static void main(String[] args) throws Throwable {
-        if (args.length != 1 || !(args[0].equals("java") || args[0].equals("libsystemd"))) {
-            System.err.println("usage: FfmStages java|libsystemd");
+        if (args.length != 1 || !List.of("java", "libsystemd", "library-java", "library-libsystemd").contains(args[0])) {
+            System.err.println("usage: FfmStages java|libsystemd|library-java|library-libsystemd");
             System.exit(2);
         }
         FfmStages s = new FfmStages(args[0]);
@@ -95,6 +102,10 @@ public final class FfmStages {
     }
 
     private void run() throws Throwable {
+        if (mode.startsWith("library-")) {
+            library(mode.substring("library-".length()));
+            return;
+        }
         last = System.nanoTime();
         // The gateway's loading: Libc's and FfmPosix's class initialization, then getpid.
         linker = Linker.nativeLinker();
@@ -121,6 +132,21 @@ public final class FfmStages {
         }
     }
 
+    /** The library's own first call, in three pieces. */
+    private void library(String backend) {
+        System.setProperty("sdnotify.backend", backend);
+        last = System.nanoTime();
+        Object gateway = Gateways.get().value();
+        mark("the library: its FFM gateway, Gateways.get()");
+        BackendInfo info = SdNotify.backend();
+        mark("the library: the backend chosen and announced, SdNotify.backend()");
+        boolean sent = SdNotify.ready();
+        mark("the library: SdNotify.ready()");
+        if (!sent || gateway == null || !info.gateway().equals(Optional.of("FFM"))) {
+            throw new IllegalStateException("READY=1 not sent through the FFM gateway: " + info);
+        }
+    }
+
     /** The library reports its choice of backend at DEBUG before the first send: System.Logger's start-up. */
     private void announce() {
         System.getLogger("dev.sdnotify.bench").log(System.Logger.Level.DEBUG, "sdnotify backend {0}", mode);
@@ -136,11 +162,11 @@ public final class FfmStages {
         mark("getenv, strcmp, strlen: 3 handles (critical, pointers as long)");
         MemorySegment name = Arena.ofAuto().allocateFrom("NOTIFY_SOCKET");
         long address = (long) getenv.invokeExact(name);
-        byte[] value = new byte[0];
-        if (address != 0) {
-            long length = (long) strlen.invokeExact(address);
-            value = MemorySegment.ofAddress(address).reinterpret(length).toArray(JAVA_BYTE);
+        if (address == 0) {
+            throw new IllegalStateException("NOTIFY_SOCKET is not set");
         }
+        long length = (long) strlen.invokeExact(address);
+        byte[] value = MemorySegment.ofAddress(address).reinterpret(length).toArray(JAVA_BYTE);
         MemorySegment copy = Arena.ofAuto().allocate(value.length + 1L);
         MemorySegment.copy(value, 0, copy, JAVA_BYTE, 0, value.length);
         mark("getenv, strlen: first calls, the value copied");
@@ -157,12 +183,13 @@ public final class FfmStages {
         long iov = layouts.sendHead.byteOffset(groupElement("iov"));
         long sun = layouts.sendHead.byteOffset(groupElement("address"));
         send.set(JAVA_SHORT, sun, (short) AF_UNIX);
+        MemorySegment.copy(value, 0, send, JAVA_BYTE, sun + 2, Math.min(value.length, 107));
         send.set(ADDRESS, iov, send.asSlice(layouts.sendHead.byteSize(), 8192));
         send.set(ADDRESS, msg, send.asSlice(sun, layouts.sockaddrUn));
         send.set(ADDRESS, msg + layouts.msghdr.byteOffset(groupElement("msg_iov")), send.asSlice(iov, layouts.iovec));
         send.set(JAVA_LONG, msg + layouts.msghdr.byteOffset(groupElement("msg_iovlen")), 1L);
         send.set(JAVA_INT, msg + layouts.msghdr.byteOffset(groupElement("msg_flags")), 0);
-        mark("per-thread native memory: allocated, sliced, first set of short, address, long, int");
+        mark("per-thread memory: allocated, sliced, first set of short, address, long, int");
 
         MethodHandle socket = handle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
         mark("socket: handle (captured errno)");
@@ -191,10 +218,16 @@ public final class FfmStages {
 
         MethodHandle sendmsg = handle("sendmsg", FunctionDescriptor.of(cLong, JAVA_INT, ADDRESS, JAVA_INT), errno);
         mark("sendmsg: handle (captured errno)");
-        // No address in the header: the kernel refuses it (EDESTADDRREQ) after the same Java-side work.
-        send.set(JAVA_INT, msg + layouts.msghdr.byteOffset(groupElement("msg_namelen")), 0);
+        byte[] ready = {'R', 'E', 'A', 'D', 'Y', '=', '1'};
+        MemorySegment.copy(ready, 0, send, JAVA_BYTE, layouts.sendHead.byteSize(), ready.length);
+        send.set(JAVA_LONG, iov + layouts.iovec.byteOffset(groupElement("iov_len")), ready.length);
+        send.set(JAVA_INT, msg + layouts.msghdr.byteOffset(groupElement("msg_namelen")),
+                2 + Math.min(value.length + 1, 108));
         long sent = (long) sendmsg.invokeExact(captured, fd, send.asSlice(msg, layouts.msghdr), MSG_NOSIGNAL);
         mark("sendmsg: first call");
+        if (sent != ready.length) {
+            throw new IllegalStateException("sendmsg of READY=1 failed");
+        }
         result = r + sent + (differ ? 1 : 0) + strcmp.type().parameterCount();
     }
 
@@ -224,9 +257,11 @@ public final class FfmStages {
         byte[] ready = {'R', 'E', 'A', 'D', 'Y', '=', '1'};
         MemorySegment.copy(ready, 0, state, JAVA_BYTE, 0, ready.length);
         state.set(JAVA_BYTE, ready.length, (byte) 0);
-        // run.sh points NOTIFY_SOCKET at a path where nothing listens: libsystemd's send fails with ENOENT.
         int r = (int) notify.invokeExact(0, 0, state, MemorySegment.NULL, 0);
         mark("sd_pid_notify_with_fds: first call");
+        if (r <= 0) {
+            throw new IllegalStateException("sd_pid_notify_with_fds returned " + r);
+        }
         result = r + path.length() + pid;
     }
 
