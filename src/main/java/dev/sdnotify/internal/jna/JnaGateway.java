@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.nativeaccess.BoundGateway;
 import dev.sdnotify.internal.nativeaccess.Loaded;
 import dev.sdnotify.internal.nativeaccess.NativeGateway;
 import dev.sdnotify.internal.nativeaccess.Once;
@@ -16,7 +17,7 @@ import dev.sdnotify.internal.nativeaccess.Platform;
  * initializes, {@link JnaStubDirectory} makes sure its native stub has a directory it can be unpacked
  * into and mapped from. Each library is probed at most once and a failure is kept with its reason.
  */
-public final class JnaGateway implements NativeGateway {
+public final class JnaGateway {
     private static final System.Logger LOG = System.getLogger("dev.sdnotify");
 
     /** Tried in order: the runtime soname first, since hosts without development packages lack the rest. */
@@ -24,13 +25,7 @@ public final class JnaGateway implements NativeGateway {
 
     private static final Once<Loaded<NativeGateway>> LOADED = new Once<>(JnaGateway::loadLibc);
 
-    private final Posix libc;
-    private final Once<Loaded<SdDaemon>> libsystemd;
-
-    private JnaGateway(Posix libc) {
-        this.libc = libc;
-        this.libsystemd = new Once<>(JnaGateway::loadLibsystemd);
-    }
+    private JnaGateway() {}
 
     /** The process's JNA gateway, or why JNA cannot reach libc. */
     public static Loaded<NativeGateway> load() {
@@ -46,7 +41,7 @@ public final class JnaGateway implements NativeGateway {
         try {
             Posix posix = new JnaPosix();
             posix.getpid();
-            return Loaded.of(new JnaGateway(posix), "");
+            return Loaded.of(new BoundGateway("JNA", posix, JnaGateway::loadLibsystemd), "");
         } catch (LinkageError | IllegalCallerException e) {
             return Loaded.failed(whyNot(e, stub));
         }
@@ -66,21 +61,6 @@ public final class JnaGateway implements NativeGateway {
             return what + "; " + stub.explanation + "; to fix it, " + JnaStubDirectory.fixes();
         }
         return what + "; if the directory it names is read-only or noexec, " + JnaStubDirectory.fixes();
-    }
-
-    @Override
-    public String name() {
-        return "JNA";
-    }
-
-    @Override
-    public Posix libc() {
-        return libc;
-    }
-
-    @Override
-    public Loaded<SdDaemon> libsystemd() {
-        return libsystemd.get();
     }
 
     private static Loaded<SdDaemon> loadLibsystemd() {

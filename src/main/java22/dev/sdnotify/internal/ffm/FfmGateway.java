@@ -4,6 +4,7 @@ import static dev.sdnotify.internal.nativeaccess.Platform.oneLine;
 
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.nativeaccess.BoundGateway;
 import dev.sdnotify.internal.nativeaccess.Loaded;
 import dev.sdnotify.internal.nativeaccess.NativeGateway;
 import dev.sdnotify.internal.nativeaccess.Once;
@@ -15,7 +16,7 @@ import dev.sdnotify.internal.nativeaccess.Platform;
  * Each library is probed at most once and a failure is kept with its reason; a JVM that denies native
  * access gets a reason naming the flag that grants it.
  */
-public final class FfmGateway implements NativeGateway {
+public final class FfmGateway {
     /** The first JDK with the final Foreign Function &amp; Memory API. */
     public static final int MIN_JDK = 22;
 
@@ -25,13 +26,7 @@ public final class FfmGateway implements NativeGateway {
 
     private static final Once<Loaded<NativeGateway>> LOADED = new Once<>(FfmGateway::loadLibc);
 
-    private final Posix libc;
-    private final Once<Loaded<SdDaemon>> libsystemd;
-
-    private FfmGateway(Posix libc) {
-        this.libc = libc;
-        this.libsystemd = new Once<>(FfmGateway::loadLibsystemd);
-    }
+    private FfmGateway() {}
 
     /** The process's FFM gateway, or why FFM cannot reach libc. */
     public static Loaded<NativeGateway> load() {
@@ -43,7 +38,7 @@ public final class FfmGateway implements NativeGateway {
             Posix posix = new FfmPosix();
             // Makes the first downcall handle: where native access is denied, this is where it shows.
             posix.getpid();
-            return Loaded.of(new FfmGateway(posix), "");
+            return Loaded.of(new BoundGateway("FFM", posix, FfmGateway::loadLibsystemd), "");
         } catch (LinkageError | RuntimeException e) {
             return Loaded.failed(whyNot(e, "FFM cannot reach libc"));
         }
@@ -58,21 +53,6 @@ public final class FfmGateway implements NativeGateway {
         // A holder class's initializer wraps the cause; name the cause.
         Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
         return what + " (" + cause.getClass().getSimpleName() + ": " + oneLine(cause.getMessage()) + ")";
-    }
-
-    @Override
-    public String name() {
-        return "FFM";
-    }
-
-    @Override
-    public Posix libc() {
-        return libc;
-    }
-
-    @Override
-    public Loaded<SdDaemon> libsystemd() {
-        return libsystemd.get();
     }
 
     private static Loaded<SdDaemon> loadLibsystemd() {
