@@ -30,18 +30,4 @@ public enum Backend {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    /** Parses a property value; {@code auto} (or null) gives null, meaning "choose". */
-    static Backend parse(String value) {
-        String v = value == null ? "auto" : value.trim();
-        if (v.equalsIgnoreCase("auto")) {
-            return null;
-        }
-        for (Backend b : values()) {
-            if (b.id().equalsIgnoreCase(v)) {
-                return b;
-            }
-        }
-        throw new IllegalArgumentException(PROPERTY + "=" + value + " is not one of auto, libsystemd, java, none");
-    }
 }

@@ -1,27 +1,30 @@
 package dev.sdnotify;
 
-import dev.sdnotify.internal.backend.Posix;
-import dev.sdnotify.internal.backend.SdDaemon;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The backend in use, the native gateway it reaches the kernel through, and why, for example
- * "libsystemd via FFM: loaded /usr/lib/x86_64-linux-gnu/libsystemd.so.0.35.0".
+ * "libsystemd via FFM: loaded /usr/lib/x86_64-linux-gnu/libsystemd.so.0.35.0". A value: two are equal when
+ * every part is.
  */
 public final class BackendInfo {
     private final Backend backend;
-    /** {@code FFM} or {@code JNA}; null when nothing native is used. */
     private final String gateway;
     private final String reason;
-    final SdDaemon daemon;
-    /** libc, for the monotonic clock; null for {@link Backend#NONE}. */
-    final Posix posix;
+    private final boolean supervisorUnreachable;
 
-    BackendInfo(Backend backend, String gateway, String reason, SdDaemon daemon, Posix posix) {
-        this.backend = backend;
+    /**
+     * As {@link SdNotify#backend()} reports it; public so that a fake {@link Notifier} in a test can describe
+     * itself.
+     *
+     * @param gateway {@code FFM}, {@code JNA}, or null when nothing native is used
+     */
+    public BackendInfo(Backend backend, String gateway, String reason, boolean supervisorUnreachable) {
+        this.backend = Objects.requireNonNull(backend, "backend");
         this.gateway = gateway;
-        this.reason = reason;
-        this.daemon = daemon;
-        this.posix = posix;
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.supervisorUnreachable = supervisorUnreachable;
     }
 
     /** The backend calls go to. */
@@ -33,8 +36,8 @@ public final class BackendInfo {
      * The native gateway: {@code FFM} (the Foreign Function &amp; Memory API, JDK 22 and later) or {@code JNA};
      * empty for {@link Backend#NONE}.
      */
-    public java.util.Optional<String> gateway() {
-        return java.util.Optional.ofNullable(gateway);
+    public Optional<String> gateway() {
+        return Optional.ofNullable(gateway);
     }
 
     /**
@@ -42,12 +45,27 @@ public final class BackendInfo {
      * native access failed: every call that would talk to it throws, and {@link #reason()} says why.
      */
     public boolean isSupervisorUnreachable() {
-        return daemon instanceof Unreachable;
+        return supervisorUnreachable;
     }
 
     /** Why this backend: what was loaded, or why the preferred one was not. */
     public String reason() {
         return reason;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof BackendInfo)) {
+            return false;
+        }
+        BackendInfo other = (BackendInfo) o;
+        return backend == other.backend && Objects.equals(gateway, other.gateway) && reason.equals(other.reason)
+                && supervisorUnreachable == other.supervisorUnreachable;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(backend, gateway, reason, supervisorUnreachable);
     }
 
     @Override

@@ -10,9 +10,23 @@ public final class ListenFd {
     private final int fd;
     private final String name;
 
-    ListenFd(int fd, String name) {
+    private ListenFd(int fd, String name) {
         this.fd = fd;
         this.name = name;
+    }
+
+    /**
+     * A passed fd as {@link Notifier#listenFds()} reports it; public so that a fake {@link Notifier} in a test
+     * can hand out its own.
+     *
+     * @throws IllegalArgumentException if {@code fd} is below {@value SocketActivation#LISTEN_FDS_START}
+     */
+    public static ListenFd of(int fd, String name) {
+        if (fd < SocketActivation.LISTEN_FDS_START) {
+            throw new IllegalArgumentException("a passed fd is " + SocketActivation.LISTEN_FDS_START
+                    + " or above, got " + fd);
+        }
+        return new ListenFd(fd, Objects.requireNonNull(name, "name"));
     }
 
     /** The fd number, from {@value SocketActivation#LISTEN_FDS_START} on. This process owns it. */

@@ -1,10 +1,18 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.DaemonNotifier;
+import dev.sdnotify.internal.core.NoopNotifier;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Sends notifications to the service manager that started this process, for code that wants a value to
- * inject and replace in tests. {@link SdNotify}'s static methods delegate to {@link #fromEnvironment()}.
+ * The service manager that started this process, as a value to inject and replace in tests: the
+ * notifications sent to it, and what it passed (the watchdog interval, the listening fds). {@link SdNotify},
+ * {@link Watchdog} and {@link SocketActivation} delegate to {@link #fromEnvironment()}; a test hands its code
+ * {@link #forEnvironment(Map)}, {@link #noop()}, or a fake of its own.
  *
  * <p>Every sending method has the same three outcomes:
  * <ul>
@@ -32,9 +40,24 @@ public interface Notifier {
         return new DaemonNotifier(Backends.choose(backend));
     }
 
-    /** A notifier that never finds a supervisor: every method returns {@code false}. */
+    /** A notifier that never finds a supervisor: every send returns {@code false}, every read finds nothing. */
     static Notifier noop() {
         return NoopNotifier.INSTANCE;
+    }
+
+    /**
+     * A supervisor described by {@code variables} instead of this process's environment, for tests: the Java
+     * protocol reads {@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC}, {@code LISTEN_FDS}, {@code READY_FD} and the
+     * others from a copy of the map, and the "AndUnsetEnvironment" calls remove them from that copy. Sends go
+     * to the socket {@code NOTIFY_SOCKET} names; {@code WATCHDOG_PID} and {@code LISTEN_PID} are compared with
+     * this process's pid; a {@code READY_FD} is this notifier's own, apart from the process's. The C
+     * environment is neither read nor changed.
+     *
+     * <p>It needs native access as every backend does: without it, a call whose variable is given throws
+     * {@link SdNotifyException} with ELIBACC and the reason.
+     */
+    static Notifier forEnvironment(Map<String, String> variables) {
+        return DaemonNotifier.forEnvironment(variables);
     }
 
     /**
@@ -52,6 +75,58 @@ public interface Notifier {
 
     /** Whether {@code NOTIFY_SOCKET} is set in the C environment, so that sends are attempted. */
     boolean isAvailable();
+
+    /**
+     * The watchdog interval the supervisor expects keep-alives within ({@code sd_watchdog_enabled}):
+     * <ul>
+     *   <li>the interval: {@code WATCHDOG_USEC} is set and, if {@code WATCHDOG_PID} is set, it is this
+     *       process's pid;</li>
+     *   <li>empty: no watchdog, or it is meant for another process (a child inherited the variables);</li>
+     *   <li>{@link SdNotifyException}: {@code WATCHDOG_USEC} or {@code WATCHDOG_PID} is malformed, naming
+     *       which.</li>
+     * </ul>
+     */
+    Optional<Duration> watchdogInterval();
+
+    /**
+     * {@link #watchdogInterval()}, then removes {@code WATCHDOG_USEC} and {@code WATCHDOG_PID} from the C
+     * environment whatever the outcome, so child processes do not see them (Java's {@link System#getenv()}
+     * snapshot still does).
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
+     */
+    Optional<Duration> watchdogIntervalAndUnsetEnvironment();
+
+    /**
+     * The fds the supervisor passed, with their names ({@code sd_listen_fds_with_names}), after marking each
+     * close-on-exec so child processes do not inherit them:
+     * <ul>
+     *   <li>a list of {@code LISTEN_FDS} entries: the fds are for this process ({@code LISTEN_PID} is its
+     *       pid);</li>
+     *   <li>an empty list: none were passed, or they are meant for another process;</li>
+     *   <li>{@link SdNotifyException}: a variable is malformed, names and fds do not match in number, or
+     *       an fd is not open. Fds before the failing one may already be close-on-exec.</li>
+     * </ul>
+     */
+    List<ListenFd> listenFds();
+
+    /**
+     * {@link #listenFds()}, then removes {@code LISTEN_PID}, {@code LISTEN_FDS} and {@code LISTEN_FDNAMES}
+     * from the C environment whatever the outcome, so a second call returns an empty list. Java's
+     * {@link System#getenv()} snapshot still shows them.
+     *
+     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
+     * ones included) read the environment.
+     */
+    List<ListenFd> listenFdsAndUnsetEnvironment();
+
+    /**
+     * Whether this system was booted with systemd ({@code sd_booted}): true when /run/systemd/system/ is a
+     * directory (a symbolic link to one counts), false when nothing is there; throws if it cannot be checked
+     * (EACCES, or ENOTDIR when something other than a directory is there). Needs no native code.
+     */
+    boolean isSystemdBooted();
 
     /**
      * Sends the states as one message, one per line, UTF-8 encoded.

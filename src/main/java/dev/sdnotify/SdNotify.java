@@ -1,5 +1,7 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.ReadinessFd;
 import java.time.Duration;
 
 /**
@@ -126,19 +128,14 @@ public final class SdNotify {
         return notifier().isAvailable();
     }
 
-    /**
-     * Whether this system was booted with systemd ({@code sd_booted}): true when /run/systemd/system/ is a
-     * directory (a symbolic link to one counts), false when nothing is there; throws if it cannot be checked
-     * (EACCES, or ENOTDIR when something other than a directory is there). Needs no native code, so it
-     * answers on every backend.
-     */
+    /** {@link Notifier#isSystemdBooted()}: whether this system was booted with systemd ({@code sd_booted}). */
     public static boolean isSystemdBooted() {
-        return Booted.check(java.nio.file.Paths.get(Booted.PATH));
+        return notifier().isSystemdBooted();
     }
 
     /** The backend in use and why; chooses it now if no call has yet. */
     public static BackendInfo backend() {
-        return Backends.active();
+        return Backends.active().info();
     }
 
     /**
@@ -148,7 +145,7 @@ public final class SdNotify {
      * @throws IllegalStateException if that backend cannot be loaded here, with the reason
      */
     public static BackendInfo useBackend(Backend backend) {
-        return Backends.use(backend);
+        return Backends.use(backend).info();
     }
 
     /**
@@ -163,6 +160,6 @@ public final class SdNotify {
      * @throws SdNotifyException        if {@code fd} is not open, or not open for writing
      */
     public static void useReadinessFd(int fd) {
-        ReadinessFd.PROCESS.use(Backends.active().posix, fd);
+        ReadinessFd.PROCESS.use(Backends.active().posix(), fd);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sdnotify;
 
-import dev.sdnotify.internal.protocol.Variables;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -32,17 +31,9 @@ public final class Watchdog {
         return new WatchdogKeeper.Builder(check);
     }
 
-    /**
-     * <ul>
-     *   <li>the interval: {@code WATCHDOG_USEC} is set and, if {@code WATCHDOG_PID} is set, it is this
-     *       process's pid;</li>
-     *   <li>empty: no watchdog, or it is meant for another process (a child inherited the variables);</li>
-     *   <li>{@link SdNotifyException}: {@code WATCHDOG_USEC} or {@code WATCHDOG_PID} is malformed, naming
-     *       which.</li>
-     * </ul>
-     */
+    /** {@link Notifier#watchdogInterval()} of {@link Notifier#fromEnvironment()}, with its outcomes. */
     public static Optional<Duration> interval() {
-        return interval(false);
+        return Notifier.fromEnvironment().watchdogInterval();
     }
 
     /**
@@ -54,29 +45,6 @@ public final class Watchdog {
      * ones included) read the environment.
      */
     public static Optional<Duration> intervalAndUnsetEnvironment() {
-        return interval(true);
-    }
-
-    private static Optional<Duration> interval(boolean unset) {
-        return interval(Backends.active(), unset);
-    }
-
-    static Optional<Duration> interval(BackendInfo b, boolean unset) {
-        byte[] usecText = unset ? Failures.getenv(b, Variables.WATCHDOG_USEC) : null;
-        byte[] pidText = unset ? Failures.getenv(b, Variables.WATCHDOG_PID) : null;
-        long[] usec = new long[1];
-        int r = b.daemon.watchdogEnabled(unset, usec);
-        if (r > 0) {
-            return Optional.of(Duration.ofSeconds(Long.divideUnsigned(usec[0], 1_000_000L),
-                    Long.remainderUnsigned(usec[0], 1_000_000L) * 1000L));
-        }
-        if (r == 0) {
-            return Optional.empty();
-        }
-        if (!unset) {
-            usecText = Failures.getenv(b, Variables.WATCHDOG_USEC);
-            pidText = Failures.getenv(b, Variables.WATCHDOG_PID);
-        }
-        throw Failures.watchdogFailed(-r, usecText, pidText);
+        return Notifier.fromEnvironment().watchdogIntervalAndUnsetEnvironment();
     }
 }

@@ -1,14 +1,14 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.core.WatchdogTimeouts;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -62,6 +62,8 @@ public final class WatchdogKeeper implements AutoCloseable {
     private final String idleReason;
 
     private final Object lock = new Object();
+    /** Told of a new watchdog timeout while this keeper runs. */
+    private final Consumer<Duration> follower = this::follow;
     private ScheduledFuture<?> next;
     private boolean closed;
     private volatile String failure;
@@ -99,21 +101,14 @@ public final class WatchdogKeeper implements AutoCloseable {
         synchronized (lock) {
             next = scheduler.schedule(this::round, 0, TimeUnit.NANOSECONDS);
         }
-        RUNNING.add(this);
+        WatchdogTimeouts.follow(follower);
     }
 
-    /** The keepers feeding now, told when the service sets a new watchdog timeout. */
-    private static final Set<WatchdogKeeper> RUNNING = new CopyOnWriteArraySet<>();
-
-    /** A {@code WATCHDOG_USEC=} was sent: the manager restarts its timer with the new timeout. */
-    static void watchdogTimeoutSent(Duration timeout) {
-        for (WatchdogKeeper k : RUNNING) {
-            k.follow(timeout);
-        }
-    }
-
-    /** Keep-alives at half the new interval from now on, the next one half of it from now. */
-    void follow(Duration timeout) {
+    /**
+     * A {@code WATCHDOG_USEC=} reached the manager, which restarts its timer with the new timeout: keep-alives
+     * at half the new interval from now on, the next one half of it from now.
+     */
+    private void follow(Duration timeout) {
         synchronized (lock) {
             if (closed || failure != null || timeout.equals(interval)) {
                 return;
@@ -159,7 +154,7 @@ public final class WatchdogKeeper implements AutoCloseable {
             }
         }
         if (stop) {
-            RUNNING.remove(this);
+            WatchdogTimeouts.unfollow(follower);
             stopFeeding(failure);
             return;
         }
@@ -251,7 +246,7 @@ public final class WatchdogKeeper implements AutoCloseable {
                 return;
             }
             closed = true;
-            RUNNING.remove(this);
+            WatchdogTimeouts.unfollow(follower);
             if (next != null) {
                 next.cancel(false);
                 next = null;
@@ -295,7 +290,10 @@ public final class WatchdogKeeper implements AutoCloseable {
             return this;
         }
 
-        /** The watchdog interval; default {@link Watchdog#interval()}, read by {@link #start()}. */
+        /**
+         * The watchdog interval; default: the {@linkplain #notifier(Notifier) notifier}'s
+         * {@link Notifier#watchdogInterval()}, read by {@link #start()}.
+         */
         public Builder interval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             if (interval.isNegative() || interval.isZero()) {
@@ -356,7 +354,7 @@ public final class WatchdogKeeper implements AutoCloseable {
             Duration i = interval;
             String idle = null;
             if (i == null) {
-                i = Watchdog.interval().orElse(null);
+                i = (notifier != null ? notifier : Notifier.fromEnvironment()).watchdogInterval().orElse(null);
                 if (i == null) {
                     idle = "no watchdog is configured (WATCHDOG_USEC unset, or WATCHDOG_PID names another process)";
                 }

@@ -2,6 +2,8 @@ package dev.sdnotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.ChosenBackend;
 import dev.sdnotify.testing.CapturedLog;
 import java.util.List;
 import java.util.logging.Level;
@@ -19,7 +21,7 @@ class BackendLoggingTest {
 
     @Test
     void choosingABackendLogsItOnceAtDebug() {
-        BackendInfo chosen;
+        ChosenBackend chosen;
         List<LogRecord> records;
         try (CapturedLog log = new CapturedLog()) {
             chosen = Backends.use(Backend.JAVA);

@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.ChosenBackend;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
-import dev.sdnotify.testing.TestGateway;
 import dev.sdnotify.testing.Receiver;
+import dev.sdnotify.testing.TestGateway;
 import dev.sdnotify.testing.TestLibc;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,35 +66,35 @@ class BackendSelectionTest {
 
     @Test
     void javaWhenAskedFor() {
-        BackendInfo b = Backends.choose(Backend.JAVA);
-        assertEquals(Backend.JAVA, b.backend(), b.toString());
-        assertEquals("chosen explicitly", b.reason());
-        assertEquals(TestGateway.expected(), b.gateway().orElseThrow(), b.toString());
-        assertNotNull(b.posix, "the Java backend needs libc");
+        ChosenBackend b = Backends.choose(Backend.JAVA);
+        assertEquals(Backend.JAVA, b.info().backend(), b.toString());
+        assertEquals("chosen explicitly", b.info().reason());
+        assertEquals(TestGateway.expected(), b.info().gateway().orElseThrow(), b.toString());
+        assertNotNull(b.posix(), "the Java backend needs libc");
     }
 
     @Test
     void libsystemdWhenAskedFor() {
         Capabilities.requireLibsystemd();
-        BackendInfo b = Backends.choose(Backend.LIBSYSTEMD);
-        assertEquals(Backend.LIBSYSTEMD, b.backend(), b.toString());
-        assertTrue(b.reason().startsWith("loaded ") && b.reason().contains("libsystemd"), b.reason());
-        assertNotNull(b.posix, "libc is loaded alongside, for the clock");
+        ChosenBackend b = Backends.choose(Backend.LIBSYSTEMD);
+        assertEquals(Backend.LIBSYSTEMD, b.info().backend(), b.toString());
+        assertTrue(b.info().reason().startsWith("loaded ") && b.info().reason().contains("libsystemd"), b.info().reason());
+        assertNotNull(b.posix(), "libc is loaded alongside, for the clock");
     }
 
     @Test
     void autoPrefersLibsystemd() {
         Capabilities.requireLibsystemd();
-        BackendInfo b = Backends.choose(null);
-        assertEquals(Backend.LIBSYSTEMD, b.backend(), b.toString());
-        assertEquals(Backends.choose(Backend.LIBSYSTEMD).reason(), b.reason(), "auto reports the same load");
+        ChosenBackend b = Backends.choose(null);
+        assertEquals(Backend.LIBSYSTEMD, b.info().backend(), b.toString());
+        assertEquals(Backends.choose(Backend.LIBSYSTEMD).info().reason(), b.info().reason(), "auto reports the same load");
     }
 
     /** BackendInfo documents the reason as "loaded /usr/lib/.../libsystemd.so.0": the file, not the soname. */
     @Test
     void libsystemdReasonNamesTheFileMappedIntoThisProcess() throws IOException {
         Capabilities.requireLibsystemd();
-        String reason = Backends.choose(Backend.LIBSYSTEMD).reason();
+        String reason = Backends.choose(Backend.LIBSYSTEMD).info().reason();
         Path mapped = mappedLibsystemd();
         assertEquals(realLibsystemd(), mapped, "the libsystemd mapped into this JVM");
         assertTrue(reason.startsWith("loaded /"), "reason should name the loaded file by its path, got: " + reason
@@ -115,19 +117,19 @@ class BackendSelectionTest {
 
     @Test
     void noneFindsNoSupervisorEvenWhenOneListens() {
-        BackendInfo b = Backends.choose(Backend.NONE);
-        assertEquals(Backend.NONE, b.backend(), b.toString());
-        assertEquals("chosen explicitly", b.reason());
-        assertNull(b.posix, "NONE loads no libc");
+        ChosenBackend b = Backends.choose(Backend.NONE);
+        assertEquals(Backend.NONE, b.info().backend(), b.toString());
+        assertEquals("chosen explicitly", b.info().reason());
+        assertNull(b.posix(), "NONE loads no libc");
         try (Receiver receiver = Receiver.bindPath(dir.resolve("notify"))) {
             CEnv.set("NOTIFY_SOCKET", receiver.address());
-            assertEquals(0, b.daemon.pidNotifyWithFds(0, false, "READY=1".getBytes(StandardCharsets.UTF_8),
+            assertEquals(0, b.daemon().pidNotifyWithFds(0, false, "READY=1".getBytes(StandardCharsets.UTF_8),
                     new int[0], 0), "pidNotifyWithFds");
-            assertEquals(0, b.daemon.notifyBarrier(false, 1_000_000L), "notifyBarrier");
-            assertEquals(0, b.daemon.watchdogEnabled(false, new long[1]), "watchdogEnabled");
-            assertEquals(0, b.daemon.booted(), "booted");
-            assertEquals(0, b.daemon.listenFds(false), "listenFds");
-            assertEquals(0, b.daemon.listenFdsWithNames(false, new ArrayList<>()), "listenFdsWithNames");
+            assertEquals(0, b.daemon().notifyBarrier(false, 1_000_000L), "notifyBarrier");
+            assertEquals(0, b.daemon().watchdogEnabled(false, new long[1]), "watchdogEnabled");
+            assertEquals(0, b.daemon().booted(), "booted");
+            assertEquals(0, b.daemon().listenFds(false), "listenFds");
+            assertEquals(0, b.daemon().listenFdsWithNames(false, new ArrayList<>()), "listenFdsWithNames");
             assertEquals(List.of(), receiver.drain(), "NONE must send nothing");
             assertEquals(receiver.address(), CEnv.getString("NOTIFY_SOCKET"), "NONE must leave the variable");
         }
@@ -137,18 +139,18 @@ class BackendSelectionTest {
     @CsvSource({"auto,", "AUTO,", "Auto,", "' auto ',", "' java ',JAVA", "libsystemd,LIBSYSTEMD", "LIBSYSTEMD,LIBSYSTEMD",
         "LibSystemd,LIBSYSTEMD", "java,JAVA", "JAVA,JAVA", "Java,JAVA", "none,NONE", "NONE,NONE", "None,NONE"})
     void parseIgnoresCase(String value, Backend expected) {
-        assertEquals(expected, Backend.parse(value), "parse(\"" + value + "\")");
+        assertEquals(expected, Backends.parse(value), "parse(\"" + value + "\")");
     }
 
     @Test
     void parseOfAbsentPropertyIsAuto() {
-        assertNull(Backend.parse(null));
+        assertNull(Backends.parse(null));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"systemd", "", "jav", "libsystemd0"})
     void parseRejectsOtherNamesNamingTheProperty(String value) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.parse(value));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.parse(value));
         assertTrue(e.getMessage().contains("sdnotify.backend"), e.getMessage());
         assertTrue(e.getMessage().contains("=" + value + " "), "the message should quote the value: " + e.getMessage());
     }

@@ -2,6 +2,7 @@ package dev.sdnotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sdnotify.internal.core.Backends;
 import dev.sdnotify.testing.Capabilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,8 @@ class BootedContractTest {
     @Test
     void bothBackendsReadTheSameRunDirectory() {
         Capabilities.requireLibsystemd();
-        int oracle = Backends.choose(Backend.LIBSYSTEMD).daemon.booted();
-        int ours = Backends.choose(Backend.JAVA).daemon.booted();
+        int oracle = Backends.choose(Backend.LIBSYSTEMD).daemon().booted();
+        int ours = Backends.choose(Backend.JAVA).daemon().booted();
         int expected = Files.isDirectory(Path.of("/run/systemd/system")) ? 1
                 : Files.exists(Path.of("/run/systemd/system")) ? -20 : 0;
         assertEquals(expected, oracle, "libsystemd against the state of /run/systemd/system");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sdnotify.internal.jdk.JdkChannels;
 import dev.sdnotify.testing.Pipe;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.Sockets;
@@ -130,7 +131,7 @@ class FdChannelsTest {
     @Test
     void listenFdGivesTheChannel() throws IOException {
         int fd = Sockets.listeningTcp(TestLibc.AF_INET6);
-        ListenFd passed = new ListenFd(fd, "http");
+        ListenFd passed = ListenFd.of(fd, "http");
         try (ServerSocketChannel server = passed.serverSocketChannel()) {
             assertEquals("ping/pong", exchange(server, server.getLocalAddress()));
         }
@@ -139,13 +140,13 @@ class FdChannelsTest {
     @Test
     void anFdHasOneOwner() throws IOException {
         int fd = Sockets.listeningTcp(TestLibc.AF_INET);
-        ListenFd passed = new ListenFd(fd, "http");
+        ListenFd passed = ListenFd.of(fd, "http");
         ServerSocketChannel first = passed.serverSocketChannel();
         try {
             IllegalStateException again = assertThrows(IllegalStateException.class, passed::serverSocketChannel);
             assertTrue(again.getMessage().startsWith("fd " + fd + " already belongs to "), again.getMessage());
             // Another ListenFd for the same number would be the same second owner.
-            assertThrows(IllegalStateException.class, () -> new ListenFd(fd, "http").serverSocketChannel());
+            assertThrows(IllegalStateException.class, () -> ListenFd.of(fd, "http").serverSocketChannel());
             assertTrue(first.isOpen(), "the refusal leaves the owner alone");
             assertEquals("ping/pong", exchange(first, first.getLocalAddress()));
         } finally {
@@ -188,7 +189,7 @@ class FdChannelsTest {
 
     @Test
     void listenFdGivesTheDatagramChannel() throws IOException {
-        try (DatagramChannel channel = new ListenFd(Sockets.udp(TestLibc.AF_INET), "dns").datagramChannel()) {
+        try (DatagramChannel channel = ListenFd.of(Sockets.udp(TestLibc.AF_INET), "dns").datagramChannel()) {
             assertTrue(channel.getLocalAddress() instanceof InetSocketAddress);
         }
     }

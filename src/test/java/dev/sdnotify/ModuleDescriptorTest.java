@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sdnotify.internal.core.Backends;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
@@ -37,9 +38,14 @@ import org.junit.jupiter.api.Test;
 
 /** The compiled module descriptor, and the public API's independence from internal and JNA types. */
 class ModuleDescriptorTest {
-    private static final Set<String> INTERNAL = Set.of("dev.sdnotify.internal.protocol",
-            "dev.sdnotify.internal.backend", "dev.sdnotify.internal.nativeaccess", "dev.sdnotify.internal.jna",
-            "dev.sdnotify.internal.ffm");
+    private static final Set<String> INTERNAL = Set.of("dev.sdnotify.internal.core",
+            "dev.sdnotify.internal.protocol", "dev.sdnotify.internal.backend", "dev.sdnotify.internal.nativeaccess",
+            "dev.sdnotify.internal.jna", "dev.sdnotify.internal.ffm", "dev.sdnotify.internal.jdk");
+
+    /** What users call: the exported package holds these, and nothing else. */
+    private static final Set<String> API = Set.of("Backend", "BackendInfo", "FdChannels", "ListenFd", "Notifier",
+            "NotifyState", "SdNotify", "SdNotifyException", "SocketActivation", "SupervisorEnvironment", "Watchdog",
+            "WatchdogKeeper", "WatchdogKeeper$Builder", "WatchdogKeeper$HealthCheck");
 
     private static Path classes;
     private static ModuleDescriptor descriptor;
@@ -121,9 +127,9 @@ class ModuleDescriptorTest {
             checks.add(() -> assertTrue(descriptor.packages().contains(p), p + " in packages() " + descriptor.packages()));
             checks.add(() -> assertFalse(exported.contains(p), p + " must not be exported"));
         }
-        checks.add(() -> assertEquals(new TreeSet<>(Set.of("dev.sdnotify", "dev.sdnotify.internal.protocol",
-                "dev.sdnotify.internal.backend", "dev.sdnotify.internal.nativeaccess", "dev.sdnotify.internal.jna",
-                "dev.sdnotify.internal.ffm")),
+        Set<String> all = new TreeSet<>(INTERNAL);
+        all.add("dev.sdnotify");
+        checks.add(() -> assertEquals(all,
                 new TreeSet<>(descriptor.packages()), "packages()"));
         assertAll(checks);
     }
@@ -133,7 +139,7 @@ class ModuleDescriptorTest {
         List<Class<?>> api = apiClasses();
         assertTrue(api.contains(SdNotify.class) && api.contains(Notifier.class) && api.contains(BackendInfo.class),
                 "the scan must find the API classes, found " + api);
-        assertFalse(api.contains(Backends.class), "Backends is package-private and must not count as API");
+        assertFalse(api.contains(Backends.class), "Backends is internal and must not count as API");
 
         List<String> leaks = new ArrayList<>();
         for (Class<?> c : api) {
@@ -184,6 +190,17 @@ class ModuleDescriptorTest {
     }
 
     /** Public classes of dev.sdnotify, nested ones only when every enclosing class is public too. */
+    @Test
+    void theExportedPackageHoldsOnlyTheApi() throws IOException {
+        Set<String> found = new TreeSet<>();
+        try (Stream<Path> s = Files.list(classes.resolve("dev/sdnotify"))) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class"))
+                    .forEach(n -> found.add(n.substring(0, n.length() - ".class".length())));
+        }
+        assertEquals(new TreeSet<>(API), found, "every class of dev.sdnotify is API; implementation lives in "
+                + "dev.sdnotify.internal.*");
+    }
+
     private static List<Class<?>> apiClasses() throws IOException, ClassNotFoundException {
         List<Class<?>> out = new ArrayList<>();
         List<Path> files;

@@ -22,6 +22,8 @@ import static org.mockito.Mockito.when;
 
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.internal.core.DaemonNotifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -43,7 +45,7 @@ class NotifierFacadeTest {
 
     SdDaemon daemon;
     Posix posix;
-    BackendInfo info;
+    ChosenBackend info;
     DaemonNotifier notifier;
     final Map<String, byte[]> env = new HashMap<>();
 
@@ -56,7 +58,7 @@ class NotifierFacadeTest {
         daemon = mock(SdDaemon.class);
         posix = mock(Posix.class);
         when(posix.getenv(anyString())).thenAnswer(inv -> env.get(inv.<String>getArgument(0)));
-        info = new BackendInfo(Backend.JAVA, "mock", "test", daemon, posix);
+        info = new ChosenBackend(new BackendInfo(Backend.JAVA, "mock", "test", false), daemon, posix);
         notifier = new DaemonNotifier(info);
     }
 
@@ -373,7 +375,7 @@ class NotifierFacadeTest {
         @DisplayName("W3: 1 with 2000000 µs → 2 s")
         void interval() {
             watchdogReturns(1, 2_000_000L);
-            assertEquals(Optional.of(Duration.ofSeconds(2)), Watchdog.interval(info, false));
+            assertEquals(Optional.of(Duration.ofSeconds(2)), notifier.watchdogInterval());
             verify(daemon).watchdogEnabled(eq(false), any());
         }
 
@@ -381,7 +383,7 @@ class NotifierFacadeTest {
         @DisplayName("W1: 0 → empty")
         void none() {
             watchdogReturns(0, 0);
-            assertEquals(Optional.empty(), Watchdog.interval(info, false));
+            assertEquals(Optional.empty(), notifier.watchdogInterval());
         }
 
         @Test
@@ -389,7 +391,7 @@ class NotifierFacadeTest {
         void badUsec() {
             env.put("WATCHDOG_USEC", utf8("abc"));
             watchdogReturns(-22, 0);
-            SdNotifyException e = assertThrows(SdNotifyException.class, () -> Watchdog.interval(info, false));
+            SdNotifyException e = assertThrows(SdNotifyException.class, () -> notifier.watchdogInterval());
             assertEquals(22, e.errno());
             assertEquals("sd_watchdog_enabled", e.operation());
             assertTrue(e.getMessage().contains("WATCHDOG_USEC=\"abc\""), e.getMessage());
@@ -401,7 +403,7 @@ class NotifierFacadeTest {
             env.put("WATCHDOG_USEC", utf8("5000000"));
             env.put("WATCHDOG_PID", utf8("0"));
             watchdogReturns(-34, 0);
-            SdNotifyException e = assertThrows(SdNotifyException.class, () -> Watchdog.interval(info, false));
+            SdNotifyException e = assertThrows(SdNotifyException.class, () -> notifier.watchdogInterval());
             assertEquals(34, e.errno());
             assertTrue(e.getMessage().contains("WATCHDOG_PID=\"0\""), e.getMessage());
             assertFalse(e.getMessage().contains("WATCHDOG_USEC"), e.getMessage());
@@ -412,7 +414,7 @@ class NotifierFacadeTest {
         void unsignedUsec() {
             watchdogReturns(1, -2L);
             assertEquals(Optional.of(Duration.ofSeconds(18_446_744_073_709L, 551_614_000L)),
-                    Watchdog.interval(info, false));
+                    notifier.watchdogInterval());
         }
     }
 
@@ -436,8 +438,8 @@ class NotifierFacadeTest {
         @DisplayName("L13: names filled by the seam → (3,a), (4,b)")
         void twoFds() {
             listenReturns(2, "a", "b");
-            List<ListenFd> fds = SocketActivation.listenFds(info, false);
-            assertEquals(List.of(new ListenFd(3, "a"), new ListenFd(4, "b")), fds);
+            List<ListenFd> fds = notifier.listenFds();
+            assertEquals(List.of(ListenFd.of(3, "a"), ListenFd.of(4, "b")), fds);
             verify(daemon).listenFdsWithNames(eq(false), any());
         }
 
@@ -445,7 +447,7 @@ class NotifierFacadeTest {
         @DisplayName("L1: 0 → empty list")
         void none() {
             listenReturns(0);
-            assertEquals(List.of(), SocketActivation.listenFds(info, false));
+            assertEquals(List.of(), notifier.listenFds());
         }
 
         @Test
@@ -455,7 +457,7 @@ class NotifierFacadeTest {
             env.put("LISTEN_FDS", utf8("3"));
             listenReturns(-9);
             SdNotifyException e = assertThrows(SdNotifyException.class,
-                    () -> SocketActivation.listenFds(info, false));
+                    () -> notifier.listenFds());
             assertEquals(9, e.errno());
             assertEquals("EBADF", e.errnoName());
             assertTrue(e.getMessage().contains("LISTEN_FDS=\"3\""), e.getMessage());
@@ -469,7 +471,7 @@ class NotifierFacadeTest {
             env.put("LISTEN_FDNAMES", utf8("a\\"));
             listenReturns(-22);
             SdNotifyException e = assertThrows(SdNotifyException.class,
-                    () -> SocketActivation.listenFds(info, false));
+                    () -> notifier.listenFds());
             assertEquals(22, e.errno());
             assertTrue(e.getMessage().contains("LISTEN_FDNAMES=\"a\\\""), e.getMessage());
             assertTrue(e.getMessage().contains("lone backslash"), e.getMessage());
@@ -479,10 +481,10 @@ class NotifierFacadeTest {
         @DisplayName("the returned list is unmodifiable")
         void unmodifiable() {
             listenReturns(1, "a");
-            List<ListenFd> fds = SocketActivation.listenFds(info, false);
-            assertThrows(UnsupportedOperationException.class, () -> fds.add(new ListenFd(9, "x")));
+            List<ListenFd> fds = notifier.listenFds();
+            assertThrows(UnsupportedOperationException.class, () -> fds.add(ListenFd.of(9, "x")));
             assertThrows(UnsupportedOperationException.class, () -> fds.remove(0));
-            assertEquals(List.of(new ListenFd(3, "a")), fds);
+            assertEquals(List.of(ListenFd.of(3, "a")), fds);
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
+import dev.sdnotify.internal.core.DaemonNotifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;

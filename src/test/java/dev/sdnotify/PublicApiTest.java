@@ -198,7 +198,7 @@ class PublicApiTest {
             CEnv.set("LISTEN_PID", Integer.toString(C.getpid()));
             CEnv.set("LISTEN_FDS", "2");
             CEnv.set("LISTEN_FDNAMES", "http:admin");
-            assertEquals(List.of(new ListenFd(3, "http"), new ListenFd(4, "admin")),
+            assertEquals(List.of(ListenFd.of(3, "http"), ListenFd.of(4, "admin")),
                     SocketActivation.listenFdsAndUnsetEnvironment());
             assertEquals(List.of(), SocketActivation.listenFds(), "variables removed");
             for (int fd = 3; fd <= 4; fd++) {

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.internal.core.DaemonNotifier;
+import dev.sdnotify.internal.core.ReadinessFd;
 import dev.sdnotify.testing.CEnv;
-import java.util.logging.Level;
-import dev.sdnotify.testing.Sockets;
-import dev.sdnotify.testing.CapturedLog;
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.CapturedLog;
 import dev.sdnotify.testing.Pipe;
 import dev.sdnotify.testing.Receiver;
+import dev.sdnotify.testing.Sockets;
 import dev.sdnotify.testing.TestLibc;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +47,7 @@ class ReadinessFdTest {
 
     @TempDir Path dir;
     ReadinessFd readiness;
-    BackendInfo java;
+    ChosenBackend java;
 
     @BeforeEach
     void setUp() {
@@ -59,10 +63,8 @@ class ReadinessFdTest {
         CEnv.unset("NOTIFY_SOCKET");
     }
 
-    DaemonNotifier notifier(BackendInfo backend) {
-        DaemonNotifier n = new DaemonNotifier(backend);
-        n.readiness = readiness;
-        return n;
+    DaemonNotifier notifier(ChosenBackend backend) {
+        return new DaemonNotifier(backend, readiness);
     }
 
     /**
@@ -335,7 +337,7 @@ class ReadinessFdTest {
     void aGivenFdMustBeAPipe() {
         int socket = Sockets.moveTo(Sockets.udp(TestLibc.AF_INET), HIGH_FD + 8);
         try {
-            SdNotifyException e = assertThrows(SdNotifyException.class, () -> readiness.use(java.posix, socket));
+            SdNotifyException e = assertThrows(SdNotifyException.class, () -> readiness.use(java.posix(), socket));
             assertEquals(22, e.errno());
             assertTrue(e.getMessage().contains("fd " + socket + " given to SdNotify.useReadinessFd is socket:["),
                     e.getMessage());
@@ -375,7 +377,7 @@ class ReadinessFdTest {
         try (Pipe pipe = Pipe.open()) {
             int w = pipe.giveWriteEnd();
             C.fcntl(w, TestLibc.F_SETFD, 0);
-            readiness.use(java.posix, w);
+            readiness.use(java.posix(), w);
             assertEquals(TestLibc.FD_CLOEXEC, Pipe.fdFlags(w) & TestLibc.FD_CLOEXEC, "close-on-exec when given");
             assertEquals("", pipe.drain(), "nothing before ready()");
             assertTrue(notifier(java).ready());
@@ -386,7 +388,7 @@ class ReadinessFdTest {
     @Test
     void givenFdTakesPrecedenceOverTheVariable() {
         try (Pipe given = Pipe.open(); Pipe named = Pipe.open()) {
-            readiness.use(java.posix, given.giveWriteEnd());
+            readiness.use(java.posix(), given.giveWriteEnd());
             CEnv.set(VAR, Integer.toString(named.writeEnd));
             assertTrue(notifier(java).ready());
             assertEquals("\n<EOF>", given.drain());
@@ -398,7 +400,7 @@ class ReadinessFdTest {
     @ParameterizedTest
     @ValueSource(ints = {-1, 0, 1, 2})
     void givenFdBelowThreeIsRefused(int fd) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> readiness.use(java.posix, fd));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> readiness.use(java.posix(), fd));
         assertTrue(e.getMessage().contains("readiness fd " + fd + " is "), e.getMessage());
     }
 
@@ -407,12 +409,12 @@ class ReadinessFdTest {
         int closed = closedFd();
         try (Pipe pipe = Pipe.open()) {
             SdNotifyException readOnly = assertThrows(SdNotifyException.class,
-                    () -> readiness.use(java.posix, pipe.readEnd));
+                    () -> readiness.use(java.posix(), pipe.readEnd));
             assertEquals("readiness fd failed with EBADF (errno 9): fd " + pipe.readEnd
                     + " given to SdNotify.useReadinessFd is open only for reading (the read end of the pipe?)",
                     readOnly.getMessage());
         }
-        SdNotifyException e = assertThrows(SdNotifyException.class, () -> readiness.use(java.posix, closed));
+        SdNotifyException e = assertThrows(SdNotifyException.class, () -> readiness.use(java.posix(), closed));
         assertEquals("readiness fd failed with EBADF (errno 9): fd " + closed
                 + " given to SdNotify.useReadinessFd is not open", e.getMessage());
     }
@@ -423,7 +425,7 @@ class ReadinessFdTest {
             CEnv.set(VAR, Integer.toString(pipe.giveWriteEnd()));
             assertTrue(notifier(java).ready());
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> readiness.use(java.posix, later.writeEnd));
+                    () -> readiness.use(java.posix(), later.writeEnd));
             assertTrue(e.getMessage().contains("already signaled"), e.getMessage());
         }
     }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.internal.core.DaemonNotifier;
+import dev.sdnotify.internal.core.ReadinessFd;
 import dev.sdnotify.internal.nativeaccess.Gateways;
 import dev.sdnotify.internal.nativeaccess.LinuxAbi;
 import dev.sdnotify.internal.nativeaccess.Loaded;
@@ -23,28 +27,28 @@ class UnreachableSupervisorTest {
     private static final Loaded<NativeGateway> NO_GATEWAY = Loaded.failed(WHY);
     private static final LinuxAbi ABI = LinuxAbi.current();
 
-    private static BackendInfo choose(Map<String, String> env) {
+    private static ChosenBackend choose(Map<String, String> env) {
         return Backends.choose(null, NO_GATEWAY, ABI, env);
     }
 
     @Test
     void withoutSupervisorVariablesNoneTellsTheTruth() {
-        BackendInfo b = choose(Map.of("HOME", "/root"));
-        assertEquals(Backend.NONE, b.backend());
-        assertFalse(b.isSupervisorUnreachable(), b.toString());
-        assertEquals(WHY, b.reason());
+        ChosenBackend b = choose(Map.of("HOME", "/root"));
+        assertEquals(Backend.NONE, b.info().backend());
+        assertFalse(b.info().isSupervisorUnreachable(), b.toString());
+        assertEquals(WHY, b.info().reason());
         Notifier n = new DaemonNotifier(b);
         assertFalse(n.ready());
         assertFalse(n.isAvailable());
-        assertEquals(java.util.Optional.empty(), Watchdog.interval(b, false));
+        assertEquals(java.util.Optional.empty(), new DaemonNotifier(b).watchdogInterval());
     }
 
     @Test
     void notifySocketSetMakesEverySendThrowWithTheCause() {
-        BackendInfo b = choose(Map.of("NOTIFY_SOCKET", "/run/systemd/notify"));
-        assertTrue(b.isSupervisorUnreachable(), b.toString());
-        assertTrue(b.reason().startsWith("NOTIFY_SOCKET is set, so a supervisor started this process, but native "
-                + "access failed: " + WHY), b.reason());
+        ChosenBackend b = choose(Map.of("NOTIFY_SOCKET", "/run/systemd/notify"));
+        assertTrue(b.info().isSupervisorUnreachable(), b.toString());
+        assertTrue(b.info().reason().startsWith("NOTIFY_SOCKET is set, so a supervisor started this process, but native "
+                + "access failed: " + WHY), b.info().reason());
         Notifier n = new DaemonNotifier(b);
         assertTrue(n.isAvailable(), "sends are attempted");
         for (Runnable call : new Runnable[] {n::ready, () -> n.status("x"), n::watchdog, n::reloading, n::stopping,
@@ -54,27 +58,26 @@ class UnreachableSupervisorTest {
             assertTrue(e.getMessage().contains(WHY), e.getMessage());
         }
         // Nothing says a watchdog or sockets were passed: those answer as every backend would.
-        assertEquals(java.util.Optional.empty(), Watchdog.interval(b, false));
-        assertEquals(java.util.List.of(), SocketActivation.listenFds(b, false));
+        assertEquals(java.util.Optional.empty(), new DaemonNotifier(b).watchdogInterval());
+        assertEquals(java.util.List.of(), new DaemonNotifier(b).listenFds());
     }
 
     @Test
     void watchdogAndListenVariablesThrowToo() {
-        BackendInfo b = choose(Map.of("WATCHDOG_USEC", "2000000", "LISTEN_FDS", "1", "LISTEN_PID", "1"));
-        assertTrue(b.isSupervisorUnreachable(), b.toString());
-        assertTrue(b.reason().startsWith("WATCHDOG_USEC, LISTEN_FDS are set"), b.reason());
-        SdNotifyException e = assertThrows(SdNotifyException.class, () -> Watchdog.interval(b, false));
+        ChosenBackend b = choose(Map.of("WATCHDOG_USEC", "2000000", "LISTEN_FDS", "1", "LISTEN_PID", "1"));
+        assertTrue(b.info().isSupervisorUnreachable(), b.toString());
+        assertTrue(b.info().reason().startsWith("WATCHDOG_USEC, LISTEN_FDS are set"), b.info().reason());
+        SdNotifyException e = assertThrows(SdNotifyException.class, () -> new DaemonNotifier(b).watchdogInterval());
         assertEquals("sd_watchdog_enabled", e.operation());
-        assertThrows(SdNotifyException.class, () -> SocketActivation.listenFds(b, false));
+        assertThrows(SdNotifyException.class, () -> new DaemonNotifier(b).listenFds());
         // No NOTIFY_SOCKET: a send is truly not applicable.
         assertFalse(new DaemonNotifier(b).status("x"));
     }
 
     @Test
     void readinessFdAloneThrowsOnReady() {
-        BackendInfo b = choose(Map.of("READY_FD", "3"));
-        DaemonNotifier n = new DaemonNotifier(b);
-        n.readiness = new ReadinessFd();
+        ChosenBackend b = choose(Map.of("READY_FD", "3"));
+        DaemonNotifier n = new DaemonNotifier(b, new ReadinessFd());
         SdNotifyException e = assertThrows(SdNotifyException.class, n::ready);
         assertEquals(ReadinessFd.OPERATION, e.operation());
         assertTrue(e.getMessage().contains("READY_FD is set"), e.getMessage());
@@ -94,10 +97,10 @@ class UnreachableSupervisorTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Backends.choose(Backend.JAVA, gateway, mips, Map.of()));
         assertTrue(e.getMessage().contains("os.arch=mips64el"), e.getMessage());
-        BackendInfo b = Backends.choose(null, failingLibsystemd(gateway), mips,
+        ChosenBackend b = Backends.choose(null, failingLibsystemd(gateway), mips,
                 Map.of("NOTIFY_SOCKET", "/x"));
-        assertTrue(b.isSupervisorUnreachable(), b.toString());
-        assertTrue(b.reason().contains("os.arch=mips64el"), b.reason());
+        assertTrue(b.info().isSupervisorUnreachable(), b.toString());
+        assertTrue(b.info().reason().contains("os.arch=mips64el"), b.info().reason());
     }
 
     /** The process's gateway, but with libsystemd missing, so auto would fall to the Java backend. */

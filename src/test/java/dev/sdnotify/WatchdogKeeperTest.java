@@ -13,8 +13,10 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
+import dev.sdnotify.internal.core.WatchdogTimeouts;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.CapturedLog;
 import dev.sdnotify.testing.Receiver;
@@ -24,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -184,7 +187,7 @@ class WatchdogKeeperTest {
         WatchdogKeeper k = start();
         scheduler.runNext();
         assertEquals(5 * SECOND, scheduler.lastDelay());
-        k.follow(Duration.ofSeconds(4));
+        WatchdogTimeouts.sent(Duration.ofSeconds(4));
         verify(scheduler.futures.get(1)).cancel(false);
         assertEquals(2 * SECOND, scheduler.lastDelay(), "the next round half the new interval from now");
         scheduler.tasks.poll();
@@ -296,7 +299,21 @@ class WatchdogKeeperTest {
         assertFalse(k.isRunning());
         assertTrue(k.interval().isEmpty());
         assertTrue(k.toString().contains("no watchdog is configured"), k.toString());
-        verifyNoInteractions(scheduler.service, notifier);
+        verify(notifier).watchdogInterval();
+        verifyNoMoreInteractions(notifier);
+        verifyNoInteractions(scheduler.service);
+        k.close();
+    }
+
+    @Test
+    void theIntervalComesFromTheInjectedNotifier() {
+        when(notifier.watchdogInterval()).thenReturn(Optional.of(Duration.ofSeconds(6)));
+        WatchdogKeeper k = Watchdog.keeper(healthy::get).notifier(notifier).ticker(now::get)
+                .scheduler(scheduler.service).start();
+        assertEquals(Optional.of(Duration.ofSeconds(6)), k.interval());
+        scheduler.runNext();
+        verify(notifier).watchdog();
+        assertEquals(3 * SECOND, scheduler.lastDelay(), "half the interval the notifier reported");
         k.close();
     }
 

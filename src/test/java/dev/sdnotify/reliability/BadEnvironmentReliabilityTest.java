@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sdnotify.Backend;
 import dev.sdnotify.BackendInfo;
 import dev.sdnotify.BothBackends;
+import dev.sdnotify.ListenFd;
 import dev.sdnotify.Notifier;
 import dev.sdnotify.NotifyState;
 import dev.sdnotify.SdNotifyException;
-import dev.sdnotify.TestAccess;
 import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.reliability.FuzzCase.Token;
 import dev.sdnotify.reliability.FuzzGenerator.Kind;
 import dev.sdnotify.reliability.FuzzWorld.Comparison;
@@ -107,8 +110,8 @@ class BadEnvironmentReliabilityTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"LIBSYSTEMD", "JAVA"})
     void everyRejectedNotifySocketIsNamed(Backend backend) {
-        BackendInfo info = TestAccess.load(backend);
-        Notifier notifier = TestAccess.notifier(info);
+        ChosenBackend info = Backends.choose(backend);
+        Notifier notifier = new DaemonNotifier(info);
         SplittableRandom r = new SplittableRandom(11);
         Set<String> templates = values(() -> FuzzGenerator.notifySocket(r), "", "/", "@", "x", "relative/x",
                 " /abs", "vsock:2:1234", "/" + "x".repeat(107), "@" + "y".repeat(107), Token.MISSING.t(),
@@ -144,7 +147,7 @@ class BadEnvironmentReliabilityTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"LIBSYSTEMD", "JAVA"})
     void everyRejectedWatchdogVariableIsNamed(Backend backend) {
-        BackendInfo info = TestAccess.load(backend);
+        ChosenBackend info = Backends.choose(backend);
         SplittableRandom r = new SplittableRandom(12);
         int rejected = 0;
         for (String template : values(() -> FuzzGenerator.number(r, Kind.USEC), "", "abc", "0", "-1", "5s")) {
@@ -157,7 +160,7 @@ class BadEnvironmentReliabilityTest {
                     continue;
                 }
                 rejected++;
-                assertNamed("WATCHDOG_USEC=", expected, show(value), () -> TestAccess.watchdogInterval(info, unset));
+                assertNamed("WATCHDOG_USEC=", expected, show(value), () -> watchdogInterval(new DaemonNotifier(info), unset));
                 assertEquals(unset, FastLibc.getVariable("WATCHDOG_USEC") == null);
             }
         }
@@ -171,7 +174,7 @@ class BadEnvironmentReliabilityTest {
                     continue;
                 }
                 rejected++;
-                assertNamed("WATCHDOG_PID=", expected, show(value), () -> TestAccess.watchdogInterval(info, unset));
+                assertNamed("WATCHDOG_PID=", expected, show(value), () -> watchdogInterval(new DaemonNotifier(info), unset));
                 assertEquals(unset, FastLibc.getVariable("WATCHDOG_PID") == null);
             }
         }
@@ -184,7 +187,7 @@ class BadEnvironmentReliabilityTest {
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"LIBSYSTEMD", "JAVA"})
     void everyRejectedListenVariableIsNamed(Backend backend) {
-        BackendInfo info = TestAccess.load(backend);
+        ChosenBackend info = Backends.choose(backend);
         SplittableRandom r = new SplittableRandom(13);
         String own = Token.PID.t();
         int[] rejected = {0};
@@ -216,7 +219,7 @@ class BadEnvironmentReliabilityTest {
     }
 
     /** 1 if libsystemd rejects the variables (and the public API was checked), else 0. */
-    private static int listenCase(BackendInfo info, String variable, String pid, String fds, String names) {
+    private static int listenCase(ChosenBackend info, String variable, String pid, String fds, String names) {
         int checked = 0;
         for (boolean unset : new boolean[] {false, true}) {
             byte[][] values = {world.expand(pid), world.expand(fds), world.expand(names)};
@@ -229,7 +232,7 @@ class BadEnvironmentReliabilityTest {
             }
             byte[] value = values[variable.equals("LISTEN_PID=") ? 0 : variable.equals("LISTEN_FDS=") ? 1 : 2];
             try {
-                assertNamed(variable, expected, show(value), () -> TestAccess.listenFds(info, unset));
+                assertNamed(variable, expected, show(value), () -> listenFds(new DaemonNotifier(info), unset));
             } finally {
                 flags.restore();
             }
@@ -331,5 +334,13 @@ class BadEnvironmentReliabilityTest {
         List<Integer> out = new ArrayList<>();
         r.drain().forEach(d -> out.add(d.payload().length));
         return out;
+    }
+
+    private static java.util.Optional<java.time.Duration> watchdogInterval(Notifier n, boolean unset) {
+        return unset ? n.watchdogIntervalAndUnsetEnvironment() : n.watchdogInterval();
+    }
+
+    private static java.util.List<ListenFd> listenFds(Notifier n, boolean unset) {
+        return unset ? n.listenFdsAndUnsetEnvironment() : n.listenFds();
     }
 }

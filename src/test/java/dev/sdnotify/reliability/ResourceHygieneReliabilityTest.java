@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.Backend;
 import dev.sdnotify.BackendInfo;
+import dev.sdnotify.ListenFd;
 import dev.sdnotify.Notifier;
 import dev.sdnotify.SdNotifyException;
-import dev.sdnotify.TestAccess;
+import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.FdFlags;
@@ -176,8 +179,8 @@ class ResourceHygieneReliabilityTest {
     @EnumSource(value = Backend.class, names = {"LIBSYSTEMD", "JAVA"})
     void noThreadIsStarted(Backend backend) throws Exception {
         requireBackend(backend);
-        BackendInfo info = TestAccess.load(backend);
-        Notifier notifier = TestAccess.notifier(info);
+        ChosenBackend info = Backends.choose(backend);
+        Notifier notifier = new DaemonNotifier(info);
         int[] pipe = new int[2];
         assertEquals(0, C.pipe(pipe));
         try (Receiver receiver = Receiver.bindPath(dir.resolve("notify"))) {
@@ -198,7 +201,7 @@ class ResourceHygieneReliabilityTest {
         }
     }
 
-    private void everyOperation(BackendInfo info, Notifier notifier, Receiver receiver, int[] pipe, int rounds) {
+    private void everyOperation(ChosenBackend info, Notifier notifier, Receiver receiver, int[] pipe, int rounds) {
         FdFlags flags = FdFlags.save();
         try {
             for (int i = 0; i < rounds; i++) {
@@ -214,10 +217,10 @@ class ResourceHygieneReliabilityTest {
                     assertEquals("ETIMEDOUT", e.errnoName());
                 }
                 CEnv.set("WATCHDOG_USEC", "1000000");
-                assertTrue(TestAccess.watchdogInterval(info, false).isPresent());
+                assertTrue(watchdogInterval(new DaemonNotifier(info), false).isPresent());
                 CEnv.set("LISTEN_PID", Integer.toString(C.getpid()));
                 CEnv.set("LISTEN_FDS", "1");
-                assertEquals(1, TestAccess.listenFds(info, true).size());
+                assertEquals(1, listenFds(new DaemonNotifier(info), true).size());
                 assertEquals(7, receiver.drain().size());
             }
         } finally {
@@ -347,5 +350,13 @@ class ResourceHygieneReliabilityTest {
         } finally {
             C.close(fd);
         }
+    }
+
+    private static java.util.Optional<java.time.Duration> watchdogInterval(Notifier n, boolean unset) {
+        return unset ? n.watchdogIntervalAndUnsetEnvironment() : n.watchdogInterval();
+    }
+
+    private static java.util.List<ListenFd> listenFds(Notifier n, boolean unset) {
+        return unset ? n.listenFdsAndUnsetEnvironment() : n.listenFds();
     }
 }

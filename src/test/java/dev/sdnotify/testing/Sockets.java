@@ -44,6 +44,18 @@ public final class Sockets {
         return fd;
     }
 
+    /**
+     * An AF_UNIX datagram socket connected to {@code peer}, with its sending side shut down: whatever is sent
+     * through it fails with EPIPE.
+     */
+    public static int unixDatagramConnectedAndShut(Path peer) {
+        int fd = socket(TestLibc.AF_UNIX, TestLibc.SOCK_DGRAM);
+        check(fd, C.connect(fd, unixAddress(peer), 2 + peer.toString().getBytes(StandardCharsets.UTF_8).length + 1),
+                "connect to " + peer);
+        check(fd, C.shutdown(fd, 1), "shutdown(SHUT_WR)");
+        return fd;
+    }
+
     /** A TCP socket neither bound nor listening, as a connected socket of Accept=yes would look. */
     public static int streamNotListening(int family) {
         return socket(family, TestLibc.SOCK_STREAM);
@@ -84,12 +96,17 @@ public final class Sockets {
     }
 
     private static void bindPath(int fd, Path path) {
+        int length = 2 + path.toString().getBytes(StandardCharsets.UTF_8).length + 1;
+        check(fd, C.bind(fd, unixAddress(path), length), "bind to " + path);
+    }
+
+    private static Memory unixAddress(Path path) {
         byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
         Memory sa = new Memory(110);
         sa.clear();
         sa.setShort(0, (short) TestLibc.AF_UNIX);
         sa.write(2, name, 0, name.length);
-        check(fd, C.bind(fd, sa, 2 + name.length + 1), "bind to " + path);
+        return sa;
     }
 
     private static void listen(int fd) {

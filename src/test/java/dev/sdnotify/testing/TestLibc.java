@@ -42,6 +42,10 @@ public interface TestLibc extends Library {
 
     int listen(int fd, int backlog);
 
+    int connect(int fd, Pointer addr, int len);
+
+    int shutdown(int fd, int how);
+
     int setsockopt(int fd, int level, int name, int[] value, int len);
 
     long recvmsg(int fd, Msghdr msg, int flags);

@@ -14,7 +14,7 @@ import java.util.List;
  * are the same. Comments name the libsystemd step where the order is not obvious.
  *
  * <p>One deliberate difference: blocking sends share one socket instead of opening one per message (see
- * {@link #sharedSocket()}); what the receiver observes is unchanged.
+ * {@link #ourSocket()}); what the receiver observes is unchanged.
  */
 public final class JavaDaemon implements SdDaemon {
     /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
@@ -26,7 +26,10 @@ public final class JavaDaemon implements SdDaemon {
 
     private final Posix posix;
     private volatile Target lastTarget;
-    private volatile int sharedFd = -1;
+    /** The socket blocking sends share, with its cookie; null until the first such send. */
+    private volatile Kept kept;
+    /** The kernel cannot tell a socket's identity (no SO_COOKIE): every send opens its own socket. */
+    private volatile boolean noIdentity;
 
     public JavaDaemon(Posix posix) {
         this.posix = posix;
@@ -66,25 +69,29 @@ public final class JavaDaemon implements SdDaemon {
             }
             lastTarget = target;
         }
-        if (sendTimeoutUsec != BLOCKING) {
+        if (sendTimeoutUsec != BLOCKING || noIdentity) {
             return sendOnOwnSocket(target, pid, state, fds, nFds, sendTimeoutUsec);
         }
-        int fd = sharedSocket();
+        int fd = ourSocket();
         if (fd < 0) {
-            return fd;
+            return fd == NO_IDENTITY ? sendOnOwnSocket(target, pid, state, fds, nFds, BLOCKING) : fd;
         }
         int r = sendDatagram(fd, target, pid, state, fds, nFds);
-        if ((r == -Errno.EBADF || r == -Errno.ENOTSOCK) && dropIfNotOurs(fd)) {
-            fd = sharedSocket();
+        if ((r == -Errno.EBADF || r == -Errno.ENOTSOCK) && !isOurs(fd)) {
+            // Closed between the check and the send.
+            fd = ourSocket();
             if (fd < 0) {
-                return fd;
+                return fd == NO_IDENTITY ? sendOnOwnSocket(target, pid, state, fds, nFds, BLOCKING) : fd;
             }
             r = sendDatagram(fd, target, pid, state, fds, nFds);
         }
         return r < 0 ? r : 1;
     }
 
-    /** libsystemd's own sequence, a socket per message; needed here because the timeout is per socket. */
+    /**
+     * libsystemd's own sequence, a socket per message: for timed sends, since the timeout is per socket, and
+     * where sockets have no cookie to tell a kept one by.
+     */
     private int sendOnOwnSocket(Target target, int pid, byte[] state, int[] fds, int nFds, long timeoutUsec) {
         int fd = posix.openUnixDatagramSocket();
         if (fd < 0) {
@@ -92,7 +99,7 @@ public final class JavaDaemon implements SdDaemon {
         }
         try {
             growSendBuffer(fd);
-            int r = posix.setSendTimeout(fd, timeoutUsec);
+            int r = timeoutUsec == BLOCKING ? 0 : posix.setSendTimeout(fd, timeoutUsec);
             if (r < 0) {
                 return r;
             }
@@ -118,46 +125,80 @@ public final class JavaDaemon implements SdDaemon {
         return r;
     }
 
-    /**
-     * The socket every blocking send uses, opened and given libsystemd's send buffer on first use. Where
-     * libsystemd opens, tunes and closes a socket per message, one socket serves them all: the receiver
-     * sees the same bytes, credentials and fds, at a fraction of the cost. It is close-on-exec and stays
-     * open for the life of the process.
-     */
-    private int sharedSocket() {
-        int fd = sharedFd;
-        if (fd >= 0) {
-            return fd;
-        }
-        synchronized (this) {
-            if (sharedFd < 0) {
-                fd = posix.openUnixDatagramSocket();
-                if (fd < 0) {
-                    return fd;
-                }
-                growSendBuffer(fd);
-                sharedFd = fd;
-            }
-            return sharedFd;
+    /** {@link #ourSocket()}'s answer when sockets have no cookie here; not an errno. */
+    private static final int NO_IDENTITY = Integer.MIN_VALUE;
+
+    /** The kept socket: its number, and the cookie that tells whether the number still names it. */
+    private static final class Kept {
+        final int fd;
+        final long cookie;
+
+        Kept(int fd, long cookie) {
+            this.fd = fd;
+            this.cookie = cookie;
         }
     }
 
     /**
-     * After EBADF or ENOTSOCK: if {@code fd} is no longer a socket (other code closed it), forgets it so the
-     * next send opens a new one, without closing a number that may now belong to someone else. Otherwise
-     * the error came from the fds being passed, and stands.
+     * The socket every blocking send uses, opened and given libsystemd's send buffer on first use, or
+     * {@code -errno}. Where libsystemd opens, tunes and closes a socket per message, one socket serves them
+     * all: the receiver sees the same bytes, credentials and fds, at a fraction of the cost. It is
+     * close-on-exec and stays open for the life of the process.
+     *
+     * <p>Other code may close the number and get it back for a socket of its own. Before each send the
+     * socket's cookie is compared with the one it had when opened; when they differ the number is forgotten,
+     * not closed (it belongs to someone else now), and a new socket is opened. One {@code getsockopt} per
+     * send is the price of never sending through another's socket.
      */
-    private boolean dropIfNotOurs(int fd) {
-        int r = posix.socketKind(fd, new int[3]);
-        if (r != -Errno.EBADF && r != -Errno.ENOTSOCK) {
-            return false;
+    private int ourSocket() {
+        Kept k = kept;
+        if (k != null) {
+            if (posix.socketCookie(k.fd) == k.cookie) {
+                return k.fd;
+            }
+            forget(k);
         }
         synchronized (this) {
-            if (sharedFd == fd) {
-                sharedFd = -1;
+            k = kept;
+            if (k != null && posix.socketCookie(k.fd) == k.cookie) {
+                return k.fd;
             }
+            int fd = posix.openUnixDatagramSocket();
+            if (fd < 0) {
+                return fd;
+            }
+            long cookie = posix.socketCookie(fd);
+            if (cookie < 0) {
+                // A kernel before 4.12: a kept socket could not be told from another's.
+                posix.close(fd);
+                noIdentity = true;
+                return NO_IDENTITY;
+            }
+            growSendBuffer(fd);
+            kept = new Kept(fd, cookie);
+            return fd;
         }
-        return true;
+    }
+
+    private synchronized void forget(Kept k) {
+        if (kept == k) {
+            kept = null;
+        }
+    }
+
+    /**
+     * After EBADF or ENOTSOCK: whether {@code fd} still is the kept socket, so the error came from the fds being
+     * passed and stands. If not, it is forgotten and the send is retried on a new one.
+     */
+    private boolean isOurs(int fd) {
+        Kept k = kept;
+        if (k != null && k.fd == fd && posix.socketCookie(fd) == k.cookie) {
+            return true;
+        }
+        if (k != null && k.fd == fd) {
+            forget(k);
+        }
+        return false;
     }
 
     /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */

@@ -90,4 +90,11 @@ public interface Posix {
      * {@code out[0..2]}: 0 or the {@code -errno} of the first that failed (ENOTSOCK when fd is not a socket).
      */
     int socketKind(int fd, int[] out);
+
+    /**
+     * {@code getsockopt(fd, SOL_SOCKET, SO_COOKIE)}: the socket's cookie, a number the kernel gives each socket
+     * once and never reuses while it runs (Linux 4.12 and later), or {@code -errno} (EBADF, ENOTSOCK,
+     * ENOPROTOOPT on older kernels).
+     */
+    long socketCookie(int fd);
 }

@@ -190,6 +190,19 @@ final class JnaPosix implements Posix {
         return halvesDiffer(area.ids[0]) || halvesDiffer(area.ids[1]);
     }
 
+    @Override
+    public long socketCookie(int fd) {
+        // Into this thread's area: the keep-alive path allocates nothing.
+        SendArea area = SEND_AREAS.get();
+        long base = Pointer.nativeValue(area.memory);
+        area.memory.setInt(SendArea.COOKIE_LENGTH, 8);
+        if (LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_COOKIE, base + SendArea.COOKIE,
+                base + SendArea.COOKIE_LENGTH) < 0) {
+            return -Native.getLastError();
+        }
+        return area.memory.getLong(SendArea.COOKIE);
+    }
+
     private static boolean halvesDiffer(long twoInts) {
         return (int) twoInts != (int) (twoInts >>> 32);
     }
@@ -284,6 +297,9 @@ final class JnaPosix implements Posix {
         static final int PAYLOAD_CAPACITY = 8192;
         /** Scratch for getresuid and getresgid: real uid, effective uid, real gid, effective gid, saved ids. */
         static final int IDS = align(CONTROL + CONTROL_CAPACITY);
+        /** Scratch for getsockopt(SO_COOKIE): the 8-byte cookie, then its socklen_t. */
+        static final int COOKIE = IDS + 24;
+        static final int COOKIE_LENGTH = COOKIE + 8;
 
         final Memory memory;
         /** The ids read back from {@link #IDS}, two ints to a long. */
@@ -303,7 +319,7 @@ final class JnaPosix implements Posix {
 
         SendArea(int controlCapacity, int payloadCapacity) {
             this.controlCapacity = Math.max(controlCapacity, CONTROL_CAPACITY);
-            this.payload = align(Math.max(IDS + 24, CONTROL + this.controlCapacity));
+            this.payload = align(Math.max(COOKIE_LENGTH + 4, CONTROL + this.controlCapacity));
             // A zero-length payload still needs a valid base pointer for the iovec.
             this.payloadCapacity = Math.max(1, payloadCapacity);
             this.memory = new Memory(payload + this.payloadCapacity);

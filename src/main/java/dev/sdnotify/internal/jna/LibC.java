@@ -28,6 +28,7 @@ final class LibC {
     static final int SO_ACCEPTCONN = ABI.soAcceptconn;
     static final int SO_DOMAIN = ABI.soDomain;
     static final int SO_SNDBUFFORCE = ABI.soSndbufforce;
+    static final int SO_COOKIE = ABI.soCookie;
     static final int SCM_RIGHTS = ABI.scmRights;
     static final int SCM_CREDENTIALS = ABI.scmCredentials;
     static final int MSG_NOSIGNAL = ABI.msgNosignal;
@@ -77,6 +78,9 @@ final class LibC {
     static native int socket(int domain, int type, int protocol);
 
     static native int getsockopt(int fd, int level, int name, int[] value, int[] length);
+
+    /** {@code getsockopt} into native memory: {@code value} and {@code length} are addresses. */
+    static native int getsockopt(int fd, int level, int name, long value, long length);
 
     static native int setsockopt(int fd, int level, int name, int[] value, int length);
 

@@ -12,7 +12,7 @@ import java.util.Locale;
  */
 public final class LinuxAbi {
     /** The values of x86-64, aarch64, riscv64 and s390x (asm-generic). */
-    private static final LinuxAbi GENERIC = new LinuxAbi("generic", true, 1, 3, 7, 21, 30, 39, 32);
+    private static final LinuxAbi GENERIC = new LinuxAbi("generic", true, 1, 3, 7, 21, 30, 39, 32, 57);
 
     private final String name;
     private final boolean verified;
@@ -23,6 +23,7 @@ public final class LinuxAbi {
     public final int soAcceptconn;
     public final int soDomain;
     public final int soSndbufforce;
+    public final int soCookie;
 
     // The same on every Linux architecture this table admits.
     public final int afUnix = 1;
@@ -41,7 +42,7 @@ public final class LinuxAbi {
     public final int clockMonotonic = 1;
 
     private LinuxAbi(String name, boolean verified, int solSocket, int soType, int soSndbuf, int soSndtimeo,
-            int soAcceptconn, int soDomain, int soSndbufforce) {
+            int soAcceptconn, int soDomain, int soSndbufforce, int soCookie) {
         this.name = name;
         this.verified = verified;
         this.solSocket = solSocket;
@@ -51,6 +52,7 @@ public final class LinuxAbi {
         this.soAcceptconn = soAcceptconn;
         this.soDomain = soDomain;
         this.soSndbufforce = soSndbufforce;
+        this.soCookie = soCookie;
     }
 
     private static final LinuxAbi CURRENT = forArch(System.getProperty("os.arch", ""));
@@ -76,16 +78,17 @@ public final class LinuxAbi {
             case "ppc64le":
             case "ppc64":
                 // powerpc: SO_RCVLOWAT..SO_SNDTIMEO are 16..19, so 21 is SO_PEERCRED there.
-                return new LinuxAbi(osArch, true, 1, 3, 7, 19, 30, 39, 32);
+                return new LinuxAbi(osArch, true, 1, 3, 7, 19, 30, 39, 32, 57);
             default:
                 return new LinuxAbi(osArch, false, GENERIC.solSocket, GENERIC.soType, GENERIC.soSndbuf,
-                        GENERIC.soSndtimeo, GENERIC.soAcceptconn, GENERIC.soDomain, GENERIC.soSndbufforce);
+                        GENERIC.soSndtimeo, GENERIC.soAcceptconn, GENERIC.soDomain, GENERIC.soSndbufforce,
+                        GENERIC.soCookie);
         }
     }
 
     private LinuxAbi named(String arch) {
         return new LinuxAbi(arch, verified, solSocket, soType, soSndbuf, soSndtimeo, soAcceptconn, soDomain,
-                soSndbufforce);
+                soSndbufforce, soCookie);
     }
 
     /** Whether this table was checked against the architecture's kernel headers. */

@@ -429,6 +429,18 @@ final class FfmPosix implements Posix {
         return getIntOption(PER_THREAD.get(), fd, ABI.soSndbuf);
     }
 
+    @Override
+    public long socketCookie(int fd) {
+        PerThread t = PER_THREAD.get();
+        try {
+            t.optlen.set(JAVA_INT, 0, (int) JAVA_LONG.byteSize());
+            int r = (int) Sockopt.GETSOCKOPT.invokeExact(t.capture, fd, SOL_SOCKET, ABI.soCookie, t.cookie, t.optlen);
+            return r < 0 ? -errno(t.capture) : t.cookie.get(JAVA_LONG, 0);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
     /** {@code getsockopt(fd, SOL_SOCKET, option)} of an int: the value or {@code -errno}. */
     private static int getIntOption(PerThread t, int fd, int option) {
         try {
@@ -686,7 +698,8 @@ final class FfmPosix implements Posix {
             TIMESPEC.withName("timespec"),                                 // struct timespec
             POLLFD.withName("pollfd"),                                     // struct pollfd
             MemoryLayout.sequenceLayout(2, JAVA_INT).withName("pipefd"),  // int[2]
-            RESIDS.withName("ids"));                                       // uid_t[3], gid_t[3]
+            RESIDS.withName("ids"),                                        // uid_t[3], gid_t[3]
+            JAVA_LONG.withName("cookie"));                                 // uint64_t, SO_COOKIE's value
 
     /** One thread's native memory, laid out once; freed when the thread and its last use are gone. */
     private static final class PerThread {
@@ -703,6 +716,7 @@ final class FfmPosix implements Posix {
         final MemorySegment rgid;
         final MemorySegment egid;
         final MemorySegment sgid;
+        final MemorySegment cookie;
         final SendArea send;
 
         PerThread() {
@@ -722,6 +736,7 @@ final class FfmPosix implements Posix {
             rgid = id(ids, "rgid");
             egid = id(ids, "egid");
             sgid = id(ids, "sgid");
+            cookie = member(s, "cookie");
             send = new SendArea(arena, SendArea.CONTROL_CAPACITY, SendArea.PAYLOAD_CAPACITY);
         }
 

@@ -412,10 +412,12 @@ class JavaDaemonTest {
 
         @ParameterizedTest(name = "-{0}")
         @ValueSource(ints = {9, 88})
-        @DisplayName("closed under us (EBADF/ENOTSOCK and SO_TYPE fails): reopen, resend, old number not closed")
+        @DisplayName("closed between the check and the send (EBADF/ENOTSOCK, then no cookie): reopen, resend, "
+                + "old number not closed")
         void reopenedWhenGone(int errno) {
             when(posix.openUnixDatagramSocket()).thenReturn(SOCKET_FD, SOCKET_FD + 1);
-            when(posix.socketKind(eq(SOCKET_FD), any())).thenReturn(-errno);
+            when(posix.socketCookie(SOCKET_FD)).thenReturn(7L, (long) -errno);
+            when(posix.socketCookie(SOCKET_FD + 1)).thenReturn(8L);
             sendResults.add(-errno);
             assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
             assertEquals(2, sends.size());
@@ -426,9 +428,41 @@ class JavaDaemonTest {
         }
 
         @Test
+        @DisplayName("the number now names another socket (its cookie differs): a new socket, the number left alone")
+        void numberTakenOverBeforeASend() {
+            when(posix.openUnixDatagramSocket()).thenReturn(SOCKET_FD, SOCKET_FD + 1);
+            when(posix.socketCookie(SOCKET_FD)).thenReturn(7L, 99L);
+            when(posix.socketCookie(SOCKET_FD + 1)).thenReturn(8L);
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("y"), null, 0));
+            assertEquals(SOCKET_FD, sends.get(0).fd());
+            assertEquals(SOCKET_FD + 1, sends.get(1).fd(), "not sent through the other socket");
+            assertEquals(2, sends.size());
+            verify(posix, never()).close(anyInt());
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("z"), null, 0));
+            assertEquals(SOCKET_FD + 1, sends.get(2).fd());
+            verify(posix, times(2)).openUnixDatagramSocket();
+        }
+
+        @Test
+        @DisplayName("no SO_COOKIE (a kernel before 4.12, ENOPROTOOPT): a socket per message, as libsystemd does")
+        void withoutCookiesEveryMessageHasItsOwnSocket() {
+            when(posix.openUnixDatagramSocket()).thenReturn(SOCKET_FD, SOCKET_FD + 1, SOCKET_FD + 2);
+            when(posix.socketCookie(anyInt())).thenReturn(-92L);
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("y"), null, 0));
+            assertEquals(List.of(SOCKET_FD + 1, SOCKET_FD + 2), sends.stream().map(d -> d.fd()).collect(
+                    java.util.stream.Collectors.toList()));
+            verify(posix).close(SOCKET_FD);
+            verify(posix).close(SOCKET_FD + 1);
+            verify(posix).close(SOCKET_FD + 2);
+            verify(posix, times(1)).socketCookie(anyInt());
+            verify(posix, never()).setSendTimeout(anyInt(), anyLong());
+        }
+
+        @Test
         @DisplayName("EBADF while the socket is fine (a passed fd is closed) → -EBADF, socket kept, no resend")
         void badPassedFd() {
-            when(posix.socketKind(eq(SOCKET_FD), any())).thenReturn(0);
             sendResults.add(-9);
             assertEquals(-9, daemon.pidNotifyWithFds(0, false, b("FDSTORE=1"), new int[] {99}, 1));
             assertEquals(1, sends.size());

@@ -53,6 +53,7 @@ class LinuxAbiTest {
         FIELDS.put("SO_ACCEPTCONN", "soAcceptconn");
         FIELDS.put("SO_DOMAIN", "soDomain");
         FIELDS.put("SO_SNDBUFFORCE", "soSndbufforce");
+        FIELDS.put("SO_COOKIE", "soCookie");
         FIELDS.put("AF_UNIX", "afUnix");
         FIELDS.put("SOCK_DGRAM", "sockDgram");
         FIELDS.put("SOCK_CLOEXEC", "sockCloexec");

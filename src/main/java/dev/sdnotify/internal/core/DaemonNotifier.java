@@ -1,39 +1,67 @@
-package dev.sdnotify;
+package dev.sdnotify.internal.core;
 
+import dev.sdnotify.ListenFd;
+import dev.sdnotify.Notifier;
+import dev.sdnotify.NotifyState;
+import dev.sdnotify.SdNotifyException;
+import dev.sdnotify.SocketActivation;
 import dev.sdnotify.internal.backend.JavaDaemon;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /** {@link Notifier} over a backend: builds the payload, calls the seam, turns its result into the outcome. */
-final class DaemonNotifier implements Notifier {
+public final class DaemonNotifier implements Notifier {
     /** systemd reads at most this many bytes of a message and drops longer ones. */
-    static final int MESSAGE_MAX = 4096;
+    public static final int MESSAGE_MAX = 4096;
 
-    /** Follows the process-wide backend, including a later {@link SdNotify#useBackend(Backend)}. */
-    static final DaemonNotifier PROCESS_WIDE = new DaemonNotifier(null);
+    /** Follows the process-wide backend, including a later {@code SdNotify.useBackend}. */
+    public static final DaemonNotifier PROCESS_WIDE = new DaemonNotifier(null, ReadinessFd.PROCESS, null);
 
+    private static final String WATCHDOG_USEC_PREFIX = "WATCHDOG_USEC=";
     /** The keep-alive's bytes, built once: the watchdog path allocates nothing on the Java backend. */
     private static final byte[] WATCHDOG = message(NotifyState.WATCHDOG);
 
-    private final BackendInfo fixed;
+    /** Null: the process-wide backend, looked up at each call. */
+    private final ChosenBackend fixed;
+    /** The readiness fd signaled along with READY=1: the process's, or a given environment's own. */
+    private final ReadinessFd readiness;
     /** {@code null}: sends wait while the receiver's queue is full, as libsystemd's do. */
     private final Duration sendTimeout;
     private final long sendTimeoutUsec;
-    /** The readiness fd signaled along with READY=1: the process's; tests replace it with their own. */
-    ReadinessFd readiness = ReadinessFd.PROCESS;
 
-    DaemonNotifier(BackendInfo fixed) {
-        this(fixed, null);
+    /** A notifier over exactly this backend, which signals the process's readiness fd. */
+    public DaemonNotifier(ChosenBackend fixed) {
+        this(Objects.requireNonNull(fixed, "backend"), ReadinessFd.PROCESS, null);
     }
 
-    private DaemonNotifier(BackendInfo fixed, Duration sendTimeout) {
+    /** A notifier over exactly this backend that signals {@code readiness} with READY=1. */
+    public DaemonNotifier(ChosenBackend fixed, ReadinessFd readiness) {
+        this(Objects.requireNonNull(fixed, "backend"), Objects.requireNonNull(readiness, "readiness"), null);
+    }
+
+    private DaemonNotifier(ChosenBackend fixed, ReadinessFd readiness, Duration sendTimeout) {
         this.fixed = fixed;
+        this.readiness = readiness;
         this.sendTimeout = sendTimeout;
         this.sendTimeoutUsec = sendTimeout == null ? SdDaemon.BLOCKING : sendTimeoutMicros(sendTimeout);
+    }
+
+    /**
+     * The Java protocol over {@code variables} instead of the C environment, with a readiness fd of its own
+     * ({@code READY_FD} among them): {@code Notifier.forEnvironment}.
+     */
+    public static Notifier forEnvironment(Map<String, String> variables) {
+        return new DaemonNotifier(Backends.forEnvironment(variables), new ReadinessFd(), null);
     }
 
     @Override
@@ -42,7 +70,7 @@ final class DaemonNotifier implements Notifier {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("send timeout must be positive, got " + timeout);
         }
-        return new DaemonNotifier(fixed, timeout);
+        return new DaemonNotifier(fixed, readiness, timeout);
     }
 
     /** At least one microsecond, since a zero {@code SO_SNDTIMEO} means no limit. */
@@ -50,16 +78,16 @@ final class DaemonNotifier implements Notifier {
         return Math.max(1L, timeoutMicros(timeout));
     }
 
-    private BackendInfo backend() {
+    private ChosenBackend backend() {
         return fixed != null ? fixed : Backends.active();
     }
 
     @Override
     public boolean isAvailable() {
-        BackendInfo b = backend();
-        if (b.daemon instanceof Unreachable) {
+        ChosenBackend b = backend();
+        if (b.isUnreachable()) {
             // True: sends are attempted, and throw with the reason.
-            return ((Unreachable) b.daemon).isSet(Variables.NOTIFY_SOCKET);
+            return ((Unreachable) b.daemon()).isSet(Variables.NOTIFY_SOCKET);
         }
         return Failures.getenv(b, Variables.NOTIFY_SOCKET) != null;
     }
@@ -78,9 +106,10 @@ final class DaemonNotifier implements Notifier {
     private static boolean followed(boolean sent, NotifyState[] states) {
         if (sent) {
             for (NotifyState s : states) {
-                Duration timeout = s.watchdogTimeoutSet();
-                if (timeout != null) {
-                    WatchdogKeeper.watchdogTimeoutSent(timeout);
+                String line = s.toString();
+                if (line.startsWith(WATCHDOG_USEC_PREFIX)) {
+                    long usec = Long.parseLong(line.substring(WATCHDOG_USEC_PREFIX.length()));
+                    WatchdogTimeouts.sent(Duration.ofSeconds(usec / 1_000_000L, (usec % 1_000_000L) * 1000L));
                 }
             }
         }
@@ -118,12 +147,12 @@ final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean reloading() {
-        BackendInfo b = backend();
-        if (b.posix == null) {
+        ChosenBackend b = backend();
+        if (b.posix() == null) {
             // none: not applicable; an unreachable supervisor: throws with the reason.
-            return b.daemon.pidNotifyWithFds(0, false, new byte[0], null, 0) > 0;
+            return b.daemon().pidNotifyWithFds(0, false, new byte[0], null, 0) > 0;
         }
-        return send(NotifyState.RELOADING, NotifyState.monotonicUsec(b.posix.monotonicMicros()));
+        return send(NotifyState.RELOADING, NotifyState.monotonicUsec(b.posix().monotonicMicros()));
     }
 
     @Override
@@ -144,12 +173,12 @@ final class DaemonNotifier implements Notifier {
      */
     private boolean barrier(Duration timeout, boolean unset) {
         long usec = timeoutMicros(timeout);
-        BackendInfo b = backend();
+        ChosenBackend b = backend();
         byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
         int r;
         try {
-            r = b.posix == null ? b.daemon.notifyBarrier(false, usec, sendTimeoutUsec)
-                    : JavaDaemon.barrier(b.posix, b.daemon, false, usec, sendTimeoutUsec, true);
+            r = b.posix() == null ? b.daemon().notifyBarrier(false, usec, sendTimeoutUsec)
+                    : JavaDaemon.barrier(b.posix(), b.daemon(), false, usec, sendTimeoutUsec, true);
         } finally {
             if (unset) {
                 unsetNotifySocket(b);
@@ -165,14 +194,14 @@ final class DaemonNotifier implements Notifier {
     }
 
     /** The unset variants' last step; the backends' own unset would come before a retry could run. */
-    private static void unsetNotifySocket(BackendInfo b) {
-        if (b.posix != null) {
-            b.posix.unsetenv(Variables.NOTIFY_SOCKET);
+    private static void unsetNotifySocket(ChosenBackend b) {
+        if (b.posix() != null) {
+            b.posix().unsetenv(Variables.NOTIFY_SOCKET);
         }
     }
 
     /** Microseconds for the seam; null is {@code UINT64_MAX} (no timeout), and huge values saturate. */
-    static long timeoutMicros(Duration timeout) {
+    public static long timeoutMicros(Duration timeout) {
         if (timeout == null) {
             return -1L;
         }
@@ -191,7 +220,7 @@ final class DaemonNotifier implements Notifier {
      * {@code unset}, the variable is removed once, after the last attempt, whatever the outcome.
      */
     private boolean deliver(int pid, boolean unset, byte[] payload, int[] fds) {
-        BackendInfo b = backend();
+        ChosenBackend b = backend();
         int nFds = fds == null ? 0 : fds.length;
         byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
         long deadline = sendTimeout == null ? 0 : System.nanoTime() + sendTimeout.toNanos();
@@ -220,17 +249,18 @@ final class DaemonNotifier implements Notifier {
         throw sendFailed(b, unset ? socket : Failures.getenv(b, Variables.NOTIFY_SOCKET), pid, nFds, r);
     }
 
-    private static int sendOnce(BackendInfo b, int pid, byte[] payload, int[] fds, int nFds, long sendTimeoutUsec) {
-        return sendTimeoutUsec == SdDaemon.BLOCKING ? b.daemon.pidNotifyWithFds(pid, false, payload, fds, nFds)
-                : b.daemon.pidNotifyWithFds(pid, false, payload, fds, nFds, sendTimeoutUsec);
+    private static int sendOnce(ChosenBackend b, int pid, byte[] payload, int[] fds, int nFds, long sendTimeoutUsec) {
+        return sendTimeoutUsec == SdDaemon.BLOCKING ? b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds)
+                : b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds, sendTimeoutUsec);
     }
 
-    private SdNotifyException sendFailed(BackendInfo b, byte[] socket, int pid, int nFds, int r) {
+    private SdNotifyException sendFailed(ChosenBackend b, byte[] socket, int pid, int nFds, int r) {
         String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
         return Failures.notifyFailed(operation, -r, socket, nFds, null, sendTimeout);
     }
 
-    static byte[] message(NotifyState... states) {
+    /** The states as one message, one per line, UTF-8; refuses what systemd would drop. */
+    public static byte[] message(NotifyState... states) {
         if (states.length == 0) {
             throw new IllegalArgumentException("a message needs at least one state");
         }
@@ -252,7 +282,7 @@ final class DaemonNotifier implements Notifier {
 
     @Override
     public String toString() {
-        String means = sendTimeout == null ? "" : backend().daemon.sendTimeoutMeans();
+        String means = sendTimeout == null ? "" : backend().daemon().sendTimeoutMeans();
         return "Notifier(" + (fixed != null ? fixed : "process-wide backend")
                 + (sendTimeout != null ? ", send timeout " + sendTimeout + (means.isEmpty() ? "" : ", " + means) : "")
                 + ")";
@@ -267,5 +297,73 @@ final class DaemonNotifier implements Notifier {
     public boolean ready(String status) {
         NotifyState text = NotifyState.status(status);
         return readiness.ready(backend(), () -> send(NotifyState.READY, text));
+    }
+
+    @Override
+    public Optional<Duration> watchdogInterval() {
+        return watchdogInterval(false);
+    }
+
+    @Override
+    public Optional<Duration> watchdogIntervalAndUnsetEnvironment() {
+        return watchdogInterval(true);
+    }
+
+    private Optional<Duration> watchdogInterval(boolean unset) {
+        ChosenBackend b = backend();
+        byte[] usecText = unset ? Failures.getenv(b, Variables.WATCHDOG_USEC) : null;
+        byte[] pidText = unset ? Failures.getenv(b, Variables.WATCHDOG_PID) : null;
+        long[] usec = new long[1];
+        int r = b.daemon().watchdogEnabled(unset, usec);
+        if (r > 0) {
+            return Optional.of(Duration.ofSeconds(Long.divideUnsigned(usec[0], 1_000_000L),
+                    Long.remainderUnsigned(usec[0], 1_000_000L) * 1000L));
+        }
+        if (r == 0) {
+            return Optional.empty();
+        }
+        if (!unset) {
+            usecText = Failures.getenv(b, Variables.WATCHDOG_USEC);
+            pidText = Failures.getenv(b, Variables.WATCHDOG_PID);
+        }
+        throw Failures.watchdogFailed(-r, usecText, pidText);
+    }
+
+    @Override
+    public List<ListenFd> listenFds() {
+        return listenFds(false);
+    }
+
+    @Override
+    public List<ListenFd> listenFdsAndUnsetEnvironment() {
+        return listenFds(true);
+    }
+
+    private List<ListenFd> listenFds(boolean unset) {
+        ChosenBackend b = backend();
+        byte[] pid = unset ? Failures.getenv(b, Variables.LISTEN_PID) : null;
+        byte[] fds = unset ? Failures.getenv(b, Variables.LISTEN_FDS) : null;
+        byte[] names = unset ? Failures.getenv(b, Variables.LISTEN_FDNAMES) : null;
+        List<byte[]> rawNames = new ArrayList<>();
+        int n = b.daemon().listenFdsWithNames(unset, rawNames);
+        if (n < 0) {
+            if (!unset) {
+                pid = Failures.getenv(b, Variables.LISTEN_PID);
+                fds = Failures.getenv(b, Variables.LISTEN_FDS);
+                names = Failures.getenv(b, Variables.LISTEN_FDNAMES);
+            }
+            throw Failures.listenFailed(-n, pid, fds, names);
+        }
+        List<ListenFd> result = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            result.add(ListenFd.of(SocketActivation.LISTEN_FDS_START + i,
+                    new String(rawNames.get(i), StandardCharsets.UTF_8)));
+        }
+        return Collections.unmodifiableList(result);
+    }
+
+    @Override
+    public boolean isSystemdBooted() {
+        return Booted.check(Paths.get(Booted.PATH));
     }
 }

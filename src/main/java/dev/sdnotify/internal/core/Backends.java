@@ -1,5 +1,8 @@
-package dev.sdnotify;
+package dev.sdnotify.internal.core;
 
+import dev.sdnotify.Backend;
+import dev.sdnotify.BackendInfo;
+import dev.sdnotify.internal.backend.GivenEnvironment;
 import dev.sdnotify.internal.backend.JavaDaemon;
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
@@ -17,23 +20,24 @@ import java.util.Map;
  * {@link Unreachable} backend, announced by one WARNING, whose calls throw instead of answering "no
  * supervisor".
  */
-final class Backends {
+public final class Backends {
     private static final System.Logger LOG = System.getLogger("dev.sdnotify");
 
-    private static volatile BackendInfo active;
+    private static volatile ChosenBackend active;
     /** One Java backend per process, so every notifier shares its socket. */
     private static volatile JavaDaemon javaDaemon;
     private static boolean warned;
 
     private Backends() {}
 
-    static BackendInfo active() {
-        BackendInfo b = active;
+    /** The process-wide backend, chosen on first use ({@link Backend#PROPERTY} names the preference). */
+    public static ChosenBackend active() {
+        ChosenBackend b = active;
         if (b == null) {
             synchronized (Backends.class) {
                 b = active;
                 if (b == null) {
-                    active = b = choose(Backend.parse(System.getProperty(Backend.PROPERTY)));
+                    active = b = choose(parse(System.getProperty(Backend.PROPERTY)));
                     announce(b);
                 }
             }
@@ -41,8 +45,9 @@ final class Backends {
         return b;
     }
 
-    static BackendInfo use(Backend backend) {
-        BackendInfo b = choose(backend);
+    /** Replaces the process-wide backend; throws if it cannot be loaded. */
+    public static ChosenBackend use(Backend backend) {
+        ChosenBackend b = choose(backend);
         synchronized (Backends.class) {
             active = b;
             announce(b);
@@ -50,13 +55,28 @@ final class Backends {
         return b;
     }
 
+    /** Parses a {@value Backend#PROPERTY} value; {@code auto} (or null) gives null, meaning "choose". */
+    public static Backend parse(String value) {
+        String v = value == null ? "auto" : value.trim();
+        if (v.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        for (Backend b : Backend.values()) {
+            if (b.id().equalsIgnoreCase(v)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException(Backend.PROPERTY + "=" + value
+                + " is not one of auto, libsystemd, java, none");
+    }
+
     /** DEBUG for every choice; one WARNING per process for an unreachable supervisor. */
-    private static void announce(BackendInfo b) {
+    private static void announce(ChosenBackend b) {
         LOG.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b);
-        if (b.daemon instanceof Unreachable && !warned) {
+        if (b.isUnreachable() && !warned) {
             warned = true;
             LOG.log(System.Logger.Level.WARNING, "sdnotify cannot reach the supervisor that started this process; "
-                    + "every call that would talk to it throws: {0}", b.reason());
+                    + "every call that would talk to it throws: {0}", b.info().reason());
         }
     }
 
@@ -64,11 +84,26 @@ final class Backends {
      * {@code preference == null} means auto: libsystemd when it loads, else Java, else none. A backend
      * asked for by name must load, or this throws with the reason.
      */
-    static BackendInfo choose(Backend preference) {
+    public static ChosenBackend choose(Backend preference) {
         return choose(preference, Gateways.get(), LinuxAbi.current(), System.getenv());
     }
 
-    static BackendInfo choose(Backend preference, Loaded<NativeGateway> gateway, LinuxAbi abi,
+    /**
+     * The Java protocol over {@code variables} instead of the C environment ({@link GivenEnvironment}); with no
+     * native access, a backend whose calls throw where a variable is given.
+     */
+    public static ChosenBackend forEnvironment(Map<String, String> variables) {
+        Loaded<NativeGateway> gateway = Gateways.get();
+        NativeGateway g = gateway.value();
+        String refused = LinuxAbi.current().unverifiedReason();
+        if (g == null || refused != null) {
+            return noneOrUnreachable(g == null ? gateway.description() : refused, variables);
+        }
+        Posix given = new GivenEnvironment(g.libc(), variables);
+        return chosen(Backend.JAVA, g.name(), "over a given environment", new JavaDaemon(given), given);
+    }
+
+    public static ChosenBackend choose(Backend preference, Loaded<NativeGateway> gateway, LinuxAbi abi,
             Map<String, String> jvmEnvironment) {
         if (preference == Backend.NONE) {
             return none("chosen explicitly");
@@ -89,7 +124,7 @@ final class Backends {
             if (systemd.value() != null) {
                 SdDaemon daemon = abi.verified()
                         ? new TimedByJavaProtocol(systemd.value(), javaDaemon(libc)) : systemd.value();
-                return new BackendInfo(Backend.LIBSYSTEMD, g.name(), systemd.description() + note, daemon, libc);
+                return chosen(Backend.LIBSYSTEMD, g.name(), systemd.description() + note, daemon, libc);
             }
             if (preference == Backend.LIBSYSTEMD) {
                 throw new IllegalStateException("backend libsystemd was asked for, but " + systemd.description());
@@ -105,25 +140,26 @@ final class Backends {
             }
             return noneOrUnreachable(why + "; " + refused, jvmEnvironment);
         }
-        return new BackendInfo(Backend.JAVA, g.name(), why + note, javaDaemon(libc), libc);
+        return chosen(Backend.JAVA, g.name(), why + note, javaDaemon(libc), libc);
     }
 
     /**
      * With no supervisor variable in the JVM's environment (read without native code), there is no
      * supervisor to talk to and {@code none} tells the truth; with one, calls must fail, not answer "none".
      */
-    private static BackendInfo noneOrUnreachable(String reason, Map<String, String> jvmEnvironment) {
+    private static ChosenBackend noneOrUnreachable(String reason, Map<String, String> jvmEnvironment) {
         List<String> present = Unreachable.supervisorVariables(jvmEnvironment);
         if (present.isEmpty()) {
             return none(reason);
         }
         String why = String.join(", ", present) + (present.size() == 1 ? " is" : " are")
                 + " set, so a supervisor started this process, but native access failed: " + reason;
-        return new BackendInfo(Backend.NONE, null, why, new Unreachable(why, jvmEnvironment), null);
+        return new ChosenBackend(new BackendInfo(Backend.NONE, null, why, true), new Unreachable(why, jvmEnvironment),
+                null);
     }
 
     /** The process's Java backend over {@code posix}, the gateway's one libc binding. */
-    static JavaDaemon javaDaemon(Posix posix) {
+    public static JavaDaemon javaDaemon(Posix posix) {
         JavaDaemon d = javaDaemon;
         if (d == null) {
             synchronized (Backends.class) {
@@ -136,12 +172,16 @@ final class Backends {
         return d;
     }
 
-    private static BackendInfo none(String reason) {
-        return new BackendInfo(Backend.NONE, null, reason, NoSupervisor.INSTANCE, null);
+    private static ChosenBackend none(String reason) {
+        return new ChosenBackend(new BackendInfo(Backend.NONE, null, reason, false), NoSupervisor.INSTANCE, null);
+    }
+
+    private static ChosenBackend chosen(Backend backend, String gateway, String reason, SdDaemon daemon, Posix posix) {
+        return new ChosenBackend(new BackendInfo(backend, gateway, reason, false), daemon, posix);
     }
 
     /** The {@link Backend#NONE} backend: no supervisor is ever found. */
-    enum NoSupervisor implements SdDaemon {
+    public enum NoSupervisor implements SdDaemon {
         INSTANCE;
 
         @Override

@@ -1,5 +1,6 @@
-package dev.sdnotify;
+package dev.sdnotify.internal.core;
 
+import dev.sdnotify.SdNotifyException;
 import dev.sdnotify.internal.protocol.Errno;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -14,12 +15,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * slash, which follows a symbolic link and requires a directory; reading the attributes with links followed
  * gives the same answers: a directory is 1, nothing there (or a dangling link) is 0, anything else an error.
  */
-final class Booted {
-    static final String PATH = "/run/systemd/system/";
+public final class Booted {
+    public static final String PATH = "/run/systemd/system/";
 
     private Booted() {}
 
-    static boolean check(Path path) {
+    public static boolean check(Path path) {
         try {
             if (Files.readAttributes(path, BasicFileAttributes.class).isDirectory()) {
                 return true;

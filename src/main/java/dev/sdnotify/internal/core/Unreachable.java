@@ -1,5 +1,6 @@
-package dev.sdnotify;
+package dev.sdnotify.internal.core;
 
+import dev.sdnotify.SdNotifyException;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.Variables;
@@ -12,7 +13,7 @@ import java.util.Map;
  * call whose variable is in the JVM's environment throws {@link SdNotifyException} with ELIBACC and the
  * reason; a call whose variable is absent is truly not applicable and answers 0, as every backend would.
  */
-final class Unreachable implements SdDaemon {
+public final class Unreachable implements SdDaemon {
     /** The variables whose presence means a supervisor started this process. */
     static final String[] SUPERVISOR_VARIABLES = {Variables.NOTIFY_SOCKET, Variables.WATCHDOG_USEC,
         Variables.LISTEN_FDS, Variables.READY_FD};
@@ -20,12 +21,12 @@ final class Unreachable implements SdDaemon {
     private final String reason;
     private final Map<String, String> jvmEnvironment;
 
-    Unreachable(String reason, Map<String, String> jvmEnvironment) {
+    public Unreachable(String reason, Map<String, String> jvmEnvironment) {
         this.reason = reason;
         this.jvmEnvironment = jvmEnvironment;
     }
 
-    static List<String> supervisorVariables(Map<String, String> jvmEnvironment) {
+    public static List<String> supervisorVariables(Map<String, String> jvmEnvironment) {
         List<String> present = new ArrayList<>();
         for (String v : SUPERVISOR_VARIABLES) {
             if (jvmEnvironment.get(v) != null) {

@@ -1,5 +1,6 @@
-package dev.sdnotify;
+package dev.sdnotify.internal.core;
 
+import dev.sdnotify.SdNotifyException;
 import dev.sdnotify.internal.protocol.CNumbers;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
@@ -15,11 +16,11 @@ final class Failures {
 
     private Failures() {}
 
-    static byte[] getenv(BackendInfo b, String name) {
-        return b.posix == null ? null : b.posix.getenv(name);
+    static byte[] getenv(ChosenBackend b, String name) {
+        return b.posix() == null ? null : b.posix().getenv(name);
     }
 
-    static String show(String name, byte[] value) {
+    public static String show(String name, byte[] value) {
         return value == null ? name + " unset" : name + "=\"" + new String(value, StandardCharsets.UTF_8) + "\"";
     }
 
@@ -27,7 +28,7 @@ final class Failures {
      * {@code barrierTimeout} is the barrier's wait, {@code sendTimeout} the notifier's limit on a send;
      * either may be null.
      */
-    static SdNotifyException notifyFailed(String operation, int errno, byte[] socket, int nFds,
+    public static SdNotifyException notifyFailed(String operation, int errno, byte[] socket, int nFds,
             Duration barrierTimeout, Duration sendTimeout) {
         if (socket != null) {
             try {

@@ -1,4 +1,4 @@
-package dev.sdnotify;
+package dev.sdnotify.internal.jdk;
 
 import dev.sdnotify.internal.protocol.SocketKind;
 import java.io.FileDescriptor;
@@ -20,15 +20,17 @@ import java.nio.channels.spi.SelectorProvider;
 /**
  * The JDK's own channel classes in {@code sun.nio.ch}, reached by reflection: the only way to give a channel an
  * existing fd other than 0. The constructors tried are those of JDK 11 and of JDK 17 to 25; the package must be
- * opened to this module, and every failure to reach it names the JVM option that does.
+ * opened to this module, and every failure to reach it names the JVM option that does. It calls constructors and
+ * methods and reads fields, and never sets a field: JDK 26's checks on final-field mutation (JEP 500,
+ * {@code --illegal-final-field-mutation}) do not concern it.
  */
-final class JdkChannels {
+public final class JdkChannels {
     private static final String PACKAGE = "sun.nio.ch";
 
     private JdkChannels() {}
 
     /** The option that opens {@code sun.nio.ch} to this code, named or unnamed module alike. */
-    static String addOpensOption() {
+    public static String addOpensOption() {
         Module self = JdkChannels.class.getModule();
         return "--add-opens java.base/" + PACKAGE + "=" + (self.isNamed() ? self.getName() : "ALL-UNNAMED");
     }

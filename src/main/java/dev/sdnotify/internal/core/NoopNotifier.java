@@ -1,9 +1,15 @@
-package dev.sdnotify;
+package dev.sdnotify.internal.core;
 
+import dev.sdnotify.ListenFd;
+import dev.sdnotify.Notifier;
+import dev.sdnotify.NotifyState;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
 
-/** {@link Notifier#noop()}. */
-enum NoopNotifier implements Notifier {
+/** {@link Notifier#noop()}: finds no supervisor, no watchdog, no passed fds. */
+public enum NoopNotifier implements Notifier {
     INSTANCE;
 
     @Override
@@ -58,6 +64,31 @@ enum NoopNotifier implements Notifier {
 
     @Override
     public boolean reloading() {
+        return false;
+    }
+
+    @Override
+    public Optional<Duration> watchdogInterval() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Duration> watchdogIntervalAndUnsetEnvironment() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<ListenFd> listenFds() {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public List<ListenFd> listenFdsAndUnsetEnvironment() {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public boolean isSystemdBooted() {
         return false;
     }
 

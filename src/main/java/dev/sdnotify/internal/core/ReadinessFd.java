@@ -1,5 +1,6 @@
-package dev.sdnotify;
+package dev.sdnotify.internal.core;
 
+import dev.sdnotify.SdNotifyException;
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNumber;
@@ -15,12 +16,12 @@ import java.util.function.BooleanSupplier;
  * supervise-daemon, finit): a newline is written, then the fd is closed and {@code READY_FD} removed from the C
  * environment, at most once per process, since the number may name another file afterwards.
  */
-final class ReadinessFd {
+public final class ReadinessFd {
     private static final System.Logger LOG = System.getLogger("dev.sdnotify");
-    /** The process's one readiness fd; instances exist apart from it only in tests. */
-    static final ReadinessFd PROCESS = new ReadinessFd();
+    /** The process's one readiness fd; others belong to notifiers over a given environment. */
+    public static final ReadinessFd PROCESS = new ReadinessFd();
 
-    static final String OPERATION = "readiness fd";
+    public static final String OPERATION = "readiness fd";
     private static final byte[] NEWLINE = {'\n'};
     private static final int FD_CLOEXEC = 1;
     private static final int O_ACCMODE = 3;
@@ -38,7 +39,9 @@ final class ReadinessFd {
      * now, failing early when it is not open or not open for writing. {@code posix} null (backend none) only
      * remembers it.
      */
-    synchronized void use(Posix posix, int fd) {
+    public ReadinessFd() {}
+
+    public synchronized void use(Posix posix, int fd) {
         if (fd < FdNumber.FIRST_FREE) {
             String stream = FdNumber.standardStream(fd);
             throw new IllegalArgumentException("readiness fd " + fd + (stream == null ? " is not an fd number"
@@ -71,7 +74,7 @@ final class ReadinessFd {
      * Runs {@code notifySocket} (the {@code READY=1} send), then signals the readiness fd even if that send
      * failed, and reports the first failure with any second one suppressed. True when either was signaled.
      */
-    boolean ready(BackendInfo backend, BooleanSupplier notifySocket) {
+    boolean ready(ChosenBackend backend, BooleanSupplier notifySocket) {
         boolean sent = false;
         SdNotifyException failure = null;
         try {
@@ -81,10 +84,10 @@ final class ReadinessFd {
         }
         boolean signaled = false;
         try {
-            if (backend.daemon instanceof Unreachable) {
-                ((Unreachable) backend.daemon).require(OPERATION, Variables.READY_FD);
+            if (backend.isUnreachable()) {
+                ((Unreachable) backend.daemon()).require(OPERATION, Variables.READY_FD);
             }
-            signaled = signal(backend.posix);
+            signaled = signal(backend.posix());
         } catch (SdNotifyException e) {
             if (failure == null) {
                 failure = e;
@@ -107,7 +110,7 @@ final class ReadinessFd {
      * Writes the newline and closes the fd, the first time an fd is known; later calls do nothing and return
      * false. {@code posix} null (backend none) signals nothing and consumes nothing.
      */
-    synchronized boolean signal(Posix posix) {
+    public synchronized boolean signal(Posix posix) {
         if (consumed || posix == null) {
             return false;
         }
@@ -158,7 +161,7 @@ final class ReadinessFd {
      * What {@code fd} is when it is not a FIFO (the kernel's pipes are FIFOs), or null for a FIFO. The kernel
      * answers for this process's fd through /proc/self/fd, as fstat would.
      */
-    static String notAPipe(int fd) {
+    public static String notAPipe(int fd) {
         Path link = Paths.get("/proc/self/fd/" + fd);
         try {
             int mode = (Integer) Files.getAttribute(link, "unix:mode");
