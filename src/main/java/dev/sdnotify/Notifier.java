@@ -194,6 +194,16 @@ public interface Notifier {
     boolean barrierAndUnsetEnvironment(Duration timeout);
 
     /**
+     * {@link #barrier(Duration)} with the barrier message sent as {@code pid}, as {@link #sendAsPid} sends
+     * ({@code sd_pid_notify_barrier}, libsystemd 254 and later; the Java protocol where libsystemd is older): for
+     * a helper that notifies on the service's behalf and must know the manager has read it before it exits.
+     * Faking another pid needs CAP_SYS_ADMIN; without it the message goes with this process's pid.
+     *
+     * @throws IllegalArgumentException if {@code pid} is not in 1..2147483647
+     */
+    boolean barrierAsPid(long pid, Duration timeout);
+
+    /**
      * {@code READY=1}: send once the service can serve, after its listening sockets exist. When a readiness fd
      * is configured ({@code READY_FD} or {@link SdNotify#useReadinessFd(int)}, for s6, dinit, OpenRC and
      * finit), the first call also writes a newline to it and closes it, even if the {@code NOTIFY_SOCKET} send

@@ -328,6 +328,11 @@ class DifferentialFuzzReliabilityTest {
         }
 
         @Override
+        public int pidNotifyBarrier(int pid, boolean unsetEnvironment, long timeoutUsec) {
+            return d.pidNotifyBarrier(pid, unsetEnvironment, timeoutUsec);
+        }
+
+        @Override
         public int watchdogEnabled(boolean unsetEnvironment, long[] usecOut) {
             return d.watchdogEnabled(unsetEnvironment, usecOut);
         }

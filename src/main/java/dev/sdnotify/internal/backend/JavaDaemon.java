@@ -235,17 +235,23 @@ public final class JavaDaemon implements SdDaemon {
 
     @Override
     public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec, long sendTimeoutUsec) {
-        return barrier(posix, this, unsetEnvironment, timeoutUsec, sendTimeoutUsec, false);
+        return barrier(posix, this, 0, unsetEnvironment, timeoutUsec, sendTimeoutUsec, false);
+    }
+
+    @Override
+    public int pidNotifyBarrier(int pid, boolean unsetEnvironment, long timeoutUsec) {
+        return barrier(posix, this, pid, unsetEnvironment, timeoutUsec, BLOCKING, false);
     }
 
     /**
-     * {@code sd_notify_barrier}'s steps over {@code posix}, its message sent through {@code sender}: a pipe,
+     * {@code sd_pid_notify_barrier}'s steps over {@code posix}, its message sent through {@code sender} with
+     * {@code pid}'s credentials (0: this process's): a pipe,
      * {@code BARRIER=1} with the write end, that end closed, then a wait until the manager has closed the copy it
      * received. With {@code retryInterrupted}, a signal during the wait (EINTR) repeats the wait on the same
      * pipe for the time that is left, and an interrupted send (nothing was queued) is sent again; without it,
      * EINTR is returned, as libsystemd does.
      */
-    public static int barrier(Posix posix, SdDaemon sender, boolean unsetEnvironment, long timeoutUsec,
+    public static int barrier(Posix posix, SdDaemon sender, int pid, boolean unsetEnvironment, long timeoutUsec,
             long sendTimeoutUsec, boolean retryInterrupted) {
         int[] pipe = new int[2];
         int r = posix.pipeCloexec(pipe);
@@ -256,7 +262,7 @@ public final class JavaDaemon implements SdDaemon {
         try {
             int[] fds = {pipe[1]};
             do {
-                r = sender.pidNotifyWithFds(0, unsetEnvironment, BARRIER, fds, 1, sendTimeoutUsec);
+                r = sender.pidNotifyWithFds(pid, unsetEnvironment, BARRIER, fds, 1, sendTimeoutUsec);
             } while (r == -Errno.EINTR && retryInterrupted);
             if (r <= 0) {
                 return r;

@@ -1,6 +1,8 @@
 package dev.sdnotify.internal.backend;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The seam between the public API and a backend. Each operation mirrors one sd-daemon(3) function of
@@ -18,6 +20,20 @@ public interface SdDaemon {
 
     /** {@code sd_notify_barrier(unset_environment, timeout)}; {@code -1L} is {@code UINT64_MAX}, no timeout. */
     int notifyBarrier(boolean unsetEnvironment, long timeoutUsec);
+
+    /**
+     * {@code sd_pid_notify_barrier(pid, unset_environment, timeout)} (libsystemd 254 and later): the barrier,
+     * its message sent with {@code pid}'s credentials ({@code 0}: this process's).
+     */
+    int pidNotifyBarrier(int pid, boolean unsetEnvironment, long timeoutUsec);
+
+    /**
+     * The libsystemd functions this backend lacks (an older libsystemd), which calls must not reach; empty for
+     * every backend but an old libsystemd.
+     */
+    default Set<String> missingFunctions() {
+        return Collections.emptySet();
+    }
 
     /** No send timeout: a send waits while the receiver's queue is full, as libsystemd's does. */
     long BLOCKING = -1L;

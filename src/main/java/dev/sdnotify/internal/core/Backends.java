@@ -4,9 +4,9 @@ import dev.sdnotify.Backend;
 import dev.sdnotify.BackendInfo;
 import dev.sdnotify.internal.backend.GivenEnvironment;
 import dev.sdnotify.internal.backend.JavaDaemon;
+import dev.sdnotify.internal.backend.LibsystemdWithJavaProtocol;
 import dev.sdnotify.internal.backend.Posix;
 import dev.sdnotify.internal.backend.SdDaemon;
-import dev.sdnotify.internal.backend.TimedByJavaProtocol;
 import dev.sdnotify.internal.nativeaccess.Gateways;
 import dev.sdnotify.internal.nativeaccess.LinuxAbi;
 import dev.sdnotify.internal.nativeaccess.Loaded;
@@ -122,9 +122,10 @@ public final class Backends {
         if (preference != Backend.JAVA) {
             Loaded<SdDaemon> systemd = g.libsystemd();
             if (systemd.value() != null) {
-                SdDaemon daemon = abi.verified()
-                        ? new TimedByJavaProtocol(systemd.value(), javaDaemon(libc)) : systemd.value();
-                return chosen(Backend.LIBSYSTEMD, g.name(), systemd.description() + note, daemon, libc);
+                LibsystemdWithJavaProtocol daemon = new LibsystemdWithJavaProtocol(systemd.value(),
+                        abi.verified() ? javaDaemon(libc) : null);
+                return chosen(Backend.LIBSYSTEMD, g.name(), systemd.description() + daemon.note() + note, daemon,
+                        libc);
             }
             if (preference == Backend.LIBSYSTEMD) {
                 throw new IllegalStateException("backend libsystemd was asked for, but " + systemd.description());
@@ -202,6 +203,11 @@ public final class Backends {
 
         @Override
         public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec, long sendTimeoutUsec) {
+            return 0;
+        }
+
+        @Override
+        public int pidNotifyBarrier(int pid, boolean unsetEnvironment, long timeoutUsec) {
             return 0;
         }
 

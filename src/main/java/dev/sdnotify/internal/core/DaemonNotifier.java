@@ -124,10 +124,7 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean sendAsPid(long pid, NotifyState... states) {
-        if (pid < 1 || pid > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("pid must be in 1.." + Integer.MAX_VALUE + ", got " + pid);
-        }
-        return deliver((int) pid, false, message(states), null);
+        return deliver(checkedPid(pid), false, message(states), null);
     }
 
     @Override
@@ -157,12 +154,24 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean barrier(Duration timeout) {
-        return barrier(timeout, false);
+        return barrier(0, timeout, false);
     }
 
     @Override
     public boolean barrierAndUnsetEnvironment(Duration timeout) {
-        return barrier(timeout, true);
+        return barrier(0, timeout, true);
+    }
+
+    @Override
+    public boolean barrierAsPid(long pid, Duration timeout) {
+        return barrier(checkedPid(pid), timeout, false);
+    }
+
+    private static int checkedPid(long pid) {
+        if (pid < 1 || pid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("pid must be in 1.." + Integer.MAX_VALUE + ", got " + pid);
+        }
+        return (int) pid;
     }
 
     /**
@@ -171,14 +180,14 @@ public final class DaemonNotifier implements Notifier {
      * ({@link JavaDaemon#barrier}), the message sent through the backend in use. With {@code unset}, the
      * variable is removed once, after the barrier.
      */
-    private boolean barrier(Duration timeout, boolean unset) {
+    private boolean barrier(int pid, Duration timeout, boolean unset) {
         long usec = timeoutMicros(timeout);
         ChosenBackend b = backend();
         byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
         int r;
         try {
             r = b.posix() == null ? b.daemon().notifyBarrier(false, usec, sendTimeoutUsec)
-                    : JavaDaemon.barrier(b.posix(), b.daemon(), false, usec, sendTimeoutUsec, true);
+                    : JavaDaemon.barrier(b.posix(), b.daemon(), pid, false, usec, sendTimeoutUsec, true);
         } finally {
             if (unset) {
                 unsetNotifySocket(b);
@@ -190,7 +199,8 @@ public final class DaemonNotifier implements Notifier {
         if (!unset) {
             socket = Failures.getenv(b, Variables.NOTIFY_SOCKET);
         }
-        throw Failures.notifyFailed("sd_notify_barrier", -r, socket, 1, timeout, sendTimeout);
+        throw Failures.notifyFailed(pid != 0 ? "sd_pid_notify_barrier" : "sd_notify_barrier", -r, socket, 1, timeout,
+                sendTimeout);
     }
 
     /** The unset variants' last step; the backends' own unset would come before a retry could run. */

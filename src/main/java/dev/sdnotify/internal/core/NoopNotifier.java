@@ -58,6 +58,11 @@ public enum NoopNotifier implements Notifier {
     }
 
     @Override
+    public boolean barrierAsPid(long pid, Duration timeout) {
+        return false;
+    }
+
+    @Override
     public Notifier withSendTimeout(Duration timeout) {
         return this;
     }

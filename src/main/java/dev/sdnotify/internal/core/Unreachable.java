@@ -73,6 +73,12 @@ public final class Unreachable implements SdDaemon {
     }
 
     @Override
+    public int pidNotifyBarrier(int pid, boolean unsetEnvironment, long timeoutUsec) {
+        require("sd_pid_notify_barrier", Variables.NOTIFY_SOCKET);
+        return 0;
+    }
+
+    @Override
     public int watchdogEnabled(boolean unsetEnvironment, long[] usecOut) {
         require("sd_watchdog_enabled", Variables.WATCHDOG_USEC);
         return 0;

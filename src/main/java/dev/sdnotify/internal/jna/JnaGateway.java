@@ -11,6 +11,7 @@ import dev.sdnotify.internal.nativeaccess.Loaded;
 import dev.sdnotify.internal.nativeaccess.NativeGateway;
 import dev.sdnotify.internal.nativeaccess.Once;
 import dev.sdnotify.internal.nativeaccess.Platform;
+import java.util.Set;
 
 /**
  * The JNA gateway, for JDK 11 to 21 (and later ones when FFM is switched off). Before JNA's first class
@@ -68,11 +69,20 @@ public final class JnaGateway {
         for (String name : LIBSYSTEMD_NAMES) {
             try {
                 NativeLibrary library = NativeLibrary.getInstance(name);
-                for (String symbol : NativeGateway.LIBSYSTEMD_SYMBOLS) {
+                for (String symbol : NativeGateway.LIBSYSTEMD_REQUIRED) {
                     library.getFunction(symbol);
                 }
+                Set<String> missing = NativeGateway.missing(symbol -> {
+                    try {
+                        library.getFunction(symbol);
+                        return true;
+                    } catch (UnsatisfiedLinkError e) {
+                        return false;
+                    }
+                });
                 LibSystemd lib = Native.load(name, LibSystemd.class);
-                return Loaded.of(new LibsystemdDaemon(lib), "loaded " + Platform.mappedPath("/libsystemd.so", name));
+                return Loaded.of(new LibsystemdDaemon(lib, missing),
+                        "loaded " + Platform.mappedPath("/libsystemd.so", name) + Platform.lacking(missing));
             } catch (LinkageError e) {
                 failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ")
                         .append(oneLine(e.getMessage()));

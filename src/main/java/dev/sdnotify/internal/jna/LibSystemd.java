@@ -19,6 +19,8 @@ public interface LibSystemd extends Library {
 
     int sd_notify_barrier(int unset_environment, long timeout);
 
+    int sd_pid_notify_barrier(int pid, int unset_environment, long timeout);
+
     int sd_watchdog_enabled(int unset_environment, long[] usec);
 
     int sd_booted();

@@ -6,13 +6,21 @@ import com.sun.jna.ptr.PointerByReference;
 import dev.sdnotify.internal.backend.SdDaemon;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /** Delegates each operation to libsystemd unchanged; only Java values are converted to C ones. */
 final class LibsystemdDaemon implements SdDaemon {
     private final LibSystemd lib;
+    private final Set<String> missing;
 
-    LibsystemdDaemon(LibSystemd lib) {
+    LibsystemdDaemon(LibSystemd lib, Set<String> missing) {
         this.lib = lib;
+        this.missing = missing;
+    }
+
+    @Override
+    public Set<String> missingFunctions() {
+        return missing;
     }
 
     private static int flag(boolean b) {
@@ -32,6 +40,11 @@ final class LibsystemdDaemon implements SdDaemon {
     @Override
     public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec) {
         return lib.sd_notify_barrier(flag(unsetEnvironment), timeoutUsec);
+    }
+
+    @Override
+    public int pidNotifyBarrier(int pid, boolean unsetEnvironment, long timeoutUsec) {
+        return lib.sd_pid_notify_barrier(pid, flag(unsetEnvironment), timeoutUsec);
     }
 
     @Override

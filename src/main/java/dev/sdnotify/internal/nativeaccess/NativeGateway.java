@@ -10,9 +10,26 @@ import dev.sdnotify.internal.backend.SdDaemon;
  */
 public interface NativeGateway {
 
-    /** The sd-daemon functions either gateway binds; libsystemd is refused unless it has every one. */
-    String[] LIBSYSTEMD_SYMBOLS = {"sd_notify", "sd_pid_notify", "sd_pid_notify_with_fds", "sd_notify_barrier",
-        "sd_watchdog_enabled", "sd_booted", "sd_listen_fds", "sd_listen_fds_with_names"};
+    /** The sd-daemon functions libsystemd must have to be used at all (every release since v219 has them). */
+    String[] LIBSYSTEMD_REQUIRED = {"sd_pid_notify_with_fds"};
+
+    /**
+     * The sd-daemon functions either gateway binds where libsystemd has them; the Java protocol does the work of
+     * any it lacks ({@code sd_notify_barrier} came in v246, {@code sd_pid_notify_barrier} in v254).
+     */
+    String[] LIBSYSTEMD_OPTIONAL = {"sd_notify_barrier", "sd_pid_notify_barrier", "sd_watchdog_enabled",
+        "sd_booted", "sd_listen_fds", "sd_listen_fds_with_names"};
+
+    /** The optional functions {@code has} says are absent, in their order. */
+    static java.util.Set<String> missing(java.util.function.Predicate<String> has) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String f : LIBSYSTEMD_OPTIONAL) {
+            if (!has.test(f)) {
+                out.add(f);
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
+    }
 
     /** {@code FFM} or {@code JNA}, as {@code backend()} reports it. */
     String name();

@@ -34,6 +34,11 @@ public final class Platform {
         }
     }
 
+    /** "; it lacks f, g" for a libsystemd without some optional functions; empty when it has them all. */
+    public static String lacking(java.util.Set<String> missing) {
+        return missing.isEmpty() ? "" : "; it lacks " + String.join(", ", missing);
+    }
+
     /** A native library's message, often several lines (the dynamic linker's cause last), on one line. */
     public static String oneLine(String s) {
         if (s == null) {

@@ -25,6 +25,9 @@ public final class Errno {
     public static final int EAFNOSUPPORT = 97;
     public static final int EMFILE = 24;
     public static final int ENFILE = 23;
+    public static final int ENOSYS = 38;
+    public static final int EPROTO = 71;
+    public static final int E2BIG = 7;
 
     /** Linux's generic errno names by number (asm-generic/errno-base.h and errno.h), the first name of each. */
     private static final String[] NAMES = {

@@ -19,6 +19,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The sd-daemon(3) functions of {@code libsystemd.so.0}, called unchanged; only Java values are converted
@@ -32,7 +33,16 @@ final class FfmLibsystemd implements SdDaemon {
     /** The library found by {@link #load()}, set before the one instance exists and read by the holders below. */
     private static volatile SymbolLookup library;
 
-    private FfmLibsystemd() {}
+    private final Set<String> missing;
+
+    private FfmLibsystemd(Set<String> missing) {
+        this.missing = missing;
+    }
+
+    @Override
+    public Set<String> missingFunctions() {
+        return missing;
+    }
 
     /**
      * libsystemd with every symbol in {@link NativeGateway#LIBSYSTEMD_SYMBOLS}, or why not. Throws IllegalCallerException when
@@ -48,7 +58,9 @@ final class FfmLibsystemd implements SdDaemon {
                 failure = missingSymbol(lookup);
                 if (failure == null) {
                     library = lookup;
-                    return Loaded.of(new FfmLibsystemd(), "loaded " + Platform.mappedPath("/libsystemd.so", name));
+                    Set<String> missing = NativeGateway.missing(symbol -> lookup.find(symbol).isPresent());
+                    return Loaded.of(new FfmLibsystemd(missing),
+                            "loaded " + Platform.mappedPath("/libsystemd.so", name) + Platform.lacking(missing));
                 }
             } catch (IllegalArgumentException e) {
                 // The JDK's message names only the library; the dynamic linker's own says why.
@@ -61,7 +73,7 @@ final class FfmLibsystemd implements SdDaemon {
     }
 
     private static String missingSymbol(SymbolLookup lookup) {
-        for (String symbol : NativeGateway.LIBSYSTEMD_SYMBOLS) {
+        for (String symbol : NativeGateway.LIBSYSTEMD_REQUIRED) {
             if (lookup.find(symbol).isEmpty()) {
                 return "undefined symbol: " + symbol;
             }
@@ -114,6 +126,12 @@ final class FfmLibsystemd implements SdDaemon {
     private static final class NotifyBarrier {
         // int sd_notify_barrier(int, uint64_t)
         static final MethodHandle H = bind("sd_notify_barrier", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class PidNotifyBarrier {
+        // int sd_pid_notify_barrier(pid_t, int, uint64_t)
+        static final MethodHandle H = bind("sd_pid_notify_barrier",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     }
 
     private static final class WatchdogEnabled {
@@ -181,6 +199,15 @@ final class FfmLibsystemd implements SdDaemon {
     public int notifyBarrier(boolean unsetEnvironment, long timeoutUsec) {
         try {
             return (int) NotifyBarrier.H.invokeExact(flag(unsetEnvironment), timeoutUsec);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public int pidNotifyBarrier(int pid, boolean unsetEnvironment, long timeoutUsec) {
+        try {
+            return (int) PidNotifyBarrier.H.invokeExact(pid, flag(unsetEnvironment), timeoutUsec);
         } catch (Throwable e) {
             throw rethrow(e);
         }
