@@ -323,7 +323,7 @@ class ContractTest {
             v.add(v("§2 payload " + mib + " MiB refused by the kernel", receiver(), notifyBytes(payload(mib << 20)),
                     o -> assertTrue(o.ret() < 0 && o.received().isEmpty(), o.toString())));
         }
-        for (String bad : new String[] {"", "/", "@", "x", "relative/x", " /abs", "vsock:2:1234"}) {
+        for (String bad : new String[] {"", "/", "@", "x", "relative/x", " /abs", "vsock:1:x"}) {
             v.add(v("N19 NOTIFY_SOCKET=\"" + bad + "\"", literal(bad), notify(false, "x"), expect(-22, same)));
         }
         return v.stream();

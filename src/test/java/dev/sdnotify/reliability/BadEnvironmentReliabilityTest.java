@@ -114,7 +114,7 @@ class BadEnvironmentReliabilityTest {
         Notifier notifier = new DaemonNotifier(info);
         SplittableRandom r = new SplittableRandom(11);
         Set<String> templates = values(() -> FuzzGenerator.notifySocket(r), "", "/", "@", "x", "relative/x",
-                " /abs", "vsock:2:1234", "/" + "x".repeat(107), "@" + "y".repeat(107), Token.MISSING.t(),
+                " /abs", "vsock:1:x", "/" + "x".repeat(107), "@" + "y".repeat(107), Token.MISSING.t(),
                 Token.STREAM.t(), Token.FILE.t(), Token.FILE.t() + "/x", Token.TMP.t(), Token.RECV.t() + "/");
         int rejected = 0;
         for (String template : templates) {

@@ -189,8 +189,8 @@ final class FuzzGenerator {
                     Token.RECV_LONG_ABSTRACT.t() + "x", "/dev/null", "/proc/self/fd/0", "/", "//");
         }
         if (k < 62) {
-            return pick(r, "", "/", "@", "x", "relative/x", "notify", "./notify", " /abs", "\n/abs", "vsock:2:1234",
-                    "vsock-stream:1:2", "vsock", "@@", "/@", "~/notify", "\\/abs", "\u00ff/abs", "a");
+            return pick(r, "", "/", "@", "x", "relative/x", "notify", "./notify", " /abs", "\n/abs", "vsock:1:x",
+                    "vsock-stream::2", "vsock", "@@", "/@", "~/notify", "\\/abs", "\u00ff/abs", "a");
         }
         // Random paths and names; their lengths cluster around what sun_path holds.
         int length = r.nextInt(4) == 0 ? r.nextInt(140) : 100 + r.nextInt(14);

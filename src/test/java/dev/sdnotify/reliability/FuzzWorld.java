@@ -286,6 +286,13 @@ final class FuzzWorld implements AutoCloseable {
         return new Comparison(p, a, b);
     }
 
+    /** A case on one backend alone, as {@link #compare} runs it. */
+    Outcome runAlone(SdDaemon d, FuzzCase c) {
+        Outcome o = run(d, prepare(c));
+        clearEnvironment();
+        return o;
+    }
+
     /** Empties the receivers that never read on their own, closing any fds that arrived. */
     void drainReceivers() {
         for (Receiver r : silent) {

@@ -58,7 +58,6 @@ public interface TestLibc extends Library {
 
     int pipe(int[] fds);
 
-    int setenv(String name, byte[] value, int overwrite);
 
     int unsetenv(String name);
 

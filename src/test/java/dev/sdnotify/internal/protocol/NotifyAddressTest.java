@@ -34,7 +34,7 @@ class NotifyAddressTest {
                 argumentSet("\"x\"", "x", -22),
                 argumentSet("relative path", "relative/x", -22),
                 argumentSet("leading space", " /abs", -22),
-                argumentSet("vsock (not in v252)", "vsock:2:1234", -22),
+                argumentSet("vsock, port not a number", "vsock:1:x", -22),
                 argumentSet("two bytes, neither / nor @", "ab", -22),
                 // N20: no room for the terminating NUL
                 argumentSet("path of 108 bytes", "/" + repeat('p', 107), -36),

@@ -1,0 +1,77 @@
+package dev.sdnotify.reliability;
+
+import dev.sdnotify.reliability.FuzzCase.Op;
+import dev.sdnotify.reliability.FuzzWorld.Comparison;
+import dev.sdnotify.reliability.FuzzWorld.Outcome;
+import dev.sdnotify.testing.LibsystemdDifferences;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The fuzzer's side of {@code libsystemd-differences.tsv}: for each case of the table, a predicate that tells
+ * whether a fuzz case's differing outcomes are the ones the row describes (the oracle gives the row's result,
+ * the java backend 262's, everything else equal). A difference is tolerated only when a row speaks for the
+ * oracle's version and its predicate holds; cases the fuzzer cannot produce have {@link #NOT_FUZZED}.
+ */
+final class DifferenceRules {
+    /** Whether {@code r} is the row's difference; {@code oracle} reruns the oracle on another case. */
+    interface Rule {
+        boolean explains(FuzzCase c, Comparison r, Function<FuzzCase, Outcome> oracle);
+    }
+
+    /** For differences a fuzz case cannot show (timing, short writes, vsock sends). */
+    static final Rule NOT_FUZZED = (c, r, oracle) -> false;
+
+    static final Map<String, Rule> RULES;
+
+    static {
+        Map<String, Rule> m = new LinkedHashMap<>();
+        m.put("unix-path-108-bytes", (c, r, oracle) -> sendsOrBarrier(c)
+                && socket(r).length >= 108 && socket(r)[0] == '/' && returns(r, -22, -36));
+        RULES = Collections.unmodifiableMap(m);
+    }
+
+    private DifferenceRules() {}
+
+    /** The case of the row that explains {@code r} for the oracle's {@code version}, or null. */
+    static String explaining(FuzzCase c, Comparison r, Function<FuzzCase, Outcome> oracle,
+            LibsystemdDifferences table, int version) {
+        for (Map.Entry<String, Rule> e : RULES.entrySet()) {
+            if (table.applying(e.getKey(), version).isPresent() && e.getValue().explains(c, r, oracle)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    static boolean sendsOrBarrier(FuzzCase c) {
+        return c.op() == Op.NOTIFY || c.op() == Op.BARRIER;
+    }
+
+    /** NOTIFY_SOCKET as the case set it, up to its first NUL; empty when unset. */
+    static byte[] socket(Comparison r) {
+        byte[] v = r.prepared().env()[FuzzCase.NOTIFY_SOCKET];
+        return v == null ? new byte[0] : cString(v);
+    }
+
+    static byte[] cString(byte[] v) {
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] == 0) {
+                return java.util.Arrays.copyOf(v, i);
+            }
+        }
+        return v;
+    }
+
+    /** The oracle returned {@code oracle}, the java backend {@code ours}, and nothing else differs. */
+    static boolean returns(Comparison r, int oracle, int ours) {
+        return r.oracle().ret() == oracle && r.ours().ret() == ours && sameButResult(r.oracle(), r.ours());
+    }
+
+    static boolean sameButResult(Outcome a, Outcome b) {
+        return a.out().equals(b.out()) && a.received().equals(b.received()) && a.madeCloexec().equals(b.madeCloexec())
+                && a.envAfter().equals(b.envAfter());
+    }
+}
