@@ -30,6 +30,8 @@ final class DifferenceRules {
         Map<String, Rule> m = new LinkedHashMap<>();
         m.put("unix-path-108-bytes", (c, r, oracle) -> sendsOrBarrier(c)
                 && socket(r).length >= 108 && socket(r)[0] == '/' && returns(r, -22, -36));
+        m.put("notify-socket-neither-path-nor-vsock", (c, r, oracle) -> sendsOrBarrier(c) && r.prepared().env()[0] != null
+                && !pathOrVsock(socket(r)) && returns(r, -22, -71));
         RULES = Collections.unmodifiableMap(m);
     }
 
@@ -48,6 +50,23 @@ final class DifferenceRules {
 
     static boolean sendsOrBarrier(FuzzCase c) {
         return c.op() == Op.NOTIFY || c.op() == Op.BARRIER;
+    }
+
+    private static final String[] VSOCK_PREFIXES = {"vsock:", "vsock-dgram:", "vsock-seqpacket:", "vsock-stream:"};
+
+    /** Whether {@code s} starts with {@code /} or {@code @}, or with one of the vsock prefixes. */
+    static boolean pathOrVsock(byte[] s) {
+        return s.length > 0 && (s[0] == '/' || s[0] == '@') || vsock(s);
+    }
+
+    static boolean vsock(byte[] s) {
+        String text = new String(s, java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String p : VSOCK_PREFIXES) {
+            if (text.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** NOTIFY_SOCKET as the case set it, up to its first NUL; empty when unset. */

@@ -3,9 +3,10 @@ package dev.sdnotify.internal.protocol;
 import java.util.Arrays;
 
 /**
- * The socket address named by {@code NOTIFY_SOCKET}, as libsystemd v252 builds it
- * ({@code sockaddr_un_set_path}): {@code /path} or {@code @abstract}, at least two bytes, and short
- * enough to leave room for a terminating NUL in {@code sun_path[108]}.
+ * The socket address named by {@code NOTIFY_SOCKET}, as libsystemd 262 builds it: a value that starts with
+ * {@code /} or {@code @} is an AF_UNIX address ({@code sockaddr_un_set_path}: at least two bytes, and short
+ * enough to leave room for a terminating NUL in {@code sun_path[108]}); any other value is refused with
+ * EPROTO ({@code socket_address_parse_unix}; v252 said EINVAL).
  */
 public final class NotifyAddress {
     /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)} on Linux. */
@@ -27,12 +28,17 @@ public final class NotifyAddress {
      */
     public static NotifyAddress parse(byte[] value) throws InvalidAddress {
         int length = CString.length(value);
+        // The first byte decides the family before any length is looked at: "" is EPROTO, "/" EINVAL.
+        byte first = length > 0 ? value[0] : 0;
+        if (first != '/' && first != '@') {
+            if (VsockAddress.prefixLength(value) > 0) {
+                throw new InvalidAddress(-Errno.EINVAL, "is a vsock address, which this version does not send to");
+            }
+            throw new InvalidAddress(-Errno.EPROTO, "is neither an absolute path, an @abstract name nor a vsock "
+                    + "address (vsock:CID:PORT); set it to the supervisor's socket");
+        }
         if (length < 2) {
             throw new InvalidAddress(-Errno.EINVAL, "is shorter than two bytes");
-        }
-        byte first = value[0];
-        if (first != '/' && first != '@') {
-            throw new InvalidAddress(-Errno.EINVAL, "is neither an absolute path nor an @abstract name");
         }
         if (length + 1 > SUN_PATH_SIZE) {
             return failTooLong(first, length);
