@@ -306,7 +306,15 @@ class ContractTest {
             }, withFixtureFds(false, "FDSTORE=1", 2), expect(1, same, own("FDSTORE=1", 0, 1))),
             v("N14 253 fds", receiverWithPipes(253), withFixtureFds(false, "FDSTORE=1", 253),
                     expect(1, same, own("FDSTORE=1", range(253)))),
-            v("N14 254 fds", receiverWithPipes(254), withFixtureFds(false, "FDSTORE=1", 254), expect(-22, same)),
+            d("N14 254 fds", "more-than-253-fds", receiverWithPipes(254), withFixtureFds(false, "FDSTORE=1", 254), -7,
+                    same),
+            d("N14 254 fds, unset", "more-than-253-fds", receiverWithPipes(254), withFixtureFds(true, "FDSTORE=1", 254),
+                    -7, gone),
+            d("N14 254 fds, NOTIFY_SOCKET unset", "more-than-253-fds-no-socket", unset(),
+                    withFds(false, "X", new int[254], 254), -7, none),
+            d("N14 254 fds, NOTIFY_SOCKET relative", "more-than-253-fds", literal("relative"),
+                    withFds(false, "X", new int[254], 254), -7, same),
+            v("N14 254 fds, fds NULL: the NULL check first", unset(), withFds(false, "X", null, 254), expect(-22, none)),
             v("N15 {a,999}", (d, f) -> {
                 receiver().prepare(d, f);
                 closedFd[0] = f.pipes(1)[0];
@@ -325,9 +333,10 @@ class ContractTest {
             v("N26 regular file", regularFile(), notify(false, "X"), expect(-111, same))));
         // Facts the spec states in prose (§2), beyond its numbered table.
         v.add(v("§2 pid -5 falls back to own credentials", receiver(), asPid(-5, "P"), expect(1, same, own("P"))));
-        v.add(v("§2 1000 fds, unset: n_fds not range-checked", unset(), withFds(false, "X", new int[1000], 1000),
-                expect(0, none)));
-        v.add(v("§2 1000 fds", receiverWithPipes(1000), withFixtureFds(false, "FDSTORE=1", 1000), expect(-22, same)));
+        v.add(d("§2 1000 fds, NOTIFY_SOCKET unset", "more-than-253-fds-no-socket", unset(),
+                withFds(false, "X", new int[1000], 1000), -7, none));
+        v.add(d("§2 1000 fds", "more-than-253-fds", receiverWithPipes(1000), withFixtureFds(false, "FDSTORE=1", 1000),
+                -7, same));
         v.add(v("§2 n_fds 0 with NULL fds", receiver(), withFds(false, "X", null, 0), expect(1, same, own("X"))));
         for (int size : new int[] {4096, 65536, 1 << 20}) {
             byte[] payload = payload(size);

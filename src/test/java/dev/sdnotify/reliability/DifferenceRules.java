@@ -32,6 +32,10 @@ final class DifferenceRules {
                 && socket(r).length >= 108 && socket(r)[0] == '/' && returns(r, -22, -36));
         m.put("notify-socket-neither-path-nor-vsock", (c, r, oracle) -> sendsOrBarrier(c) && r.prepared().env()[0] != null
                 && !pathOrVsock(socket(r)) && returns(r, -22, -71));
+        m.put("more-than-253-fds", (c, r, oracle) -> tooManyFds(c) && r.prepared().env()[0] != null
+                && r.oracle().ret() < 0 && r.ours().ret() == -7 && sameButResult(r.oracle(), r.ours()));
+        m.put("more-than-253-fds-no-socket", (c, r, oracle) -> tooManyFds(c) && r.prepared().env()[0] == null
+                && returns(r, 0, -7));
         RULES = Collections.unmodifiableMap(m);
     }
 
@@ -50,6 +54,12 @@ final class DifferenceRules {
 
     static boolean sendsOrBarrier(FuzzCase c) {
         return c.op() == Op.NOTIFY || c.op() == Op.BARRIER;
+    }
+
+    /** A notify call that passes the NULL checks with more fds (n_fds unsigned) than one message carries. */
+    static boolean tooManyFds(FuzzCase c) {
+        return c.op() == Op.NOTIFY && c.state() != null && (c.nFds() == 0 || c.fds() != null)
+                && Integer.toUnsignedLong(c.nFds()) > 253;
     }
 
     private static final String[] VSOCK_PREFIXES = {"vsock:", "vsock-dgram:", "vsock-seqpacket:", "vsock-stream:"};

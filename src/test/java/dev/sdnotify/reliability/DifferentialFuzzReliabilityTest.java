@@ -103,6 +103,10 @@ class DifferentialFuzzReliabilityTest {
                 LibsystemdDifferences.oracleVersion());
     }
 
+    static String abbreviated(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+    }
+
     /** A difference no row of the table explains. */
     static boolean differs(SdDaemon candidate, FuzzCase c) {
         Comparison r = compare(libsystemd, candidate, c);
@@ -233,7 +237,8 @@ class DifferentialFuzzReliabilityTest {
             String rule = r.agree() ? null : tolerated(c, r);
             if (rule != null) {
                 tolerated.merge(rule, 1, Integer::sum);
-                toleratedExample.putIfAbsent(rule, c.toLine() + "  libsystemd: " + r.oracle() + "  java: " + r.ours());
+                toleratedExample.putIfAbsent(rule, abbreviated(rule + ": " + c.toLine()) + "  libsystemd: ret="
+                        + r.oracle().ret() + "  java: ret=" + r.ours().ret());
             } else if (!r.agree()) {
                 if (reproduces(java, c)) {
                     mismatch = mismatchReport("seed " + seed + ", case " + run

@@ -20,6 +20,8 @@ public final class JavaDaemon implements SdDaemon {
     /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
     static final int SEND_BUFFER = 8 * 1024 * 1024;
     static final int SD_LISTEN_FDS_START = 3;
+    /** The kernel's SCM_MAX_FD: the most fds one message carries. */
+    static final int SCM_MAX_FD = 253;
     private static final int FD_CLOEXEC = 1;
     private static final int POLLNVAL = 0x20;
     private static final byte[] BARRIER = {'B', 'A', 'R', 'R', 'I', 'E', 'R', '=', '1'};
@@ -46,6 +48,9 @@ public final class JavaDaemon implements SdDaemon {
         int r;
         if (state == null || (nFds != 0 && fds == null)) {
             r = -Errno.EINVAL;
+        } else if (Integer.toUnsignedLong(nFds) > SCM_MAX_FD) {
+            // n_fds is unsigned in C; more than the kernel passes is E2BIG before NOTIFY_SOCKET is read (v257).
+            r = -Errno.E2BIG;
         } else {
             byte[] socket = posix.getenv(Variables.NOTIFY_SOCKET);
             if (socket == null) {

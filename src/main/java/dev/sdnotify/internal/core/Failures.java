@@ -30,6 +30,10 @@ final class Failures {
      */
     public static SdNotifyException notifyFailed(String operation, int errno, byte[] socket, int nFds,
             Duration barrierTimeout, Duration sendTimeout) {
+        if (errno == Errno.E2BIG) {
+            // Refused before NOTIFY_SOCKET is read, whatever its value.
+            return new SdNotifyException(operation, errno, tooManyFds(nFds));
+        }
         if (socket != null) {
             try {
                 NotifyAddress.parse(socket);
@@ -53,8 +57,8 @@ final class Failures {
             case Errno.EPROTOTYPE: return "the socket there is not a datagram socket";
             case Errno.EACCES: return "this process may not write to that socket";
             case Errno.EBADF: return nFds > 0 ? "one of the " + nFds + " fds is not open" : null;
-            case Errno.EINVAL: return nFds > SCM_MAX_FD
-                    ? nFds + " fds are more than the kernel passes in one message (" + SCM_MAX_FD + ")" : null;
+            // A libsystemd before 257 leaves the count to the kernel, which says EINVAL.
+            case Errno.EINVAL: return Integer.toUnsignedLong(nFds) > SCM_MAX_FD ? tooManyFds(nFds) : null;
             case Errno.ENOBUFS:
             case Errno.EMSGSIZE: return "the message does not fit the socket's buffers";
             case Errno.EAGAIN: return sendTimeout == null ? "the receiver's queue is full"
@@ -67,6 +71,11 @@ final class Failures {
             case Errno.ETIMEDOUT: return "the manager did not process the barrier within " + barrierTimeout;
             default: return null;
         }
+    }
+
+    private static String tooManyFds(int nFds) {
+        return Integer.toUnsignedString(nFds) + " fds are more than the kernel passes in one message ("
+                + SCM_MAX_FD + "): send them in several";
     }
 
     /** Names the watchdog variable at fault, given their values before the call. */

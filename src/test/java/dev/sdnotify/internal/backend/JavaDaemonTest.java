@@ -180,11 +180,42 @@ class JavaDaemonTest {
             verifySendCount(0);
         }
 
-        @Test
-        @DisplayName("v252 does not range-check nFds when NOTIFY_SOCKET is unset (1000 fds → 0)")
-        void manyFdsWithoutSocket() {
-            assertEquals(0, daemon.pidNotifyWithFds(0, false, b("X"), new int[1000], 1000));
+        @ParameterizedTest(name = "nFds {0}, unset={1}")
+        @MethodSource("dev.sdnotify.internal.backend.JavaDaemonTest#tooManyFds")
+        @DisplayName("D4: more than 253 fds (n_fds unsigned) → -7 (E2BIG) before NOTIFY_SOCKET is read; unset honoured")
+        void moreThanTheKernelPasses(int nFds, boolean unset) {
+            env.put(NS, b("relative"));
+            assertEquals(-7, daemon.pidNotifyWithFds(0, unset, b("X"), new int[300], nFds));
+            verify(posix, never()).getenv(anyString());
+            verify(posix, never()).openUnixDatagramSocket();
+            verify(posix, times(unset ? 1 : 0)).unsetenv(NS);
         }
+
+        @Test
+        @DisplayName("D4: E2BIG with NOTIFY_SOCKET unset too (v252 returned 0)")
+        void tooManyFdsWithoutSocket() {
+            assertEquals(-7, daemon.pidNotifyWithFds(0, false, b("X"), new int[1000], 1000));
+        }
+
+        @Test
+        @DisplayName("D4: the NULL checks come first: fds null with 254 → -22")
+        void nullFdsBeforeTheCount() {
+            assertEquals(-22, daemon.pidNotifyWithFds(0, false, b("X"), null, 254));
+            assertEquals(-22, daemon.pidNotifyWithFds(0, false, null, new int[254], 254));
+        }
+
+        @Test
+        @DisplayName("D4: 253 fds are sent")
+        void kernelMaximumIsSent() {
+            env.put(NS, b(S));
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("FDSTORE=1"), new int[253], 253));
+            assertEquals(253, sends.get(0).nFds());
+        }
+    }
+
+    static Stream<Arguments> tooManyFds() {
+        return Stream.of(254, 300, -1, Integer.MIN_VALUE)
+                .flatMap(n -> Stream.of(Arguments.of(n, false), Arguments.of(n, true)));
     }
 
     /** NOTIFY_SOCKET values refused while parsing, with 262's result: EPROTO unless / or @ or vsock. */
