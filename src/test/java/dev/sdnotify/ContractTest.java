@@ -278,6 +278,18 @@ class ContractTest {
                 expect(ret, socketAfter, received), !DIFFERENCES.appliesToOracle(rule));
     }
 
+    /**
+     * A vector whose outcome differs by version in more than its result: where {@code rule}'s row speaks for
+     * the oracle's version the oracle must come out as {@code oracleWhereTheRowApplies} (the row's result in
+     * full), the java backend always as {@code expect}.
+     */
+    static Arguments dx(String id, String rule, Setup setup, Call call, Consumer<Observation> oracleWhereTheRowApplies,
+            Consumer<Observation> expect) {
+        boolean applies = DIFFERENCES.appliesToOracle(rule);
+        return Arguments.of(id + " [" + rule + "]", setup, call, applies ? oracleWhereTheRowApplies : expect, expect,
+                !applies);
+    }
+
     static Stream<Arguments> notifyVectors() {
         int[] closedFd = {0, 999};
         byte[] binary = {(byte) 0xff, (byte) 0xfe, (byte) 0x80, '\n', 0x01};
@@ -338,6 +350,15 @@ class ContractTest {
         v.add(d("§2 1000 fds", "more-than-253-fds", receiverWithPipes(1000), withFixtureFds(false, "FDSTORE=1", 1000),
                 -7, same));
         v.add(v("§2 n_fds 0 with NULL fds", receiver(), withFds(false, "X", null, 0), expect(1, same, own("X"))));
+        // An empty state whose send with credentials fails (ESRCH: no such pid) ends with 1 and no retry.
+        v.add(dx("D7 empty state as pid 999999", "empty-state-with-credentials", receiver(), asPid(999999, ""),
+                expect(1, same, own("")), expect(1, same)));
+        v.add(dx("D7 empty state as pid 999999, missing path", "empty-state-with-credentials", missingPath(),
+                asPid(999999, ""), expect(-2, same), expect(1, same)));
+        v.add(v("D7 empty state, own pid, missing path: no credentials, no retry path", missingPath(),
+                asPid(0, ""), expect(-2, same)));
+        v.add(v("D7 non-empty state as pid 999999: retried without credentials", receiver(), asPid(999999, "P"),
+                expect(1, same, own("P"))));
         for (int size : new int[] {4096, 65536, 1 << 20}) {
             byte[] payload = payload(size);
             v.add(v("§2 payload " + size + " B delivered whole", receiver(), notifyBytes(payload),

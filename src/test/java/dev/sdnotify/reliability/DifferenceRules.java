@@ -36,6 +36,12 @@ final class DifferenceRules {
                 && r.oracle().ret() < 0 && r.ours().ret() == -7 && sameButResult(r.oracle(), r.ours()));
         m.put("more-than-253-fds-no-socket", (c, r, oracle) -> tooManyFds(c) && r.prepared().env()[0] == null
                 && returns(r, 0, -7));
+        m.put("short-write", NOT_FUZZED);
+        m.put("empty-state-with-credentials", (c, r, oracle) -> emptyStateWithCredentials(c, r)
+                && r.ours().ret() == 1 && r.ours().received().isEmpty() && sameButSend(r.oracle(), r.ours())
+                && (r.oracle().ret() < 0 && r.oracle().received().isEmpty()
+                    || r.oracle().ret() == 1 && r.oracle().received().size() == 1
+                        && r.oracle().received().get(0).contains(":\"\" from self ")));
         RULES = Collections.unmodifiableMap(m);
     }
 
@@ -54,6 +60,19 @@ final class DifferenceRules {
 
     static boolean sendsOrBarrier(FuzzCase c) {
         return c.op() == Op.NOTIFY || c.op() == Op.BARRIER;
+    }
+
+    /** A notify of an empty state (up to its NUL) that sends credentials: a pid other than 0 and our own. */
+    static boolean emptyStateWithCredentials(FuzzCase c, Comparison r) {
+        byte[] state = r.prepared().state();
+        int pid = r.prepared().pid();
+        return c.op() == Op.NOTIFY && state != null && cString(state).length == 0 && !tooManyFds(c)
+                && (c.nFds() == 0 || c.fds() != null) && pid != 0 && pid != FuzzWorld.C.getpid();
+    }
+
+    /** Everything but the result and what was received. */
+    static boolean sameButSend(Outcome a, Outcome b) {
+        return a.out().equals(b.out()) && a.madeCloexec().equals(b.madeCloexec()) && a.envAfter().equals(b.envAfter());
     }
 
     /** A notify call that passes the NULL checks with more fds (n_fds unsigned) than one message carries. */

@@ -81,16 +81,16 @@ public final class JavaDaemon implements SdDaemon {
         if (fd < 0) {
             return fd == NO_IDENTITY ? sendOnOwnSocket(target, pid, state, fds, nFds, BLOCKING) : fd;
         }
-        int r = sendDatagram(fd, target, pid, state, fds, nFds);
+        int r = sendDatagram(fd, target, pid, state, fds, nFds, true);
         if ((r == -Errno.EBADF || r == -Errno.ENOTSOCK) && !isOurs(fd)) {
             // Closed between the check and the send.
             fd = ourSocket();
             if (fd < 0) {
                 return fd == NO_IDENTITY ? sendOnOwnSocket(target, pid, state, fds, nFds, BLOCKING) : fd;
             }
-            r = sendDatagram(fd, target, pid, state, fds, nFds);
+            r = sendDatagram(fd, target, pid, state, fds, nFds, true);
         }
-        return r < 0 ? r : 1;
+        return r;
     }
 
     /**
@@ -108,26 +108,41 @@ public final class JavaDaemon implements SdDaemon {
             if (r < 0) {
                 return r;
             }
-            r = sendDatagram(fd, target, pid, state, fds, nFds);
-            return r < 0 ? r : 1;
+            return sendDatagram(fd, target, pid, state, fds, nFds, false);
         } finally {
             posix.close(fd);
         }
     }
 
-    private int sendDatagram(int fd, Target target, int pid, byte[] state, int[] fds, int nFds) {
+    /**
+     * {@link SendLoop} for an AF_UNIX datagram, which is at most two sends and needs no loop object: 1 or
+     * {@code -errno}. On the kept socket ({@code kept}), EBADF or ENOTSOCK from a socket other code closed is
+     * returned at once, for the caller to send on a new one.
+     */
+    private int sendDatagram(int fd, Target target, int pid, byte[] state, int[] fds, int nFds, boolean kept) {
         // libsystemd's order of checks, except that this process's pid is only asked for when needed.
         boolean sendCredentials = (pid != 0 && pid != posix.getpid()) || posix.realAndEffectiveIdsDiffer();
         int credPid = pid != 0 ? pid : sendCredentials ? posix.getpid() : 0;
         int length = CString.length(state);
-        int r = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
+        int n = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
                 fds, nFds, sendCredentials, credPid);
-        if (r < 0 && sendCredentials) {
+        if (n < 0 && sendCredentials) {
+            if (kept && (n == -Errno.EBADF || n == -Errno.ENOTSOCK) && !isOurs(fd)) {
+                return n;
+            }
+            if (length == 0) {
+                // Nothing was sent and nothing is left to send: 262 ends here with 1, no retry (v254).
+                return 1;
+            }
             // libsystemd resends with the kernel's own credentials after any error, not just EPERM.
-            r = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
+            n = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
                     fds, nFds, false, 0);
         }
-        return r;
+        if (n < 0) {
+            return n;
+        }
+        // A datagram goes whole or not at all; a part is EIO (v254). The kernel never sends part of one.
+        return n < length ? -Errno.EIO : 1;
     }
 
     /** {@link #ourSocket()}'s answer when sockets have no cookie here; not an errno. */

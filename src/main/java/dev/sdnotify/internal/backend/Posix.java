@@ -47,7 +47,8 @@ public interface Posix {
      * {@code sendmsg(fd, msg, MSG_NOSIGNAL)} of one datagram: {@code payload[0..payloadLength)} to
      * {@code sunPath} ({@code addressLength} is {@code msg_namelen}), with an {@code SCM_RIGHTS} message for
      * {@code fds[0..nFds)} when {@code nFds > 0}, followed by {@code SCM_CREDENTIALS} for
-     * {@code (credPid, getuid(), getgid())} when {@code sendCredentials}. Returns 0 or {@code -errno}.
+     * {@code (credPid, getuid(), getgid())} when {@code sendCredentials}. Returns the bytes sent, which the
+     * caller compares with {@code payloadLength} (a short write is EIO), or {@code -errno}.
      */
     int sendNotifyDatagram(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength,
             int[] fds, int nFds, boolean sendCredentials, int credPid);

@@ -256,10 +256,11 @@ final class JnaPosix implements Posix {
             putSize(m, MSG_CONTROLLEN, controlLength);
             area.controlLength = controlLength;
         }
+        // The count fits an int: the payload is a Java array.
         int r = result(LibC.sendmsg(fd, m, LibC.MSG_NOSIGNAL));
         // A one-off area is freed when collected; keep it until the call is over.
         Reference.reachabilityFence(area);
-        return r < 0 ? r : 0;
+        return r;
     }
 
     private static void writeHeader(Memory m, long at, int length, int type) {

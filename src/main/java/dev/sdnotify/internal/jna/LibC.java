@@ -86,7 +86,10 @@ final class LibC {
 
     static native int setsockopt(int fd, int level, int name, Pointer value, int length);
 
-    /** Returns {@code ssize_t}; bound as int, whose sign is all that is read (the low 32 bits carry it). */
+    /**
+     * Returns {@code ssize_t}; bound as int, which carries it whole for a count below 2^31 (a payload from a
+     * Java array) and for -1.
+     */
     static native int sendmsg(int fd, Pointer msghdr, int flags);
 
     static native int close(int fd);

@@ -528,7 +528,8 @@ final class FfmPosix implements Posix {
         }
         try {
             long r = (long) Sendmsg.SENDMSG.invokeExact(capture, fd, area.msghdr, MSG_NOSIGNAL);
-            return r < 0 ? -errno(capture) : 0;
+            // The count fits an int: the payload is a Java array.
+            return r < 0 ? -errno(capture) : (int) r;
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -11,23 +11,20 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.inOrder;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
+import dev.sdnotify.internal.backend.MockedPosix.Sent;
 import dev.sdnotify.internal.protocol.NotifyAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,11 +41,11 @@ import org.mockito.InOrder;
 
 /** {@link JavaDaemon} against a mocked {@link Posix}: the order, arguments and results of every step. */
 class JavaDaemonTest {
-    static final int OWN_PID = 4242;
-    static final int OTHER_PID = 4243;
-    static final int SOCKET_FD = 7;
-    static final int PIPE_READ = 10;
-    static final int PIPE_WRITE = 11;
+    static final int OWN_PID = MockedPosix.OWN_PID;
+    static final int OTHER_PID = OWN_PID + 1;
+    static final int SOCKET_FD = MockedPosix.SOCKET_FD;
+    static final int PIPE_READ = MockedPosix.PIPE_READ;
+    static final int PIPE_WRITE = MockedPosix.PIPE_WRITE;
     static final int MIB16 = 16 * 1024 * 1024;
     static final int MIB8 = 8 * 1024 * 1024;
     static final long SENTINEL = 0x5e5e5e5eL;
@@ -57,57 +54,23 @@ class JavaDaemonTest {
 
     Posix posix;
     JavaDaemon daemon;
-    final Map<String, byte[]> env = new HashMap<>();
-    /** Results the successive sendNotifyDatagram calls return; 0 once exhausted. */
-    final Deque<Integer> sendResults = new ArrayDeque<>();
-    final List<Sent> sends = new ArrayList<>();
-
-    /** One sendNotifyDatagram call, arrays copied at call time. */
-    record Sent(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength, int[] fds,
-            int nFds, boolean creds, int credPid) {
-        String payloadText() {
-            return new String(payload, 0, payloadLength, StandardCharsets.ISO_8859_1);
-        }
-    }
+    Map<String, byte[]> env;
+    /** Results the successive sendNotifyDatagram calls return; the whole payload sent once exhausted. */
+    Deque<Integer> sendResults;
+    List<Sent> sends;
 
     static byte[] b(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.ISO_8859_1);
+        return MockedPosix.b(s);
     }
 
     @BeforeEach
     void setUp() {
-        posix = mock(Posix.class);
+        MockedPosix m = new MockedPosix();
+        posix = m.posix;
+        env = m.env;
+        sendResults = m.sendResults;
+        sends = m.sends;
         daemon = new JavaDaemon(posix);
-        when(posix.getenv(anyString())).thenAnswer(inv -> env.get(inv.<String>getArgument(0)));
-        doAnswer(inv -> env.remove(inv.<String>getArgument(0))).when(posix).unsetenv(anyString());
-        when(posix.getpid()).thenReturn(OWN_PID);
-        when(posix.getuid()).thenReturn(1000);
-        when(posix.geteuid()).thenReturn(1000);
-        when(posix.getgid()).thenReturn(1000);
-        when(posix.getegid()).thenReturn(1000);
-        when(posix.realAndEffectiveIdsDiffer()).thenCallRealMethod();
-        when(posix.openUnixDatagramSocket()).thenReturn(SOCKET_FD);
-        when(posix.getSendBuffer(anyInt())).thenReturn(212992);
-        when(posix.setSendBuffer(anyInt(), anyInt(), anyBoolean())).thenReturn(0);
-        when(posix.sendNotifyDatagram(anyInt(), any(), anyInt(), any(), anyInt(), any(), anyInt(), anyBoolean(),
-                anyInt())).thenAnswer(inv -> {
-                    byte[] sun = inv.getArgument(1);
-                    byte[] payload = inv.getArgument(3);
-                    int[] fds = inv.getArgument(5);
-                    sends.add(new Sent(inv.getArgument(0), sun == null ? null : sun.clone(), inv.getArgument(2),
-                            payload == null ? null : payload.clone(), inv.getArgument(4),
-                            fds == null ? null : fds.clone(), inv.getArgument(6), inv.getArgument(7),
-                            inv.getArgument(8)));
-                    Integer r = sendResults.poll();
-                    return r == null ? 0 : r;
-                });
-        when(posix.close(anyInt())).thenReturn(0);
-        when(posix.pipeCloexec(any())).thenAnswer(inv -> {
-            int[] p = inv.getArgument(0);
-            p[0] = PIPE_READ;
-            p[1] = PIPE_WRITE;
-            return 0;
-        });
     }
 
     void verifySendCount(int n) {
@@ -686,7 +649,7 @@ class JavaDaemonTest {
         @DisplayName("N17: with credentials, any first error → one retry without them, same fds → 1")
         void retrySucceeds(int errno) {
             sendResults.add(-errno);
-            sendResults.add(0);
+            sendResults.add(1);
             assertEquals(1, daemon.pidNotifyWithFds(777, false, b("P"), new int[] {5, 6}, 2));
             assertEquals(2, sends.size());
             Sent first = sends.get(0);
