@@ -194,6 +194,39 @@ class BarrierContractTest {
         }
     }
 
+    /**
+     * D8: with unset, NOTIFY_SOCKET is still there while the barrier waits and gone when it returns (262);
+     * a libsystemd before 257 removes it right after the send (libsystemd-differences.tsv).
+     */
+    @ParameterizedTest(name = "D8 NOTIFY_SOCKET during the wait, {0}")
+    @MethodSource("backendNames")
+    void unsetComesAfterTheWait(String name) throws Exception {
+        SdDaemon d = name.equals("libsystemd") ? backends.libsystemd : backends.java;
+        String rule = "barrier-unset-after-wait";
+        String expected = name.equals("java") || !DIFFERENCES.appliesToOracle(rule) ? "set" : "unset";
+        try (Receiver receiver = Receiver.bindPath(dir.resolve(name + ".sock"))) {
+            CEnv.set("NOTIFY_SOCKET", receiver.address());
+            CompletableFuture<Integer> tid = new CompletableFuture<>();
+            CompletableFuture<Integer> result = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                tid.complete(C.gettid());
+                result.complete(d.notifyBarrier(true, 10_000_000));
+            }, "barrier-caller");
+            caller.start();
+            ThreadWait.untilInPpoll(tid.get(5, TimeUnit.SECONDS), 10_000);
+            String during = CEnv.get("NOTIFY_SOCKET") == null ? "unset" : "set";
+            // Play the manager: read the message and close its fd, which ends the wait.
+            Receiver.Datagram got = receiver.receiveBlocking(false);
+            got.fds().forEach(C::close);
+            assertEquals(1, result.get(10, TimeUnit.SECONDS), name);
+            caller.join(5000);
+            assertEquals(null, CEnv.get("NOTIFY_SOCKET"), name + ": unset when the call returns");
+            assertEquals(expected, during, name + " [" + rule + "]: NOTIFY_SOCKET while the barrier waits");
+        } finally {
+            CEnv.unset("NOTIFY_SOCKET");
+        }
+    }
+
     static Stream<String> backendNames() {
         return new ArrayList<>(List.of("libsystemd", "java")).stream();
     }

@@ -265,14 +265,27 @@ public final class JavaDaemon implements SdDaemon {
 
     /**
      * {@code sd_pid_notify_barrier}'s steps over {@code posix}, its message sent through {@code sender} with
-     * {@code pid}'s credentials (0: this process's): a pipe,
-     * {@code BARRIER=1} with the write end, that end closed, then a wait until the manager has closed the copy it
-     * received. With {@code retryInterrupted}, a signal during the wait (EINTR) repeats the wait on the same
-     * pipe for the time that is left, and an interrupted send (nothing was queued) is sent again; without it,
-     * EINTR is returned, as libsystemd does.
+     * {@code pid}'s credentials (0: this process's): a pipe, {@code BARRIER=1} with the write end, that end
+     * closed, then a wait until the manager has closed the copy it received. With {@code unsetEnvironment},
+     * NOTIFY_SOCKET is removed when the call ends, after the wait, whatever the outcome, a failed pipe2
+     * included (libsystemd 257; before, right after the send, and not when pipe2 failed). With
+     * {@code retryInterrupted}, a signal during the wait (EINTR) repeats the wait on the same pipe for the time
+     * that is left, and an interrupted send (nothing was queued) is sent again; without it, EINTR is returned,
+     * as libsystemd does.
      */
     public static int barrier(Posix posix, SdDaemon sender, int pid, boolean unsetEnvironment, long timeoutUsec,
             long sendTimeoutUsec, boolean retryInterrupted) {
+        try {
+            return barrier(posix, sender, pid, timeoutUsec, sendTimeoutUsec, retryInterrupted);
+        } finally {
+            if (unsetEnvironment) {
+                posix.unsetenv(Variables.NOTIFY_SOCKET);
+            }
+        }
+    }
+
+    private static int barrier(Posix posix, SdDaemon sender, int pid, long timeoutUsec, long sendTimeoutUsec,
+            boolean retryInterrupted) {
         int[] pipe = new int[2];
         int r = posix.pipeCloexec(pipe);
         if (r < 0) {
@@ -282,7 +295,8 @@ public final class JavaDaemon implements SdDaemon {
         try {
             int[] fds = {pipe[1]};
             do {
-                r = sender.pidNotifyWithFds(pid, unsetEnvironment, BARRIER, fds, 1, sendTimeoutUsec);
+                // Never unset here: the variable stays until the wait is over.
+                r = sender.pidNotifyWithFds(pid, false, BARRIER, fds, 1, sendTimeoutUsec);
             } while (r == -Errno.EINTR && retryInterrupted);
             if (r <= 0) {
                 return r;

@@ -723,16 +723,16 @@ class JavaDaemonTest {
 
         @ParameterizedTest(name = "unset={0}")
         @ValueSource(booleans = {false, true})
-        @DisplayName("pipe2 failure → its -errno, environment untouched even with unset")
+        @DisplayName("D8: pipe2 failure → its -errno, nothing read or closed; with unset NOTIFY_SOCKET is removed")
         void pipeFails(boolean unset) {
             env.put(NS, b(S));
             // doReturn: the default answer would write into the null argument of a when() call.
             doReturn(-24).when(posix).pipeCloexec(any());
             assertEquals(-24, daemon.notifyBarrier(unset, 1_000_000L));
-            verify(posix, never()).unsetenv(anyString());
+            verify(posix, times(unset ? 1 : 0)).unsetenv(NS);
             verify(posix, never()).getenv(anyString());
             verify(posix, never()).close(anyInt());
-            assertTrue(env.containsKey(NS));
+            assertEquals(!unset, env.containsKey(NS));
         }
 
         @Test
@@ -791,17 +791,57 @@ class JavaDaemonTest {
         }
 
         @Test
-        @DisplayName("B7: with unset, NOTIFY_SOCKET is removed after the send and before the wait")
-        void unsetBeforeWait() {
+        @DisplayName("D8/B7: with unset, NOTIFY_SOCKET is removed after the wait, once, not by the send")
+        void unsetAfterWait() {
             env.put(NS, b(S));
-            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(0x10);
+            when(posix.pollForHangup(anyInt(), anyLong())).thenAnswer(inv -> {
+                assertTrue(env.containsKey(NS), "NOTIFY_SOCKET is still set during the wait");
+                return 0x10;
+            });
             assertEquals(1, daemon.notifyBarrier(true, -1L));
             InOrder order = inOrder(posix);
             order.verify(posix).sendNotifyDatagram(anyInt(), any(), anyInt(), any(), anyInt(), any(), anyInt(),
                     anyBoolean(), anyInt());
-            order.verify(posix).unsetenv(NS);
             order.verify(posix).pollForHangup(PIPE_READ, -1L);
+            order.verify(posix).unsetenv(NS);
             verify(posix, times(1)).unsetenv(NS);
+            assertFalse(env.containsKey(NS));
+        }
+
+        @ParameterizedTest(name = "revents {0}")
+        @ValueSource(ints = {0, 0x20, -4})
+        @DisplayName("D8: unset after a timeout, POLLNVAL or EINTR too")
+        void unsetOnEveryWaitOutcome(int revents) {
+            env.put(NS, b(S));
+            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(revents);
+            daemon.notifyBarrier(true, 1000L);
+            InOrder order = inOrder(posix);
+            order.verify(posix).pollForHangup(PIPE_READ, 1000L);
+            order.verify(posix).unsetenv(NS);
+            verify(posix, times(1)).unsetenv(NS);
+        }
+
+        @Test
+        @DisplayName("D8: the static barrier sends through the given sender with unset false, and unsets itself")
+        void staticBarrierSendsWithoutUnset() {
+            env.put(NS, b(S));
+            SdDaemon sender = org.mockito.Mockito.mock(SdDaemon.class);
+            when(sender.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt(), anyLong())).thenReturn(1);
+            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(0x10);
+            assertEquals(1, JavaDaemon.barrier(posix, sender, 77, true, 1000L, SdDaemon.BLOCKING, true));
+            verify(sender).pidNotifyWithFds(eq(77), eq(false), any(), any(), eq(1), eq(SdDaemon.BLOCKING));
+            verify(posix, times(1)).unsetenv(NS);
+        }
+
+        @Test
+        @DisplayName("retryInterrupted: EINTR from the wait repeats it on the same pipe; unset once, at the end")
+        void retryInterruptedWaitsAgain() {
+            env.put(NS, b(S));
+            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(-4, 0x10);
+            assertEquals(1, JavaDaemon.barrier(posix, daemon, 0, true, -1L, SdDaemon.BLOCKING, true));
+            verify(posix, times(2)).pollForHangup(PIPE_READ, -1L);
+            verify(posix, times(1)).unsetenv(NS);
+            verify(posix, times(1)).pipeCloexec(any());
         }
 
         @Test
