@@ -58,6 +58,7 @@ final class FuzzGenerator {
                         : r.nextInt(10) < 6 ? ownPid(r) : number(r, Kind.PID));
                 c = c.withEnv(FuzzCase.LISTEN_FDS, r.nextInt(10) == 0 ? null : number(r, Kind.FDS));
                 c = c.withEnv(FuzzCase.LISTEN_FDNAMES, r.nextInt(10) < 4 ? null : names(r));
+                c = c.withEnv(FuzzCase.LISTEN_PIDFDID, r.nextInt(10) < 8 ? null : pidfdId(r));
                 c = c.withOut(r.nextInt(10) != 0);
             }
             case NOTIFY -> {
@@ -84,6 +85,19 @@ final class FuzzGenerator {
     }
 
     enum Kind { USEC, PID, FDS }
+
+    /** LISTEN_PIDFDID: this process's pidfd inode id in the forms safe_atou64 reads, another id, or a number. */
+    private static String pidfdId(SplittableRandom r) {
+        String own = Token.PIDFDID.t();
+        return switch (r.nextInt(8)) {
+            case 0 -> " " + own;
+            case 1 -> "+" + own;
+            case 2 -> own + pick(r, SUFFIXES);
+            case 3 -> Token.OTHER_PIDFDID.t();
+            case 4 -> number(r, Kind.USEC);
+            default -> own;
+        };
+    }
 
     private static String ownPid(SplittableRandom r) {
         return switch (r.nextInt(8)) {

@@ -2,6 +2,7 @@ package dev.sdnotify.testing;
 
 import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The C environment (what libsystemd reads), set and read through the tests' own libc mapping. A
@@ -11,8 +12,15 @@ public final class CEnv {
     private CEnv() {}
 
     public static void set(String name, byte[] value) {
-        // One guarded way into the C environment for every test helper.
-        FastLibc.setVariable(name, value);
+        VsockGuard.refuseVsockPeer(name, value);
+        if (value == null) {
+            unset(name);
+            return;
+        }
+        // TestLibc, not FastLibc: JNA's direct mapping opens a file for its stubs, an fd the listen tests count.
+        if (TestLibc.INSTANCE.setenv(name, Arrays.copyOf(value, value.length + 1), 1) != 0) {
+            throw new IllegalStateException("setenv " + name + " failed");
+        }
     }
 
     public static void set(String name, String value) {

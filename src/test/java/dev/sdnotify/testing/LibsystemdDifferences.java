@@ -157,9 +157,13 @@ public final class LibsystemdDifferences {
         String how = "set -D" + VERSION_PROPERTY + "=N to name the oracle's libsystemd version";
         try {
             Process p = new ProcessBuilder("dpkg-query", "-W", "-f=${Version}", "libsystemd0")
-                    .redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            String out;
+            // Closed at once: a pipe left for the collector would be an open fd the listen tests count.
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            }
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
                 throw new IllegalStateException("dpkg-query -W libsystemd0 failed (" + out + "): " + how);

@@ -59,7 +59,13 @@ public interface TestLibc extends Library {
     int pipe(int[] fds);
 
 
+    /** Raw: set variables through {@link CEnv#set}, which refuses a NOTIFY_SOCKET naming a vsock peer. */
+    int setenv(String name, byte[] value, int overwrite);
+
     int unsetenv(String name);
+
+    /** {@code long syscall(long number, ...)}; pass the arguments as Longs, as syscall(2) reads them. */
+    long syscall(long number, Object... args);
 
     Pointer getenv(String name);
 

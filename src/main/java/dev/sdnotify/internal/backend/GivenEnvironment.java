@@ -115,6 +115,11 @@ public final class GivenEnvironment implements Posix {
     }
 
     @Override
+    public int ownPidfdInodeId(long[] out) {
+        return libc.ownPidfdInodeId(out);
+    }
+
+    @Override
     public int accessNoFollow(String path) {
         return libc.accessNoFollow(path);
     }

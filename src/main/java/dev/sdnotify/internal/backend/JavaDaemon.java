@@ -399,6 +399,19 @@ public final class JavaDaemon implements SdDaemon {
         if (value[0] != posix.getpid()) {
             return 0;
         }
+        byte[] pidfdIdText = posix.getenv(Variables.LISTEN_PIDFDID);
+        if (pidfdIdText != null) {
+            // The pid matched; the pidfd inode id tells whether it is still the same process (v259).
+            r = CNumbers.parseU64(pidfdIdText, value);
+            if (r < 0) {
+                return r;
+            }
+            long[] own = new long[1];
+            if (posix.ownPidfdInodeId(own) >= 0 && own[0] != value[0]) {
+                return 0;
+            }
+            // Without an id of our own (no pidfs, no pidfd_open) the check is skipped.
+        }
         byte[] fdsText = posix.getenv(Variables.LISTEN_FDS);
         if (fdsText == null) {
             return 0;
@@ -433,6 +446,7 @@ public final class JavaDaemon implements SdDaemon {
 
     private void unsetListenEnvironment() {
         posix.unsetenv(Variables.LISTEN_PID);
+        posix.unsetenv(Variables.LISTEN_PIDFDID);
         posix.unsetenv(Variables.LISTEN_FDS);
         posix.unsetenv(Variables.LISTEN_FDNAMES);
     }

@@ -74,6 +74,18 @@ public interface Posix {
     /** {@code fcntl(fd, F_SETFD, flags)}: 0 or {@code -errno}. */
     int setFdFlags(int fd, int flags);
 
+    /** {@code PID_FS_MAGIC}: {@code f_type} of a pidfd on pidfs (Linux 6.9 and later). */
+    long PID_FS_MAGIC = 0x50494446L;
+
+    /**
+     * This process's pidfd inode id, the number a supervisor puts in {@code LISTEN_PIDFDID}:
+     * {@code pidfd_open(getpid(), 0)} (through {@code syscall}), {@code fstatfs} to see that it lies on pidfs
+     * ({@link #PID_FS_MAGIC}), then {@code statx(pidfd, "", AT_EMPTY_PATH, STATX_INO)}'s 64-bit
+     * {@code stx_ino}; the pidfd is closed again. 0 with the id in {@code out[0]}, or {@code -errno}: ENOSYS
+     * before Linux 5.3, EOPNOTSUPP without pidfs or without statx in libc (glibc before 2.28).
+     */
+    int ownPidfdInodeId(long[] out);
+
     /** {@code faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW)}: 0 or {@code -errno}. */
     int accessNoFollow(String path);
 

@@ -89,13 +89,17 @@ final class Failures {
     }
 
     /** Names the socket-activation variable at fault, given their values before the call. */
-    static SdNotifyException listenFailed(int errno, byte[] pid, byte[] fds, byte[] names) {
+    static SdNotifyException listenFailed(int errno, byte[] pid, byte[] pidfdId, byte[] fds, byte[] names) {
         long[] value = new long[1];
         String detail;
+        // In the order libsystemd 262 reads them.
         if (names != null && FdNames.split(names) == null) {
             detail = show(Variables.LISTEN_FDNAMES, names) + " ends in a lone backslash";
         } else if (pid != null && CNumbers.parsePid(pid, value) < 0) {
             detail = show(Variables.LISTEN_PID, pid) + " is not a pid in 1..2147483647";
+        } else if (pidfdId != null && CNumbers.parseU64(pidfdId, value) < 0) {
+            detail = show(Variables.LISTEN_PIDFDID, pidfdId) + " is not a pidfd inode id (an unsigned 64-bit "
+                    + "number); the supervisor that set it must set it to the service's";
         } else if (fds != null && CNumbers.parseInt(fds, value) < 0) {
             detail = show(Variables.LISTEN_FDS, fds) + " is not an int";
         } else if (errno == Errno.EBADF) {

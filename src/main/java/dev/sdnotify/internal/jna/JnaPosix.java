@@ -398,6 +398,11 @@ final class JnaPosix implements Posix {
     }
 
     @Override
+    public int ownPidfdInodeId(long[] out) {
+        return Pidfd.inodeId(out);
+    }
+
+    @Override
     public int accessNoFollow(String path) {
         return result(LibC.faccessat(LibC.AT_FDCWD, path, LibC.F_OK, LibC.AT_SYMLINK_NOFOLLOW));
     }

@@ -628,6 +628,11 @@ final class FfmPosix implements Posix {
     }
 
     @Override
+    public int ownPidfdInodeId(long[] out) {
+        return Pidfd.inodeId(getpid(), out);
+    }
+
+    @Override
     public int accessNoFollow(String path) {
         MemorySegment capture = PER_THREAD.get().capture;
         try (Arena arena = Arena.ofConfined()) {
