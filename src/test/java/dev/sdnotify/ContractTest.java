@@ -375,9 +375,19 @@ class ContractTest {
             v.add(d("N19 NOTIFY_SOCKET=\"" + bad + "\", unset", "notify-socket-neither-path-nor-vsock", literal(bad),
                     notify(true, "x"), -71, gone));
         }
-        for (String bad : new String[] {"/", "@", "vsock:1:x", "vsock:", "vsock-stream::2"}) {
+        for (String bad : new String[] {"/", "@", "vsock:1:x", "vsock:", "vsock:any:5", "vsock::5",
+                "vsock:4294967295:5", "vsock:1:5:6"}) {
             v.add(v("N19 NOTIFY_SOCKET=\"" + bad + "\"", literal(bad), notify(false, "x"), expect(-22, same)));
         }
+        // vsock values that fail while parsing, in every version (VsockGuard refuses the others).
+        for (String bad : new String[] {"vsock:-2:5", "vsock:4294967296:5", "vsock:1:-1"}) {
+            v.add(d("D2 NOTIFY_SOCKET=\"" + bad + "\"", "notify-socket-vsock", literal(bad), notify(false, "x"), -34,
+                    same));
+        }
+        v.add(d("D2 NOTIFY_SOCKET=\"vsock:-1:5\", unset", "vsock-cid-minus-one", literal("vsock:-1:5"),
+                notify(true, "x"), -22, gone));
+        v.add(d("D2 NOTIFY_SOCKET=\"vsock-stream::2\"", "vsock-typed-prefix", literal("vsock-stream::2"),
+                notify(false, "x"), -22, same));
         return v.stream();
     }
 

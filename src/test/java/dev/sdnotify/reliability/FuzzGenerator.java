@@ -203,8 +203,10 @@ final class FuzzGenerator {
                     Token.RECV_LONG_ABSTRACT.t() + "x", "/dev/null", "/proc/self/fd/0", "/", "//");
         }
         if (k < 62) {
+            // vsock values only of the kind that fails while parsing, in every version (VsockGuard).
             return pick(r, "", "/", "@", "x", "relative/x", "notify", "./notify", " /abs", "\n/abs", "vsock:1:x",
-                    "vsock-stream::2", "vsock", "@@", "/@", "~/notify", "\\/abs", "\u00ff/abs", "a");
+                    "vsock-stream::2", "vsock", "@@", "/@", "~/notify", "\\/abs", "\u00ff/abs", "a", "vsock:-2:5",
+                    "vsock:-1:5", "vsock:any:5", "vsock:1:5:6", "vsock-dgram:", "vsock:4294967296:5", "VSOCK:1:5");
         }
         // Random paths and names; their lengths cluster around what sun_path holds.
         int length = r.nextInt(4) == 0 ? r.nextInt(140) : 100 + r.nextInt(14);

@@ -46,6 +46,8 @@ public interface TestLibc extends Library {
 
     int shutdown(int fd, int how);
 
+    int socketpair(int domain, int type, int protocol, int[] fds);
+
     int setsockopt(int fd, int level, int name, int[] value, int len);
 
     long recvmsg(int fd, Msghdr msg, int flags);

@@ -6,6 +6,7 @@ import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
 import dev.sdnotify.internal.protocol.NotifyAddress;
 import dev.sdnotify.internal.protocol.Variables;
+import dev.sdnotify.internal.protocol.VsockAddress;
 import java.util.List;
 
 /**
@@ -74,6 +75,9 @@ public final class JavaDaemon implements SdDaemon {
             }
             lastTarget = target;
         }
+        if (target.vsock != null) {
+            return VsockSend.send(posix, target.vsock, pid, state, fds, nFds, sendTimeoutUsec);
+        }
         if (sendTimeoutUsec != BLOCKING || noIdentity) {
             return sendOnOwnSocket(target, pid, state, fds, nFds, sendTimeoutUsec);
         }
@@ -120,9 +124,8 @@ public final class JavaDaemon implements SdDaemon {
      * returned at once, for the caller to send on a new one.
      */
     private int sendDatagram(int fd, Target target, int pid, byte[] state, int[] fds, int nFds, boolean kept) {
-        // libsystemd's order of checks, except that this process's pid is only asked for when needed.
-        boolean sendCredentials = (pid != 0 && pid != posix.getpid()) || posix.realAndEffectiveIdsDiffer();
-        int credPid = pid != 0 ? pid : sendCredentials ? posix.getpid() : 0;
+        boolean sendCredentials = sendsCredentials(posix, pid);
+        int credPid = credentialPid(posix, pid, sendCredentials);
         int length = CString.length(state);
         int n = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
                 fds, nFds, sendCredentials, credPid);
@@ -143,6 +146,19 @@ public final class JavaDaemon implements SdDaemon {
         }
         // A datagram goes whole or not at all; a part is EIO (v254). The kernel never sends part of one.
         return n < length ? -Errno.EIO : 1;
+    }
+
+    /**
+     * Whether a message for {@code pid} carries SCM_CREDENTIALS: for another pid, or when real and effective ids
+     * differ. libsystemd's order of checks, except that this process's pid is only asked for when needed.
+     */
+    static boolean sendsCredentials(Posix posix, int pid) {
+        return (pid != 0 && pid != posix.getpid()) || posix.realAndEffectiveIdsDiffer();
+    }
+
+    /** The pid the credentials carry: {@code pid}, or this process's for pid 0. */
+    static int credentialPid(Posix posix, int pid, boolean sendCredentials) {
+        return pid != 0 ? pid : sendCredentials ? posix.getpid() : 0;
     }
 
     /** {@link #ourSocket()}'s answer when sockets have no cookie here; not an errno. */
@@ -221,8 +237,12 @@ public final class JavaDaemon implements SdDaemon {
         return false;
     }
 
-    /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
     private void growSendBuffer(int fd) {
+        growSendBuffer(posix, fd);
+    }
+
+    /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
+    static void growSendBuffer(Posix posix, int fd) {
         if (posix.getSendBuffer(fd) >= 2 * SEND_BUFFER) {
             return;
         }
@@ -240,11 +260,14 @@ public final class JavaDaemon implements SdDaemon {
         final byte[] variable;
         final byte[] sunPath;
         final int addressLength;
+        /** Null for AF_UNIX. */
+        final VsockAddress vsock;
 
         Target(byte[] variable, NotifyAddress address) {
             this.variable = variable;
             this.sunPath = address.sunPath();
             this.addressLength = address.addressLength();
+            this.vsock = address.vsock();
         }
     }
 

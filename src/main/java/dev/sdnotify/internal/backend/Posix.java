@@ -1,5 +1,7 @@
 package dev.sdnotify.internal.backend;
 
+import dev.sdnotify.internal.protocol.VsockAddress;
+
 /**
  * The operating-system calls the Java backend is built from, one method per step libsystemd takes.
  * Results follow the C convention: {@code >= 0} success, {@code -errno} failure. Implemented over libc;
@@ -52,6 +54,33 @@ public interface Posix {
      */
     int sendNotifyDatagram(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength,
             int[] fds, int nFds, boolean sendCredentials, int credPid);
+
+    /** {@code socket(AF_VSOCK, type|SOCK_CLOEXEC, 0)}: the fd or {@code -errno}. */
+    int openVsockSocket(VsockAddress.Type type);
+
+    /**
+     * {@code bind(fd, {AF_VSOCK, VMADDR_CID_ANY, port})}, the source port of a vsock notification: 0 or
+     * {@code -errno}.
+     */
+    int bindVsock(int fd, int port);
+
+    /** {@code connect(fd, {AF_VSOCK, to's CID and port})}: 0 or {@code -errno}. */
+    int connectVsock(int fd, VsockAddress to);
+
+    /**
+     * {@code sendmsg(fd, msg, MSG_NOSIGNAL)} on an AF_VSOCK socket of {@code payload[offset..offset+length)}:
+     * to {@code to} (a datagram socket), or with no address on a connected socket ({@code to} null), with
+     * {@code SCM_RIGHTS} and {@code SCM_CREDENTIALS} as {@link #sendNotifyDatagram} attaches them. Returns the
+     * bytes sent or {@code -errno}.
+     */
+    int sendVsock(int fd, VsockAddress to, byte[] payload, int offset, int length, int[] fds, int nFds,
+            boolean sendCredentials, int credPid);
+
+    /** {@code shutdown(fd, SHUT_WR)}: 0 or {@code -errno}. */
+    int shutdownWrite(int fd);
+
+    /** {@code recv(fd, &c, 1, MSG_NOSIGNAL)}, blocking: 0 at the end of the stream, 1 for a byte, or {@code -errno}. */
+    int receiveByte(int fd);
 
     /** {@code setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, usec)}: 0 or {@code -errno}. */
     int setSendTimeout(int fd, long usec);

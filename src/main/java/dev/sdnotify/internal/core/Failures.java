@@ -36,7 +36,11 @@ final class Failures {
         }
         if (socket != null) {
             try {
-                NotifyAddress.parse(socket);
+                if (NotifyAddress.parse(socket).vsock() != null) {
+                    String hint = vsockHint(errno, barrierTimeout);
+                    String step = "sending over AF_VSOCK to " + show(Variables.NOTIFY_SOCKET, socket);
+                    return new SdNotifyException(operation, errno, hint == null ? step : step + ": " + hint);
+                }
             } catch (NotifyAddress.InvalidAddress bad) {
                 return new SdNotifyException(operation, errno, "parsing " + show(Variables.NOTIFY_SOCKET, socket)
                         + ": it " + bad.getMessage());
@@ -69,6 +73,26 @@ final class Failures {
             case Errno.EMFILE: return "this process has as many fds open as its limit allows (LimitNOFILE=)";
             case Errno.ENFILE: return "the system has as many files open as its limit allows";
             case Errno.ETIMEDOUT: return "the manager did not process the barrier within " + barrierTimeout;
+            default: return null;
+        }
+    }
+
+    /** The steps of a vsock notification: socket, source port, connect, sendmsg, shutdown, recv. */
+    private static String vsockHint(int errno, Duration barrierTimeout) {
+        switch (errno) {
+            case Errno.ENODEV: return "this machine has no vsock transport for the socket type (not a virtual "
+                    + "machine, or vsock-dgram: where the hypervisor has only stream sockets)";
+            case Errno.EAFNOSUPPORT: return "this process may not use AF_VSOCK sockets (no vsock module loaded, or "
+                    + "a unit whose RestrictAddressFamilies= leaves out AF_VSOCK)";
+            case Errno.EADDRINUSE: return "every privileged source port (1..1023) is taken";
+            case Errno.ECONNREFUSED:
+            case Errno.ECONNRESET: return "nothing listens at that CID and port";
+            case Errno.EIO: return "the kernel sent only part of the message";
+            case Errno.EPROTO: return "the receiver sent data back instead of closing the connection";
+            case Errno.ENOTCONN: return "the connection was gone before the message ended";
+            case Errno.EMFILE: return "this process has as many fds open as its limit allows (LimitNOFILE=)";
+            case Errno.ETIMEDOUT: return barrierTimeout == null ? "the connection timed out"
+                    : "the manager did not process the barrier within " + barrierTimeout;
             default: return null;
         }
     }

@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The socket address named by {@code NOTIFY_SOCKET}, as libsystemd 262 builds it: a value that starts with
  * {@code /} or {@code @} is an AF_UNIX address ({@code sockaddr_un_set_path}: at least two bytes, and short
- * enough to leave room for a terminating NUL in {@code sun_path[108]}); any other value is refused with
- * EPROTO ({@code socket_address_parse_unix}; v252 said EINVAL).
+ * enough to leave room for a terminating NUL in {@code sun_path[108]}); one with a vsock prefix is an
+ * AF_VSOCK address ({@link VsockAddress}, v253); any other value is refused with EPROTO
+ * ({@code socket_address_parse_unix}; v252 said EINVAL).
  */
 public final class NotifyAddress {
     /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)} on Linux. */
@@ -16,10 +17,18 @@ public final class NotifyAddress {
 
     private final byte[] sunPath;
     private final int addressLength;
+    private final VsockAddress vsock;
 
     private NotifyAddress(byte[] sunPath, int addressLength) {
         this.sunPath = sunPath;
         this.addressLength = addressLength;
+        this.vsock = null;
+    }
+
+    private NotifyAddress(VsockAddress vsock) {
+        this.sunPath = new byte[0];
+        this.addressLength = 0;
+        this.vsock = vsock;
     }
 
     /**
@@ -32,7 +41,7 @@ public final class NotifyAddress {
         byte first = length > 0 ? value[0] : 0;
         if (first != '/' && first != '@') {
             if (VsockAddress.prefixLength(value) > 0) {
-                throw new InvalidAddress(-Errno.EINVAL, "is a vsock address, which this version does not send to");
+                return new NotifyAddress(VsockAddress.parse(value));
             }
             throw new InvalidAddress(-Errno.EPROTO, "is neither an absolute path, an @abstract name nor a vsock "
                     + "address (vsock:CID:PORT); set it to the supervisor's socket");
@@ -57,7 +66,12 @@ public final class NotifyAddress {
         throw new InvalidAddress(first == '@' ? -Errno.EINVAL : -Errno.ENAMETOOLONG, why);
     }
 
-    /** The bytes of {@code sun_path} that matter (the rest of the 108 are zero). */
+    /** The AF_VSOCK address, or null for an AF_UNIX one. */
+    public VsockAddress vsock() {
+        return vsock;
+    }
+
+    /** The bytes of {@code sun_path} that matter (the rest of the 108 are zero); empty for vsock. */
     public byte[] sunPath() {
         return sunPath.clone();
     }
