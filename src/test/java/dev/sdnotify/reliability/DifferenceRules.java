@@ -53,6 +53,9 @@ final class DifferenceRules {
         m.put("barrier-unset-after-wait", NOT_FUZZED);
         m.put("barrier-pipe-failure", NOT_FUZZED);
         m.put("listen-pidfdid", DifferenceRules::pidfdIdIgnored);
+        m.put("number-c23-plus-binary", (c, r, oracle) -> readsC23Binary(c, r, false) && r.ours().ret() == -22
+                && r.oracle().ret() != -22 && r.oracle().envAfter().equals(r.ours().envAfter()));
+        m.put("number-c23-minus-binary", (c, r, oracle) -> readsC23Binary(c, r, true) && returns(r, -34, -22));
         RULES = Collections.unmodifiableMap(m);
     }
 
@@ -90,6 +93,45 @@ final class DifferenceRules {
         return with.envAfter().get(FuzzCase.LISTEN_PIDFDID).equals(set) && with.ret() == without.ret()
                 && with.out().equals(without.out()) && with.madeCloexec().equals(without.madeCloexec())
                 && with.envAfter().equals(envWithout);
+    }
+
+    /** The numeric variables each operation reads. */
+    private static final Map<Op, int[]> NUMBERS = Map.of(Op.WATCHDOG, new int[] {FuzzCase.WATCHDOG_USEC,
+        FuzzCase.WATCHDOG_PID}, Op.LISTEN, new int[] {FuzzCase.LISTEN_PID, FuzzCase.LISTEN_FDS},
+        Op.LISTEN_NAMES, new int[] {FuzzCase.LISTEN_PID, FuzzCase.LISTEN_FDS});
+
+    /** Whether the operation reads a number that C23's strtoul would take as binary, with a minus or not. */
+    static boolean readsC23Binary(FuzzCase c, Comparison r, boolean negative) {
+        for (int v : NUMBERS.getOrDefault(c.op(), new int[0])) {
+            byte[] text = r.prepared().env()[v];
+            if (text != null && c23Binary(cString(text), negative)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A 0b prefix that systemd does not strip itself (it only sees one right after its own whitespace) but C23
+     * strtoul reads: after C whitespace (\v and \f too) and a sign.
+     */
+    static boolean c23Binary(byte[] s, boolean negative) {
+        int i = 0;
+        while (i < s.length && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+            i++;
+        }
+        if (i + 1 < s.length && s[i] == '0' && (s[i + 1] | 0x20) == 'b') {
+            return false;
+        }
+        while (i < s.length && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) {
+            i++;
+        }
+        boolean minus = i < s.length && s[i] == '-';
+        if (i < s.length && (s[i] == '+' || s[i] == '-')) {
+            i++;
+        }
+        return minus == negative && i + 2 < s.length && s[i] == '0' && (s[i + 1] | 0x20) == 'b'
+                && (s[i + 2] == '0' || s[i + 2] == '1');
     }
 
     /** A notify of an empty state (up to its NUL) that sends credentials: a pid other than 0 and our own. */
