@@ -10,12 +10,19 @@ import dev.sdnotify.internal.protocol.VsockAddress;
 import java.util.List;
 
 /**
- * The sd-daemon protocol written in Java over {@link Posix}, step for step as libsystemd v252 takes
- * it, so that return values, the bytes and ancillary data on the wire, and the environment afterwards
- * are the same. Comments name the libsystemd step where the order is not obvious.
+ * The sd-daemon protocol written in Java over {@link Posix}, step for step as libsystemd 262 takes it, so
+ * that return values, the bytes and ancillary data on the wire, and the environment afterwards are the same.
+ * Comments name the libsystemd step where the order is not obvious, and the release that brought it.
  *
- * <p>One deliberate difference: blocking sends share one socket instead of opening one per message (see
- * {@link #ourSocket()}); what the receiver observes is unchanged.
+ * <p>Where libsystemd v252 differs: a NOTIFY_SOCKET that is neither {@code /path} nor {@code @name} is EINVAL
+ * there, and vsock addresses are not sent to; more than 253 fds are left to the kernel (EINVAL, or 0 with
+ * NOTIFY_SOCKET unset); a short datagram counts as sent; an empty state whose send with credentials fails
+ * is sent again without them; the barrier unsets NOTIFY_SOCKET before its wait, and not when pipe2 fails;
+ * LISTEN_PIDFDID is ignored. The test resource {@code libsystemd-differences.tsv} lists these per version.
+ *
+ * <p>Deliberate differences: blocking AF_UNIX sends share one socket instead of opening one per message (see
+ * {@link #ourSocket()}); what the receiver observes is unchanged. A stream's send that fails after its first
+ * part returns that error (libsystemd would shrink an empty control length there; see {@link SendLoop}).
  */
 public final class JavaDaemon implements SdDaemon {
     /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
