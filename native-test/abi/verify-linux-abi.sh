@@ -32,13 +32,19 @@ ARCHES=(
 # Big-endian targets; the host's byte-order macros are replaced for them.
 BIG_ENDIAN_ARCHES=" s390x ppc64 "
 
-# The constants LinuxAbi.java tabulates, in its order.
+# The constants LinuxAbi.java tabulates, in its order. Names ending in _SIZE or _OFFSET are the probe's own
+# macros (below) for a structure's size or a member's offset or size.
 CONSTANTS=(SOL_SOCKET SO_TYPE SO_SNDBUF SO_SNDTIMEO SO_ACCEPTCONN SO_DOMAIN SO_SNDBUFFORCE SO_COOKIE
+  STATFS_SIZE STATFS_F_TYPE_SIZE
   AF_UNIX SOCK_DGRAM SOCK_CLOEXEC O_CLOEXEC SCM_RIGHTS SCM_CREDENTIALS MSG_NOSIGNAL
-  F_GETFD F_SETFD F_GETFL AT_FDCWD AT_SYMLINK_NOFOLLOW F_OK CLOCK_MONOTONIC)
-# Those the kernel's uapi headers define as well (asm/socket.h, linux/fcntl.h, linux/time.h).
+  F_GETFD F_SETFD F_GETFL AT_FDCWD AT_SYMLINK_NOFOLLOW F_OK CLOCK_MONOTONIC
+  AF_VSOCK SOCK_STREAM SOCK_SEQPACKET SHUT_WR SOCKADDR_VM_SIZE SVM_PORT_OFFSET SVM_CID_OFFSET
+  SYS_pidfd_open AT_EMPTY_PATH STATX_INO STATX_SIZE STATX_INO_OFFSET STATFS_F_TYPE_OFFSET)
+# Those the kernel's uapi headers define as well (asm/socket.h, linux/fcntl.h, linux/time.h, asm/unistd.h,
+# linux/stat.h). struct sockaddr_vm needs glibc's struct sockaddr, so only the glibc probe reads it.
 UAPI_CONSTANTS=(SOL_SOCKET SO_TYPE SO_SNDBUF SO_SNDTIMEO SO_ACCEPTCONN SO_DOMAIN SO_SNDBUFFORCE SO_COOKIE
-  O_CLOEXEC F_GETFD F_SETFD F_GETFL AT_FDCWD AT_SYMLINK_NOFOLLOW CLOCK_MONOTONIC)
+  O_CLOEXEC F_GETFD F_SETFD F_GETFL AT_FDCWD AT_SYMLINK_NOFOLLOW CLOCK_MONOTONIC
+  SYS_pidfd_open AT_EMPTY_PATH STATX_INO STATX_SIZE STATX_INO_OFFSET)
 
 die() { echo "verify-linux-abi: $*" >&2; exit 1; }
 
@@ -89,11 +95,28 @@ LIBC_HEADERS='#define _GNU_SOURCE
 #include <fcntl.h>
 #include <unistd.h>
 #include <time.h>
-#include <bits/wordsize.h>'
+#include <bits/wordsize.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/syscall.h>
+#include <linux/vm_sockets.h>
+#define STATFS_SIZE sizeof(struct statfs)
+#define STATFS_F_TYPE_SIZE sizeof(((struct statfs *) 0)->f_type)
+#define STATFS_F_TYPE_OFFSET __builtin_offsetof(struct statfs, f_type)
+#define STATX_SIZE sizeof(struct statx)
+#define STATX_INO_OFFSET __builtin_offsetof(struct statx, stx_ino)
+#define SOCKADDR_VM_SIZE sizeof(struct sockaddr_vm)
+#define SVM_PORT_OFFSET __builtin_offsetof(struct sockaddr_vm, svm_port)
+#define SVM_CID_OFFSET __builtin_offsetof(struct sockaddr_vm, svm_cid)'
 UAPI_HEADERS='#include <asm/bitsperlong.h>
 #include <asm/socket.h>
+#include <asm/unistd.h>
 #include <linux/fcntl.h>
-#include <linux/time.h>'
+#include <linux/time.h>
+#include <linux/stat.h>
+#define SYS_pidfd_open __NR_pidfd_open
+#define STATX_SIZE sizeof(struct statx)
+#define STATX_INO_OFFSET __builtin_offsetof(struct statx, stx_ino)'
 
 if [ "$#" -gt 0 ]; then
   wanted=" $* "

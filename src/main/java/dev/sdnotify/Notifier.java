@@ -103,7 +103,7 @@ public interface Notifier {
      * close-on-exec so child processes do not inherit them:
      * <ul>
      *   <li>a list of {@code LISTEN_FDS} entries: the fds are for this process ({@code LISTEN_PID} is its
-     *       pid);</li>
+     *       pid and, where set, {@code LISTEN_PIDFDID} its pidfd's inode id);</li>
      *   <li>an empty list: none were passed, or they are meant for another process;</li>
      *   <li>{@link SdNotifyException}: a variable is malformed, names and fds do not match in number, or
      *       an fd is not open. Fds before the failing one may already be close-on-exec.</li>
@@ -112,9 +112,9 @@ public interface Notifier {
     List<ListenFd> listenFds();
 
     /**
-     * {@link #listenFds()}, then removes {@code LISTEN_PID}, {@code LISTEN_FDS} and {@code LISTEN_FDNAMES}
-     * from the C environment whatever the outcome, so a second call returns an empty list. Java's
-     * {@link System#getenv()} snapshot still shows them.
+     * {@link #listenFds()}, then removes {@code LISTEN_PID}, {@code LISTEN_PIDFDID}, {@code LISTEN_FDS} and
+     * {@code LISTEN_FDNAMES} from the C environment whatever the outcome, so a second call returns an empty
+     * list. Java's {@link System#getenv()} snapshot still shows them.
      *
      * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
      * ones included) read the environment.

@@ -19,8 +19,8 @@ public final class SocketActivation {
 
     /**
      * {@link Notifier#listenFdsAndUnsetEnvironment()} of {@link Notifier#fromEnvironment()}: removes
-     * {@code LISTEN_PID}, {@code LISTEN_FDS} and {@code LISTEN_FDNAMES} from the C environment whatever the
-     * outcome.
+     * {@code LISTEN_PID}, {@code LISTEN_PIDFDID}, {@code LISTEN_FDS} and {@code LISTEN_FDNAMES} from the C
+     * environment whatever the outcome.
      *
      * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
      * ones included) read the environment.

@@ -24,7 +24,8 @@ public final class SupervisorEnvironment {
 
     /**
      * The variables removed: {@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC}, {@code WATCHDOG_PID},
-     * {@code LISTEN_PID}, {@code LISTEN_FDS}, {@code LISTEN_FDNAMES} and {@code READY_FD}.
+     * {@code LISTEN_PID}, {@code LISTEN_PIDFDID} (systemd 259 and later), {@code LISTEN_FDS},
+     * {@code LISTEN_FDNAMES} and {@code READY_FD}.
      */
     public static List<String> names() {
         return Variables.SUPERVISOR;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.LibsystemdDifferences;
+import dev.sdnotify.testing.OwnPidfd;
 import dev.sdnotify.testing.TestLibc;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,13 +21,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The sd_listen_fds and sd_listen_fds_with_names vectors (§6, L1–L18) on both backends. They run on this
- * JVM's fds 3 and 4 (opened here if the JVM has not); their close-on-exec flag is cleared before each run,
- * observed after it, and restored. The spec's "fd 5 missing" becomes "the first closed fd from 3 on".
+ * The sd_listen_fds and sd_listen_fds_with_names vectors (§6, L1–L18, and LISTEN_PIDFDID's P1–P14) on both
+ * backends. They run on this JVM's fds 3 and 4 (opened here if the JVM has not); their close-on-exec flag is
+ * cleared before each run, observed after it, and restored. The spec's "fd 5 missing" becomes "the first closed fd from 3 on".
  */
 class ListenFdsContractTest {
     static final TestLibc C = TestLibc.INSTANCE;
-    static final String[] VARIABLES = {"LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"};
+    static final String[] VARIABLES = {"LISTEN_PID", "LISTEN_PIDFDID", "LISTEN_FDS", "LISTEN_FDNAMES"};
+    static final LibsystemdDifferences DIFFERENCES = LibsystemdDifferences.load();
     static BothBackends backends;
     static final List<Integer> opened = new ArrayList<>();
     static int firstClosed;
@@ -73,12 +76,18 @@ class ListenFdsContractTest {
             return null;
         }
         int own = C.getpid();
+        if (s.contains("$pidfdid")) {
+            long id = OwnPidfd.inodeId();
+            s = s.replace("$pidfdid+1", Long.toString(id + 1)).replace("$pidfdid", Long.toString(id));
+        }
         return s.replace("$own", Integer.toString(own)).replace("$other", Integer.toString(own + 1))
                 .replace("$upToFirstClosed", Integer.toString(firstClosed - 3 + 1));
     }
 
-    static Observation run(SdDaemon d, String pid, String fds, String names, boolean unset, boolean withNames) {
+    static Observation run(SdDaemon d, String pid, String pidfdId, String fds, String names, boolean unset,
+            boolean withNames) {
         CEnv.set("LISTEN_PID", pid);
+        CEnv.set("LISTEN_PIDFDID", pidfdId);
         CEnv.set("LISTEN_FDS", fds);
         CEnv.set("LISTEN_FDNAMES", names);
         int[] saved = new int[firstClosed];
@@ -124,9 +133,30 @@ class ListenFdsContractTest {
         return out;
     }
 
+    /** A vector every version answers alike; LISTEN_PIDFDID unset. */
     static Arguments l(String id, String pid, String fds, String names, boolean unset, boolean withNames, int ret,
             int cloexecBelow, String returnedNames) {
-        return Arguments.of(id, pid, fds, names, unset, withNames, ret, cloexecBelow, returnedNames);
+        Outcome o = new Outcome(ret, cloexecBelow, returnedNames);
+        return Arguments.of(id, pid, null, fds, names, unset, withNames, o, o, true);
+    }
+
+    /** What a call should come to: its result, the fds made close-on-exec (below this one), the names. */
+    record Outcome(int ret, int cloexecBelow, String names) {}
+
+    /**
+     * A LISTEN_PIDFDID vector (rule listen-pidfdid of libsystemd-differences.tsv): {@code in262} is what 262 and
+     * the java backend give, {@code ignored} what a libsystemd that ignores the variable gives, and leaves it set.
+     */
+    static Arguments p(String id, String pid, String pidfdId, String fds, String names, boolean unset,
+            boolean withNames, Outcome in262, Outcome ignored) {
+        String rule = "listen-pidfdid";
+        boolean applies = DIFFERENCES.appliesToOracle(rule);
+        return Arguments.of(id + " [" + rule + "]", pid, pidfdId, fds, names, unset, withNames,
+                applies ? ignored : in262, in262, !applies);
+    }
+
+    static Outcome o(int ret, int cloexecBelow, String names) {
+        return new Outcome(ret, cloexecBelow, names);
     }
 
     static Stream<Arguments> vectors() {
@@ -158,19 +188,52 @@ class ListenFdsContractTest {
         for (String names : new String[] {"a", "a:b:c", ""}) {
             v.add(l("L14 '" + names + "'", "$own", "2", names, false, true, -22, 5, "untouched"));
         }
+        Outcome two = o(2, 5, "NULL");
+        v.add(p("P1 own id", "$own", "$pidfdid", "2", null, false, false, two, two));
+        v.add(p("P2 own id, unset", "$own", "$pidfdid", "2", null, true, false, two, two));
+        v.add(p("P3 +own id", "$own", "+$pidfdid", "2", null, false, false, two, two));
+        v.add(p("P4 another id", "$own", "$pidfdid+1", "2", null, false, false, o(0, 3, "NULL"), two));
+        v.add(p("P5 another id, unset", "$own", "$pidfdid+1", "2", null, true, false, o(0, 3, "NULL"), two));
+        v.add(p("P6 0", "$own", "0", "2", null, false, false, o(0, 3, "NULL"), two));
+        v.add(p("P7 abc", "$own", "abc", "2", null, false, false, o(-22, 3, "NULL"), two));
+        v.add(p("P8 -1", "$own", "-1", "2", null, false, false, o(-34, 3, "NULL"), two));
+        v.add(p("P9 own id and a space", "$own", "$pidfdid ", "2", null, false, false, o(-22, 3, "NULL"), two));
+        v.add(p("P10 LISTEN_FDS unset, abc", "$own", "abc", null, null, false, false, o(-22, 3, "NULL"),
+                o(0, 3, "NULL")));
+        v.add(p("P11 LISTEN_FDS abc, another id", "$own", "$pidfdid+1", "abc", null, false, false, o(0, 3, "NULL"),
+                o(-22, 3, "NULL")));
+        v.add(p("P12 another pid, unset", "$other", "5", "2", null, true, false, o(0, 3, "NULL"), o(0, 3, "NULL")));
+        v.add(p("P13 a:b, another id, unset", "$own", "$pidfdid+1", "2", "a:b", true, true, o(0, 3, "untouched"),
+                o(2, 5, "['a', 'b']")));
+        v.add(p("P14 a:b, abc", "$own", "abc", "2", "a:b", false, true, o(-22, 3, "untouched"),
+                o(2, 5, "['a', 'b']")));
         return v.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
-    void listenVector(String id, String pidSpec, String fdsSpec, String names, boolean unset, boolean withNames,
-            int ret, int cloexecBelow, String returnedNames) {
+    void listenVector(String id, String pidSpec, String pidfdIdSpec, String fdsSpec, String names, boolean unset,
+            boolean withNames, Outcome oracleExpected, Outcome javaExpected, boolean agree) {
         String pid = substitute(pidSpec);
+        String pidfdId = substitute(pidfdIdSpec);
         String fds = substitute(fdsSpec);
-        Observation oracle = run(backends.libsystemd, pid, fds, names, unset, withNames);
-        List<String> envAfter = unset ? Arrays.asList(null, null, null) : Arrays.asList(pid, fds, names);
-        Observation expected = new Observation(ret, fdsBelow(cloexecBelow), returnedNames, envAfter);
-        assertEquals(expected, oracle, id + ": libsystemd against the spec");
-        assertEquals(oracle, run(backends.java, pid, fds, names, unset, withNames), id + ": java backend against libsystemd");
+        Observation oracle = run(backends.libsystemd, pid, pidfdId, fds, names, unset, withNames);
+        // A libsystemd that ignores LISTEN_PIDFDID leaves it set whatever unset_environment says.
+        boolean oracleKeepsPidfdId = pidfdId != null && !agree;
+        assertEquals(expected(oracleExpected, pid, pidfdId, fds, names, unset, oracleKeepsPidfdId), oracle,
+                id + ": libsystemd against the spec");
+        Observation ours = run(backends.java, pid, pidfdId, fds, names, unset, withNames);
+        assertEquals(expected(javaExpected, pid, pidfdId, fds, names, unset, false), ours,
+                id + ": java backend against libsystemd 262");
+        if (agree) {
+            assertEquals(oracle, ours, id + ": java backend against libsystemd");
+        }
+    }
+
+    static Observation expected(Outcome o, String pid, String pidfdId, String fds, String names, boolean unset,
+            boolean keepsPidfdId) {
+        List<String> envAfter = unset ? Arrays.asList(null, keepsPidfdId ? pidfdId : null, null, null)
+                : Arrays.asList(pid, pidfdId, fds, names);
+        return new Observation(o.ret(), fdsBelow(o.cloexecBelow()), o.names(), envAfter);
     }
 }

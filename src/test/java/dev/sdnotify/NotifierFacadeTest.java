@@ -478,6 +478,27 @@ class NotifierFacadeTest {
         }
 
         @Test
+        @DisplayName("D10: -22 with LISTEN_PIDFDID abc → the message names LISTEN_PIDFDID")
+        void badPidfdId() {
+            env.put("LISTEN_PID", utf8("4242"));
+            env.put("LISTEN_PIDFDID", utf8("abc"));
+            env.put("LISTEN_FDS", utf8("1"));
+            listenReturns(-22);
+            SdNotifyException e = assertThrows(SdNotifyException.class, () -> notifier.listenFds());
+            assertTrue(e.getMessage().contains("LISTEN_PIDFDID=\"abc\" is not a pidfd inode id"), e.getMessage());
+        }
+
+        @Test
+        @DisplayName("D11: the unset variant removes LISTEN_PIDFDID itself too, after the seam's call")
+        void unsetRemovesPidfdId() {
+            listenReturns(1, "a");
+            notifier.listenFdsAndUnsetEnvironment();
+            InOrder order = inOrder(daemon, posix);
+            order.verify(daemon).listenFdsWithNames(eq(true), any());
+            order.verify(posix).unsetenv("LISTEN_PIDFDID");
+        }
+
+        @Test
         @DisplayName("the returned list is unmodifiable")
         void unmodifiable() {
             listenReturns(1, "a");

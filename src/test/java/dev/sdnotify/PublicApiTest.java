@@ -155,7 +155,8 @@ class PublicApiTest {
 
         CEnv.set("NOTIFY_SOCKET", "relative/x");
         e = assertThrows(SdNotifyException.class, SdNotify::ready);
-        assertEquals("EINVAL", e.errnoName());
+        // EPROTO from libsystemd 253 on and from the java backend; EINVAL from an older libsystemd.
+        assertTrue(e.errnoName().equals("EPROTO") || e.errnoName().equals("EINVAL"), e.getMessage());
         assertTrue(e.getMessage().contains("parsing NOTIFY_SOCKET=\"relative/x\""), e.getMessage());
 
         CEnv.set("WATCHDOG_USEC", "5s");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The supervisor's variables kept from child processes, seen in what a real child's {@code env} prints. */
 class SupervisorEnvironmentTest {
     static final List<String> SUPERVISOR = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_PID",
-            "LISTEN_FDS", "LISTEN_FDNAMES", "READY_FD");
+            "LISTEN_PIDFDID", "LISTEN_FDS", "LISTEN_FDNAMES", "READY_FD");
 
     /** The environment a child started from {@code builder} sees, as its {@code env} prints it. */
     static Map<String, String> childEnvironment(ProcessBuilder builder) throws IOException, InterruptedException {

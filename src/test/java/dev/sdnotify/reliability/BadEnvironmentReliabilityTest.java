@@ -114,14 +114,17 @@ class BadEnvironmentReliabilityTest {
         Notifier notifier = new DaemonNotifier(info);
         SplittableRandom r = new SplittableRandom(11);
         Set<String> templates = values(() -> FuzzGenerator.notifySocket(r), "", "/", "@", "x", "relative/x",
-                " /abs", "vsock:2:1234", "/" + "x".repeat(107), "@" + "y".repeat(107), Token.MISSING.t(),
+                " /abs", "vsock:1:x", "/" + "x".repeat(107), "@" + "y".repeat(107), Token.MISSING.t(),
                 Token.STREAM.t(), Token.FILE.t(), Token.FILE.t() + "/x", Token.TMP.t(), Token.RECV.t() + "/");
+        // The seam of the backend in use gives the errno: libsystemd's own, or the java backend's, which is
+        // 262's and may differ from an older oracle's (ContractTest and the fuzzer check that difference).
+        SdDaemon reference = backend == Backend.JAVA ? javaSeam : oracle;
         int rejected = 0;
         for (String template : templates) {
             byte[] value = world.expand(template);
             FastLibc.setVariable("NOTIFY_SOCKET", value);
-            int expected = oracle.pidNotifyWithFds(0, false, X, null, 0);
-            int expectedBarrier = oracle.notifyBarrier(false, 0);
+            int expected = reference.pidNotifyWithFds(0, false, X, null, 0);
+            int expectedBarrier = reference.notifyBarrier(false, 0);
             world.drainReceivers();
             if (expected >= 0) {
                 continue;

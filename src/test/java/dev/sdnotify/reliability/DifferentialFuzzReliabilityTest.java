@@ -11,6 +11,7 @@ import dev.sdnotify.reliability.FuzzCase.Op;
 import dev.sdnotify.reliability.FuzzWorld.Comparison;
 import dev.sdnotify.reliability.FuzzWorld.Outcome;
 import dev.sdnotify.testing.FastLibc;
+import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.ReliabilityReport;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -36,7 +37,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Differential fuzzing of the Java backend against libsystemd: seeded random cases (see
  * {@link FuzzGenerator}) and the corpus in {@code src/test/resources/fuzz-corpus}, each run on both
  * backends from the same C environment, comparing everything observable ({@link FuzzWorld.Outcome}).
- * A mismatch is shrunk to a minimal case and reported with the seed.
+ * A mismatch is shrunk to a minimal case and reported with the seed. The java backend answers as libsystemd
+ * 262 does; where the oracle's version answers otherwise, {@code libsystemd-differences.tsv} names the case and
+ * {@link DifferenceRules} recognises it: only such a difference is tolerated, and counted per case.
  *
  * <p>{@code -Dsdnotify.fuzz.seed=N} replays a run, {@code -Dsdnotify.fuzz.cases=N} sets its size, and
  * {@code -Dsdnotify.fuzz.corpusOut=FILE} writes one shrunk case per distinct libsystemd outcome, to seed
@@ -65,6 +68,9 @@ class DifferentialFuzzReliabilityTest {
     static SdDaemon libsystemd;
     static SdDaemon java;
     static FuzzWorld world;
+    static final LibsystemdDifferences DIFFERENCES = LibsystemdDifferences.load();
+    /** Corpus cases whose difference a row of the table explains, per case of the table. */
+    static final Map<String, Integer> CORPUS_TOLERATED = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -79,10 +85,32 @@ class DifferentialFuzzReliabilityTest {
         if (world != null) {
             world.close();
         }
+        if (!CORPUS_TOLERATED.isEmpty()) {
+            ReliabilityReport.figure("fuzz.corpus.tolerated", CORPUS_TOLERATED);
+        }
     }
 
     static Comparison compare(SdDaemon oracle, SdDaemon candidate, FuzzCase c) {
         return world.compare(oracle, candidate, c);
+    }
+
+    /**
+     * The case of {@code libsystemd-differences.tsv} that explains the difference in {@code r} for the oracle's
+     * version (the java backend answers as 262 does, the oracle as its own version), or null: then it counts.
+     */
+    static String tolerated(FuzzCase c, Comparison r) {
+        return DifferenceRules.explaining(c, r, other -> world.runAlone(libsystemd, other), DIFFERENCES,
+                LibsystemdDifferences.oracleVersion());
+    }
+
+    static String abbreviated(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+    }
+
+    /** A difference no row of the table explains. */
+    static boolean differs(SdDaemon candidate, FuzzCase c) {
+        Comparison r = compare(libsystemd, candidate, c);
+        return !r.agree() && tolerated(c, r) == null;
     }
 
     /**
@@ -92,7 +120,7 @@ class DifferentialFuzzReliabilityTest {
      */
     static boolean reproduces(SdDaemon candidate, FuzzCase c) {
         for (int i = 0; i < RERUNS; i++) {
-            if (compare(libsystemd, candidate, c).agree()) {
+            if (!differs(candidate, c)) {
                 return false;
             }
         }
@@ -101,8 +129,7 @@ class DifferentialFuzzReliabilityTest {
 
     static String mismatchReport(String where, FuzzCase original, Comparison first, SdDaemon candidate) {
         int[] attempts = {0};
-        FuzzCase minimal = Shrinker.shrink(original, c -> !compare(libsystemd, candidate, c).agree()
-                && !compare(libsystemd, candidate, c).agree(), attempts);
+        FuzzCase minimal = Shrinker.shrink(original, c -> differs(candidate, c) && differs(candidate, c), attempts);
         Comparison again = compare(libsystemd, candidate, minimal);
         return "the java backend differs from libsystemd (" + where + ")\n"
                 + "  input:      " + original.toLine() + "\n"
@@ -144,7 +171,13 @@ class DifferentialFuzzReliabilityTest {
         FuzzCase c = FuzzCase.parse(line);
         assertEquals(line, c.toLine(), "corpus lines are written in their canonical form");
         Comparison r = compare(libsystemd, java, c);
-        if (!r.agree() && reproduces(java, c)) {
+        if (r.agree()) {
+            return;
+        }
+        String rule = tolerated(c, r);
+        if (rule != null) {
+            CORPUS_TOLERATED.merge(rule, 1, Integer::sum);
+        } else if (reproduces(java, c)) {
             fail(mismatchReport("corpus " + where, c, r, java));
         }
     }
@@ -183,6 +216,14 @@ class DifferentialFuzzReliabilityTest {
         List<String> unreproduced = new ArrayList<>();
         List<String> quarantined = new ArrayList<>();
         Map<String, Integer> results = new java.util.TreeMap<>();
+        Map<String, Integer> tolerated = new LinkedHashMap<>();
+        Map<String, String> toleratedExample = new LinkedHashMap<>();
+        int version = LibsystemdDifferences.oracleVersion();
+        for (String rule : DifferenceRules.RULES.keySet()) {
+            if (DIFFERENCES.applying(rule, version).isPresent()) {
+                tolerated.put(rule, 0);
+            }
+        }
         long start = System.nanoTime();
         String mismatch = null;
         int run = 0;
@@ -193,7 +234,12 @@ class DifferentialFuzzReliabilityTest {
             int ret = r.oracle().ret();
             results.merge(c.op().word + " " + (ret > 1 ? ">1" : Integer.toString(ret)), 1, Integer::sum);
             datagrams += r.oracle().received().size();
-            if (!r.agree()) {
+            String rule = r.agree() ? null : tolerated(c, r);
+            if (rule != null) {
+                tolerated.merge(rule, 1, Integer::sum);
+                toleratedExample.putIfAbsent(rule, abbreviated(rule + ": " + c.toLine()) + "  libsystemd: ret="
+                        + r.oracle().ret() + "  java: ret=" + r.ours().ret());
+            } else if (!r.agree()) {
                 if (reproduces(java, c)) {
                     mismatch = mismatchReport("seed " + seed + ", case " + run
                             + "; rerun with -Dsdnotify.fuzz.seed=" + seed, c, r, java);
@@ -216,6 +262,14 @@ class DifferentialFuzzReliabilityTest {
         ReliabilityReport.figure("fuzz.mismatches", mismatch == null ? 0 : 1);
         ReliabilityReport.figure("fuzz.unreproducedDifferences", unreproduced.size());
         ReliabilityReport.figure("fuzz.quarantined." + QUARANTINED, quarantined.size());
+        // Differences libsystemd-differences.tsv explains for this oracle (libsystemd <version>), per case.
+        ReliabilityReport.figure("fuzz.oracleVersion", version);
+        for (Map.Entry<String, Integer> t : tolerated.entrySet()) {
+            ReliabilityReport.figure("fuzz.tolerated." + t.getKey(), t.getValue());
+        }
+        for (String example : toleratedExample.values()) {
+            ReliabilityReport.figure("fuzz.toleratedExample", example);
+        }
         for (String q : quarantined.subList(0, Math.min(3, quarantined.size()))) {
             ReliabilityReport.figure("fuzz.quarantinedExample", q);
         }
@@ -294,13 +348,13 @@ class DifferentialFuzzReliabilityTest {
         for (int i = 0; i < 20_000 && found == null; i++) {
             FuzzCase c = generator.caseAt(i);
             first = compare(libsystemd, planted, c);
-            if (!first.agree()) {
+            if (!first.agree() && tolerated(c, first) == null) {
                 found = c;
             }
         }
         assertNotNull(found, "20000 cases did not find the planted divergence");
         int[] attempts = {0};
-        FuzzCase minimal = Shrinker.shrink(found, c -> !compare(libsystemd, planted, c).agree(), attempts);
+        FuzzCase minimal = Shrinker.shrink(found, c -> differs(planted, c), attempts);
         ReliabilityReport.figure("fuzz.planted.minimal", minimal.toLine());
         assertEquals(Op.NOTIFY, minimal.op(), minimal.toLine());
         assertTrue(minimal.unset(), minimal.toLine());

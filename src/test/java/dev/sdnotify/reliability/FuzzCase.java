@@ -11,8 +11,8 @@ import java.util.List;
  * {@link FuzzWorld} replaces (own pid, a receiver's address, ...), so a case means the same in every run.
  *
  * <p>Line form, used by the corpus ({@code src/test/resources/fuzz-corpus/*.txt}): the operation, then
- * space-separated {@code key=value} pairs. Keys: the six variables ({@code NOTIFY_SOCKET} ...
- * {@code LISTEN_FDNAMES}; absent means unset), {@code unset=1}, and per operation {@code pid=},
+ * space-separated {@code key=value} pairs. Keys: the seven variables ({@code NOTIFY_SOCKET} ...
+ * {@code LISTEN_PIDFDID}; absent means unset), {@code unset=1}, and per operation {@code pid=},
  * {@code state=} (absent means NULL), {@code repeat=} (the state repeated), {@code fds=} (comma-separated;
  * absent means NULL), {@code nfds=}, {@code timeout=} (microseconds, unsigned), {@code out=0} (NULL out
  * parameter). In values, {@code ${name}} is a token, {@code %XX} a byte; printable ASCII other than
@@ -22,13 +22,14 @@ record FuzzCase(Op op, List<String> env, boolean unset, String pid, String state
         int nFds, long timeout, boolean out) {
 
     static final List<String> VARIABLES = List.of("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_PID",
-            "LISTEN_FDS", "LISTEN_FDNAMES");
+            "LISTEN_FDS", "LISTEN_FDNAMES", "LISTEN_PIDFDID");
     static final int NOTIFY_SOCKET = 0;
     static final int WATCHDOG_USEC = 1;
     static final int WATCHDOG_PID = 2;
     static final int LISTEN_PID = 3;
     static final int LISTEN_FDS = 4;
     static final int LISTEN_FDNAMES = 5;
+    static final int LISTEN_PIDFDID = 6;
 
     enum Op {
         NOTIFY("notify"), BARRIER("barrier"), WATCHDOG("watchdog"), LISTEN("listen"), LISTEN_NAMES("listen-names");
@@ -54,7 +55,7 @@ record FuzzCase(Op op, List<String> env, boolean unset, String pid, String state
         PID("pid"), PID_HEX("pidx"), PID_OCT("pido"), PID_BIN("pidb"), PPID("ppid"), OTHER_PID("otherpid"),
         TMP("tmp"), RECV("recv"), RECV_ABSTRACT("recv-abstract"), RECV_LONG("recv-long"),
         RECV_LONG_ABSTRACT("recv-long-abstract"), STREAM("stream"), FILE("file"), MISSING("missing"),
-        CLOSER("closer"), PIPE("pipe"), PIPE2("pipe2");
+        CLOSER("closer"), PIPE("pipe"), PIPE2("pipe2"), PIDFDID("pidfdid"), OTHER_PIDFDID("otherpidfdid");
 
         static final char BASE = '\uE000';
         final String name;

@@ -58,6 +58,7 @@ final class FuzzGenerator {
                         : r.nextInt(10) < 6 ? ownPid(r) : number(r, Kind.PID));
                 c = c.withEnv(FuzzCase.LISTEN_FDS, r.nextInt(10) == 0 ? null : number(r, Kind.FDS));
                 c = c.withEnv(FuzzCase.LISTEN_FDNAMES, r.nextInt(10) < 4 ? null : names(r));
+                c = c.withEnv(FuzzCase.LISTEN_PIDFDID, r.nextInt(10) < 8 ? null : pidfdId(r));
                 c = c.withOut(r.nextInt(10) != 0);
             }
             case NOTIFY -> {
@@ -84,6 +85,19 @@ final class FuzzGenerator {
     }
 
     enum Kind { USEC, PID, FDS }
+
+    /** LISTEN_PIDFDID: this process's pidfd inode id in the forms safe_atou64 reads, another id, or a number. */
+    private static String pidfdId(SplittableRandom r) {
+        String own = Token.PIDFDID.t();
+        return switch (r.nextInt(8)) {
+            case 0 -> " " + own;
+            case 1 -> "+" + own;
+            case 2 -> own + pick(r, SUFFIXES);
+            case 3 -> Token.OTHER_PIDFDID.t();
+            case 4 -> number(r, Kind.USEC);
+            default -> own;
+        };
+    }
 
     private static String ownPid(SplittableRandom r) {
         return switch (r.nextInt(8)) {
@@ -189,8 +203,10 @@ final class FuzzGenerator {
                     Token.RECV_LONG_ABSTRACT.t() + "x", "/dev/null", "/proc/self/fd/0", "/", "//");
         }
         if (k < 62) {
-            return pick(r, "", "/", "@", "x", "relative/x", "notify", "./notify", " /abs", "\n/abs", "vsock:2:1234",
-                    "vsock-stream:1:2", "vsock", "@@", "/@", "~/notify", "\\/abs", "\u00ff/abs", "a");
+            // vsock values only of the kind that fails while parsing, in every version (VsockGuard).
+            return pick(r, "", "/", "@", "x", "relative/x", "notify", "./notify", " /abs", "\n/abs", "vsock:1:x",
+                    "vsock-stream::2", "vsock", "@@", "/@", "~/notify", "\\/abs", "\u00ff/abs", "a", "vsock:-2:5",
+                    "vsock:-1:5", "vsock:any:5", "vsock:1:5:6", "vsock-dgram:", "vsock:4294967296:5", "VSOCK:1:5");
         }
         // Random paths and names; their lengths cluster around what sun_path holds.
         int length = r.nextInt(4) == 0 ? r.nextInt(140) : 100 + r.nextInt(14);

@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.reliability.FuzzCase.Token;
 import dev.sdnotify.testing.FastLibc;
+import dev.sdnotify.testing.OwnPidfd;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
 import java.io.ByteArrayOutputStream;
@@ -88,6 +89,10 @@ final class FuzzWorld implements AutoCloseable {
         set(Token.CLOSER, closer.address());
         set(Token.PIPE, Integer.toString(pipeA[1]));
         set(Token.PIPE2, Integer.toString(pipeB[0]));
+        // Without pidfs there is no id to match: any number then stands for one.
+        long pidfdId = OwnPidfd.find().orElse(1L);
+        set(Token.PIDFDID, Long.toString(pidfdId));
+        set(Token.OTHER_PIDFDID, Long.toString(pidfdId + 1));
 
         closerThread = new Thread(this::closeWhatArrives, "fuzz-barrier-closer");
         closerThread.setDaemon(true);
@@ -168,7 +173,7 @@ final class FuzzWorld implements AutoCloseable {
 
     /**
      * Everything a call could change or send: its result, out parameter, the datagrams any receiver got
-     * (payload, sender, passed fds), the fds it made close-on-exec, and all six variables afterwards.
+     * (payload, sender, passed fds), the fds it made close-on-exec, and every variable afterwards.
      */
     record Outcome(int ret, String out, List<String> received, String madeCloexec, List<String> envAfter) {
         @Override
@@ -284,6 +289,13 @@ final class FuzzWorld implements AutoCloseable {
         Outcome b = run(candidate, p);
         clearEnvironment();
         return new Comparison(p, a, b);
+    }
+
+    /** A case on one backend alone, as {@link #compare} runs it. */
+    Outcome runAlone(SdDaemon d, FuzzCase c) {
+        Outcome o = run(d, prepare(c));
+        clearEnvironment();
+        return o;
     }
 
     /** Empties the receivers that never read on their own, closing any fds that arrived. */

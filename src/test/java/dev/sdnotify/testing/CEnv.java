@@ -4,15 +4,20 @@ import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** The C environment (what libsystemd reads), set and read through the tests' own libc mapping. */
+/**
+ * The C environment (what libsystemd reads), set and read through the tests' own libc mapping. A
+ * NOTIFY_SOCKET that names a vsock peer is refused ({@link VsockGuard}) before anything is set.
+ */
 public final class CEnv {
     private CEnv() {}
 
     public static void set(String name, byte[] value) {
+        VsockGuard.refuseVsockPeer(name, value);
         if (value == null) {
             unset(name);
             return;
         }
+        // TestLibc, not FastLibc: JNA's direct mapping opens a file for its stubs, an fd the listen tests count.
         if (TestLibc.INSTANCE.setenv(name, Arrays.copyOf(value, value.length + 1), 1) != 0) {
             throw new IllegalStateException("setenv " + name + " failed");
         }

@@ -19,8 +19,8 @@ public final class FastLibc {
 
     public static native Pointer getenv(String name);
 
-    /** {@code value} must end in a NUL byte. */
-    public static native int setenv(String name, byte[] value, int overwrite);
+    /** {@code value} must end in a NUL byte. Private: {@link #setVariable} refuses vsock peers first. */
+    private static native int setenv(String name, byte[] value, int overwrite);
 
     public static native int unsetenv(String name);
 
@@ -33,8 +33,12 @@ public final class FastLibc {
      */
     public static native int poll(int[] pollfds, long nfds, int timeoutMs);
 
-    /** Sets {@code name} to {@code value} (raw bytes up to the first NUL), or unsets it for null. */
+    /**
+     * Sets {@code name} to {@code value} (raw bytes up to the first NUL), or unsets it for null. A
+     * NOTIFY_SOCKET that names a vsock peer is refused ({@link VsockGuard}) and the variable left as it was.
+     */
     public static void setVariable(String name, byte[] value) {
+        VsockGuard.refuseVsockPeer(name, value);
         if (value == null) {
             unsetenv(name);
         } else if (setenv(name, Arrays.copyOf(value, value.length + 1), 1) != 0) {

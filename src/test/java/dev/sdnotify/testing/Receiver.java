@@ -93,6 +93,20 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
+    /** A datagram socket of the test's own, connected to this receiver: the caller closes it. */
+    public int connectedSocket() {
+        int fd = C.socket(TestLibc.AF_UNIX, TestLibc.SOCK_DGRAM | TestLibc.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IllegalStateException("socket: errno " + Native.getLastError());
+        }
+        if (C.connect(fd, sockaddr, sockaddrLength) != 0) {
+            int errno = Native.getLastError();
+            C.close(fd);
+            throw new IllegalStateException("connect " + address + ": errno " + errno);
+        }
+        return fd;
+    }
+
     /** The socket, for polling. */
     public int fd() {
         return fd;

@@ -46,6 +46,8 @@ public interface TestLibc extends Library {
 
     int shutdown(int fd, int how);
 
+    int socketpair(int domain, int type, int protocol, int[] fds);
+
     int setsockopt(int fd, int level, int name, int[] value, int len);
 
     long recvmsg(int fd, Msghdr msg, int flags);
@@ -58,9 +60,14 @@ public interface TestLibc extends Library {
 
     int pipe(int[] fds);
 
+
+    /** Raw: set variables through {@link CEnv#set}, which refuses a NOTIFY_SOCKET naming a vsock peer. */
     int setenv(String name, byte[] value, int overwrite);
 
     int unsetenv(String name);
+
+    /** {@code long syscall(long number, ...)}; pass the arguments as Longs, as syscall(2) reads them. */
+    long syscall(long number, Object... args);
 
     Pointer getenv(String name);
 

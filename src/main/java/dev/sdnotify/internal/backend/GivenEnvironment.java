@@ -1,5 +1,6 @@
 package dev.sdnotify.internal.backend;
 
+import dev.sdnotify.internal.protocol.VsockAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
@@ -85,6 +86,37 @@ public final class GivenEnvironment implements Posix {
     }
 
     @Override
+    public int openVsockSocket(VsockAddress.Type type) {
+        return libc.openVsockSocket(type);
+    }
+
+    @Override
+    public int bindVsock(int fd, int port) {
+        return libc.bindVsock(fd, port);
+    }
+
+    @Override
+    public int connectVsock(int fd, VsockAddress to) {
+        return libc.connectVsock(fd, to);
+    }
+
+    @Override
+    public int sendVsock(int fd, VsockAddress to, byte[] payload, int offset, int length, int[] fds, int nFds,
+            boolean sendCredentials, int credPid) {
+        return libc.sendVsock(fd, to, payload, offset, length, fds, nFds, sendCredentials, credPid);
+    }
+
+    @Override
+    public int shutdownWrite(int fd) {
+        return libc.shutdownWrite(fd);
+    }
+
+    @Override
+    public int receiveByte(int fd) {
+        return libc.receiveByte(fd);
+    }
+
+    @Override
     public int setSendTimeout(int fd, long usec) {
         return libc.setSendTimeout(fd, usec);
     }
@@ -112,6 +144,11 @@ public final class GivenEnvironment implements Posix {
     @Override
     public int setFdFlags(int fd, int flags) {
         return libc.setFdFlags(fd, flags);
+    }
+
+    @Override
+    public int ownPidfdInodeId(long[] out) {
+        return libc.ownPidfdInodeId(out);
     }
 
     @Override

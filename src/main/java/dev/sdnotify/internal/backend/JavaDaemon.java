@@ -6,20 +6,30 @@ import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
 import dev.sdnotify.internal.protocol.NotifyAddress;
 import dev.sdnotify.internal.protocol.Variables;
+import dev.sdnotify.internal.protocol.VsockAddress;
 import java.util.List;
 
 /**
- * The sd-daemon protocol written in Java over {@link Posix}, step for step as libsystemd v252 takes
- * it, so that return values, the bytes and ancillary data on the wire, and the environment afterwards
- * are the same. Comments name the libsystemd step where the order is not obvious.
+ * The sd-daemon protocol written in Java over {@link Posix}, step for step as libsystemd 262 takes it, so
+ * that return values, the bytes and ancillary data on the wire, and the environment afterwards are the same.
+ * Comments name the libsystemd step where the order is not obvious, and the release that brought it.
  *
- * <p>One deliberate difference: blocking sends share one socket instead of opening one per message (see
- * {@link #ourSocket()}); what the receiver observes is unchanged.
+ * <p>Where libsystemd v252 differs: a NOTIFY_SOCKET that is neither {@code /path} nor {@code @name} is EINVAL
+ * there, and vsock addresses are not sent to; more than 253 fds are left to the kernel (EINVAL, or 0 with
+ * NOTIFY_SOCKET unset); a short datagram counts as sent; an empty state whose send with credentials fails
+ * is sent again without them; the barrier unsets NOTIFY_SOCKET before its wait, and not when pipe2 fails;
+ * LISTEN_PIDFDID is ignored. The test resource {@code libsystemd-differences.tsv} lists these per version.
+ *
+ * <p>Deliberate differences: blocking AF_UNIX sends share one socket instead of opening one per message (see
+ * {@link #ourSocket()}); what the receiver observes is unchanged. A stream's send that fails after its first
+ * part returns that error (libsystemd would shrink an empty control length there; see {@link SendLoop}).
  */
 public final class JavaDaemon implements SdDaemon {
     /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
     static final int SEND_BUFFER = 8 * 1024 * 1024;
     static final int SD_LISTEN_FDS_START = 3;
+    /** The kernel's SCM_MAX_FD: the most fds one message carries. */
+    static final int SCM_MAX_FD = 253;
     private static final int FD_CLOEXEC = 1;
     private static final int POLLNVAL = 0x20;
     private static final byte[] BARRIER = {'B', 'A', 'R', 'R', 'I', 'E', 'R', '=', '1'};
@@ -46,6 +56,9 @@ public final class JavaDaemon implements SdDaemon {
         int r;
         if (state == null || (nFds != 0 && fds == null)) {
             r = -Errno.EINVAL;
+        } else if (Integer.toUnsignedLong(nFds) > SCM_MAX_FD) {
+            // n_fds is unsigned in C; more than the kernel passes is E2BIG before NOTIFY_SOCKET is read (v257).
+            r = -Errno.E2BIG;
         } else {
             byte[] socket = posix.getenv(Variables.NOTIFY_SOCKET);
             if (socket == null) {
@@ -69,6 +82,9 @@ public final class JavaDaemon implements SdDaemon {
             }
             lastTarget = target;
         }
+        if (target.vsock != null) {
+            return VsockSend.send(posix, target.vsock, pid, state, fds, nFds, sendTimeoutUsec);
+        }
         if (sendTimeoutUsec != BLOCKING || noIdentity) {
             return sendOnOwnSocket(target, pid, state, fds, nFds, sendTimeoutUsec);
         }
@@ -76,16 +92,16 @@ public final class JavaDaemon implements SdDaemon {
         if (fd < 0) {
             return fd == NO_IDENTITY ? sendOnOwnSocket(target, pid, state, fds, nFds, BLOCKING) : fd;
         }
-        int r = sendDatagram(fd, target, pid, state, fds, nFds);
+        int r = sendDatagram(fd, target, pid, state, fds, nFds, true);
         if ((r == -Errno.EBADF || r == -Errno.ENOTSOCK) && !isOurs(fd)) {
             // Closed between the check and the send.
             fd = ourSocket();
             if (fd < 0) {
                 return fd == NO_IDENTITY ? sendOnOwnSocket(target, pid, state, fds, nFds, BLOCKING) : fd;
             }
-            r = sendDatagram(fd, target, pid, state, fds, nFds);
+            r = sendDatagram(fd, target, pid, state, fds, nFds, true);
         }
-        return r < 0 ? r : 1;
+        return r;
     }
 
     /**
@@ -103,26 +119,53 @@ public final class JavaDaemon implements SdDaemon {
             if (r < 0) {
                 return r;
             }
-            r = sendDatagram(fd, target, pid, state, fds, nFds);
-            return r < 0 ? r : 1;
+            return sendDatagram(fd, target, pid, state, fds, nFds, false);
         } finally {
             posix.close(fd);
         }
     }
 
-    private int sendDatagram(int fd, Target target, int pid, byte[] state, int[] fds, int nFds) {
-        // libsystemd's order of checks, except that this process's pid is only asked for when needed.
-        boolean sendCredentials = (pid != 0 && pid != posix.getpid()) || posix.realAndEffectiveIdsDiffer();
-        int credPid = pid != 0 ? pid : sendCredentials ? posix.getpid() : 0;
+    /**
+     * {@link SendLoop} for an AF_UNIX datagram, which is at most two sends and needs no loop object: 1 or
+     * {@code -errno}. On the kept socket ({@code kept}), EBADF or ENOTSOCK from a socket other code closed is
+     * returned at once, for the caller to send on a new one.
+     */
+    private int sendDatagram(int fd, Target target, int pid, byte[] state, int[] fds, int nFds, boolean kept) {
+        boolean sendCredentials = sendsCredentials(posix, pid);
+        int credPid = credentialPid(posix, pid, sendCredentials);
         int length = CString.length(state);
-        int r = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
+        int n = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
                 fds, nFds, sendCredentials, credPid);
-        if (r < 0 && sendCredentials) {
+        if (n < 0 && sendCredentials) {
+            if (kept && (n == -Errno.EBADF || n == -Errno.ENOTSOCK) && !isOurs(fd)) {
+                return n;
+            }
+            if (length == 0) {
+                // Nothing was sent and nothing is left to send: 262 ends here with 1, no retry (v254).
+                return 1;
+            }
             // libsystemd resends with the kernel's own credentials after any error, not just EPERM.
-            r = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
+            n = posix.sendNotifyDatagram(fd, target.sunPath, target.addressLength, state, length,
                     fds, nFds, false, 0);
         }
-        return r;
+        if (n < 0) {
+            return n;
+        }
+        // A datagram goes whole or not at all; a part is EIO (v254). The kernel never sends part of one.
+        return n < length ? -Errno.EIO : 1;
+    }
+
+    /**
+     * Whether a message for {@code pid} carries SCM_CREDENTIALS: for another pid, or when real and effective ids
+     * differ. libsystemd's order of checks, except that this process's pid is only asked for when needed.
+     */
+    static boolean sendsCredentials(Posix posix, int pid) {
+        return (pid != 0 && pid != posix.getpid()) || posix.realAndEffectiveIdsDiffer();
+    }
+
+    /** The pid the credentials carry: {@code pid}, or this process's for pid 0. */
+    static int credentialPid(Posix posix, int pid, boolean sendCredentials) {
+        return pid != 0 ? pid : sendCredentials ? posix.getpid() : 0;
     }
 
     /** {@link #ourSocket()}'s answer when sockets have no cookie here; not an errno. */
@@ -201,8 +244,12 @@ public final class JavaDaemon implements SdDaemon {
         return false;
     }
 
-    /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
     private void growSendBuffer(int fd) {
+        growSendBuffer(posix, fd);
+    }
+
+    /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
+    static void growSendBuffer(Posix posix, int fd) {
         if (posix.getSendBuffer(fd) >= 2 * SEND_BUFFER) {
             return;
         }
@@ -220,11 +267,14 @@ public final class JavaDaemon implements SdDaemon {
         final byte[] variable;
         final byte[] sunPath;
         final int addressLength;
+        /** Null for AF_UNIX. */
+        final VsockAddress vsock;
 
         Target(byte[] variable, NotifyAddress address) {
             this.variable = variable;
             this.sunPath = address.sunPath();
             this.addressLength = address.addressLength();
+            this.vsock = address.vsock();
         }
     }
 
@@ -245,14 +295,27 @@ public final class JavaDaemon implements SdDaemon {
 
     /**
      * {@code sd_pid_notify_barrier}'s steps over {@code posix}, its message sent through {@code sender} with
-     * {@code pid}'s credentials (0: this process's): a pipe,
-     * {@code BARRIER=1} with the write end, that end closed, then a wait until the manager has closed the copy it
-     * received. With {@code retryInterrupted}, a signal during the wait (EINTR) repeats the wait on the same
-     * pipe for the time that is left, and an interrupted send (nothing was queued) is sent again; without it,
-     * EINTR is returned, as libsystemd does.
+     * {@code pid}'s credentials (0: this process's): a pipe, {@code BARRIER=1} with the write end, that end
+     * closed, then a wait until the manager has closed the copy it received. With {@code unsetEnvironment},
+     * NOTIFY_SOCKET is removed when the call ends, after the wait, whatever the outcome, a failed pipe2
+     * included (libsystemd 257; before, right after the send, and not when pipe2 failed). With
+     * {@code retryInterrupted}, a signal during the wait (EINTR) repeats the wait on the same pipe for the time
+     * that is left, and an interrupted send (nothing was queued) is sent again; without it, EINTR is returned,
+     * as libsystemd does.
      */
     public static int barrier(Posix posix, SdDaemon sender, int pid, boolean unsetEnvironment, long timeoutUsec,
             long sendTimeoutUsec, boolean retryInterrupted) {
+        try {
+            return barrier(posix, sender, pid, timeoutUsec, sendTimeoutUsec, retryInterrupted);
+        } finally {
+            if (unsetEnvironment) {
+                posix.unsetenv(Variables.NOTIFY_SOCKET);
+            }
+        }
+    }
+
+    private static int barrier(Posix posix, SdDaemon sender, int pid, long timeoutUsec, long sendTimeoutUsec,
+            boolean retryInterrupted) {
         int[] pipe = new int[2];
         int r = posix.pipeCloexec(pipe);
         if (r < 0) {
@@ -262,7 +325,8 @@ public final class JavaDaemon implements SdDaemon {
         try {
             int[] fds = {pipe[1]};
             do {
-                r = sender.pidNotifyWithFds(pid, unsetEnvironment, BARRIER, fds, 1, sendTimeoutUsec);
+                // Never unset here: the variable stays until the wait is over.
+                r = sender.pidNotifyWithFds(pid, false, BARRIER, fds, 1, sendTimeoutUsec);
             } while (r == -Errno.EINTR && retryInterrupted);
             if (r <= 0) {
                 return r;
@@ -365,6 +429,19 @@ public final class JavaDaemon implements SdDaemon {
         if (value[0] != posix.getpid()) {
             return 0;
         }
+        byte[] pidfdIdText = posix.getenv(Variables.LISTEN_PIDFDID);
+        if (pidfdIdText != null) {
+            // The pid matched; the pidfd inode id tells whether it is still the same process (v259).
+            r = CNumbers.parseU64(pidfdIdText, value);
+            if (r < 0) {
+                return r;
+            }
+            long[] own = new long[1];
+            if (posix.ownPidfdInodeId(own) >= 0 && own[0] != value[0]) {
+                return 0;
+            }
+            // Without an id of our own (no pidfs, no pidfd_open) the check is skipped.
+        }
         byte[] fdsText = posix.getenv(Variables.LISTEN_FDS);
         if (fdsText == null) {
             return 0;
@@ -399,6 +476,7 @@ public final class JavaDaemon implements SdDaemon {
 
     private void unsetListenEnvironment() {
         posix.unsetenv(Variables.LISTEN_PID);
+        posix.unsetenv(Variables.LISTEN_PIDFDID);
         posix.unsetenv(Variables.LISTEN_FDS);
         posix.unsetenv(Variables.LISTEN_FDNAMES);
     }

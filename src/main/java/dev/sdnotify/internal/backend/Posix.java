@@ -1,5 +1,7 @@
 package dev.sdnotify.internal.backend;
 
+import dev.sdnotify.internal.protocol.VsockAddress;
+
 /**
  * The operating-system calls the Java backend is built from, one method per step libsystemd takes.
  * Results follow the C convention: {@code >= 0} success, {@code -errno} failure. Implemented over libc;
@@ -47,10 +49,38 @@ public interface Posix {
      * {@code sendmsg(fd, msg, MSG_NOSIGNAL)} of one datagram: {@code payload[0..payloadLength)} to
      * {@code sunPath} ({@code addressLength} is {@code msg_namelen}), with an {@code SCM_RIGHTS} message for
      * {@code fds[0..nFds)} when {@code nFds > 0}, followed by {@code SCM_CREDENTIALS} for
-     * {@code (credPid, getuid(), getgid())} when {@code sendCredentials}. Returns 0 or {@code -errno}.
+     * {@code (credPid, getuid(), getgid())} when {@code sendCredentials}. Returns the bytes sent, which the
+     * caller compares with {@code payloadLength} (a short write is EIO), or {@code -errno}.
      */
     int sendNotifyDatagram(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength,
             int[] fds, int nFds, boolean sendCredentials, int credPid);
+
+    /** {@code socket(AF_VSOCK, type|SOCK_CLOEXEC, 0)}: the fd or {@code -errno}. */
+    int openVsockSocket(VsockAddress.Type type);
+
+    /**
+     * {@code bind(fd, {AF_VSOCK, VMADDR_CID_ANY, port})}, the source port of a vsock notification: 0 or
+     * {@code -errno}.
+     */
+    int bindVsock(int fd, int port);
+
+    /** {@code connect(fd, {AF_VSOCK, to's CID and port})}: 0 or {@code -errno}. */
+    int connectVsock(int fd, VsockAddress to);
+
+    /**
+     * {@code sendmsg(fd, msg, MSG_NOSIGNAL)} on an AF_VSOCK socket of {@code payload[offset..offset+length)}:
+     * to {@code to} (a datagram socket), or with no address on a connected socket ({@code to} null), with
+     * {@code SCM_RIGHTS} and {@code SCM_CREDENTIALS} as {@link #sendNotifyDatagram} attaches them. Returns the
+     * bytes sent or {@code -errno}.
+     */
+    int sendVsock(int fd, VsockAddress to, byte[] payload, int offset, int length, int[] fds, int nFds,
+            boolean sendCredentials, int credPid);
+
+    /** {@code shutdown(fd, SHUT_WR)}: 0 or {@code -errno}. */
+    int shutdownWrite(int fd);
+
+    /** {@code recv(fd, &c, 1, MSG_NOSIGNAL)}, blocking: 0 at the end of the stream, 1 for a byte, or {@code -errno}. */
+    int receiveByte(int fd);
 
     /** {@code setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, usec)}: 0 or {@code -errno}. */
     int setSendTimeout(int fd, long usec);
@@ -72,6 +102,18 @@ public interface Posix {
 
     /** {@code fcntl(fd, F_SETFD, flags)}: 0 or {@code -errno}. */
     int setFdFlags(int fd, int flags);
+
+    /** {@code PID_FS_MAGIC}: {@code f_type} of a pidfd on pidfs (Linux 6.9 and later). */
+    long PID_FS_MAGIC = 0x50494446L;
+
+    /**
+     * This process's pidfd inode id, the number a supervisor puts in {@code LISTEN_PIDFDID}:
+     * {@code pidfd_open(getpid(), 0)} (through {@code syscall}), {@code fstatfs} to see that it lies on pidfs
+     * ({@link #PID_FS_MAGIC}), then {@code statx(pidfd, "", AT_EMPTY_PATH, STATX_INO)}'s 64-bit
+     * {@code stx_ino}; the pidfd is closed again. 0 with the id in {@code out[0]}, or {@code -errno}: ENOSYS
+     * before Linux 5.3, EOPNOTSUPP without pidfs or without statx in libc (glibc before 2.28).
+     */
+    int ownPidfdInodeId(long[] out);
 
     /** {@code faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW)}: 0 or {@code -errno}. */
     int accessNoFollow(String path);

@@ -6,9 +6,12 @@ import java.util.Set;
 
 /**
  * The seam between the public API and a backend. Each operation mirrors one sd-daemon(3) function of
- * libsystemd v252, with its C result convention: {@code > 0} done, {@code 0} not applicable (no
- * supervisor variable, or not for this process), {@code -errno} failure. Both backends answer the same
- * test vectors, so a backend is chosen for availability and speed, never for behaviour.
+ * libsystemd, with its C result convention: {@code > 0} done, {@code 0} not applicable (no supervisor
+ * variable, or not for this process), {@code -errno} failure. The Java backend answers as libsystemd 262
+ * does, the libsystemd backend as the host's libsystemd; an older one differs in the cases the test resource
+ * {@code libsystemd-differences.tsv} lists (v252: EINVAL instead of EPROTO for a malformed NOTIFY_SOCKET, no
+ * vsock, no E2BIG for more than 253 fds, no LISTEN_PIDFDID, the barrier's earlier unset). Elsewhere both
+ * backends answer the same test vectors, so a backend is chosen for availability and speed.
  *
  * <p>Strings cross the seam as C strings: {@code state} is the payload up to its first NUL byte (or its
  * end), and {@code null} stands for a NULL pointer.

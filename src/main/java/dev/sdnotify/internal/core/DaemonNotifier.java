@@ -352,17 +352,27 @@ public final class DaemonNotifier implements Notifier {
     private List<ListenFd> listenFds(boolean unset) {
         ChosenBackend b = backend();
         byte[] pid = unset ? Failures.getenv(b, Variables.LISTEN_PID) : null;
+        byte[] pidfdId = unset ? Failures.getenv(b, Variables.LISTEN_PIDFDID) : null;
         byte[] fds = unset ? Failures.getenv(b, Variables.LISTEN_FDS) : null;
         byte[] names = unset ? Failures.getenv(b, Variables.LISTEN_FDNAMES) : null;
         List<byte[]> rawNames = new ArrayList<>();
-        int n = b.daemon().listenFdsWithNames(unset, rawNames);
+        int n;
+        try {
+            n = b.daemon().listenFdsWithNames(unset, rawNames);
+        } finally {
+            if (unset && b.posix() != null) {
+                // A libsystemd before 259 leaves LISTEN_PIDFDID; a child must not inherit it either.
+                b.posix().unsetenv(Variables.LISTEN_PIDFDID);
+            }
+        }
         if (n < 0) {
             if (!unset) {
                 pid = Failures.getenv(b, Variables.LISTEN_PID);
+                pidfdId = Failures.getenv(b, Variables.LISTEN_PIDFDID);
                 fds = Failures.getenv(b, Variables.LISTEN_FDS);
                 names = Failures.getenv(b, Variables.LISTEN_FDNAMES);
             }
-            throw Failures.listenFailed(-n, pid, fds, names);
+            throw Failures.listenFailed(-n, pid, pidfdId, fds, names);
         }
         List<ListenFd> result = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

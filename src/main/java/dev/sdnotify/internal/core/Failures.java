@@ -30,9 +30,17 @@ final class Failures {
      */
     public static SdNotifyException notifyFailed(String operation, int errno, byte[] socket, int nFds,
             Duration barrierTimeout, Duration sendTimeout) {
+        if (errno == Errno.E2BIG) {
+            // Refused before NOTIFY_SOCKET is read, whatever its value.
+            return new SdNotifyException(operation, errno, tooManyFds(nFds));
+        }
         if (socket != null) {
             try {
-                NotifyAddress.parse(socket);
+                if (NotifyAddress.parse(socket).vsock() != null) {
+                    String hint = vsockHint(errno, barrierTimeout);
+                    String step = "sending over AF_VSOCK to " + show(Variables.NOTIFY_SOCKET, socket);
+                    return new SdNotifyException(operation, errno, hint == null ? step : step + ": " + hint);
+                }
             } catch (NotifyAddress.InvalidAddress bad) {
                 return new SdNotifyException(operation, errno, "parsing " + show(Variables.NOTIFY_SOCKET, socket)
                         + ": it " + bad.getMessage());
@@ -53,8 +61,8 @@ final class Failures {
             case Errno.EPROTOTYPE: return "the socket there is not a datagram socket";
             case Errno.EACCES: return "this process may not write to that socket";
             case Errno.EBADF: return nFds > 0 ? "one of the " + nFds + " fds is not open" : null;
-            case Errno.EINVAL: return nFds > SCM_MAX_FD
-                    ? nFds + " fds are more than the kernel passes in one message (" + SCM_MAX_FD + ")" : null;
+            // A libsystemd before 257 leaves the count to the kernel, which says EINVAL.
+            case Errno.EINVAL: return Integer.toUnsignedLong(nFds) > SCM_MAX_FD ? tooManyFds(nFds) : null;
             case Errno.ENOBUFS:
             case Errno.EMSGSIZE: return "the message does not fit the socket's buffers";
             case Errno.EAGAIN: return sendTimeout == null ? "the receiver's queue is full"
@@ -69,6 +77,31 @@ final class Failures {
         }
     }
 
+    /** The steps of a vsock notification: socket, source port, connect, sendmsg, shutdown, recv. */
+    private static String vsockHint(int errno, Duration barrierTimeout) {
+        switch (errno) {
+            case Errno.ENODEV: return "this machine has no vsock transport for the socket type (not a virtual "
+                    + "machine, or vsock-dgram: where the hypervisor has only stream sockets)";
+            case Errno.EAFNOSUPPORT: return "this process may not use AF_VSOCK sockets (no vsock module loaded, or "
+                    + "a unit whose RestrictAddressFamilies= leaves out AF_VSOCK)";
+            case Errno.EADDRINUSE: return "every privileged source port (1..1023) is taken";
+            case Errno.ECONNREFUSED:
+            case Errno.ECONNRESET: return "nothing listens at that CID and port";
+            case Errno.EIO: return "the kernel sent only part of the message";
+            case Errno.EPROTO: return "the receiver sent data back instead of closing the connection";
+            case Errno.ENOTCONN: return "the connection was gone before the message ended";
+            case Errno.EMFILE: return "this process has as many fds open as its limit allows (LimitNOFILE=)";
+            case Errno.ETIMEDOUT: return barrierTimeout == null ? "the connection timed out"
+                    : "the manager did not process the barrier within " + barrierTimeout;
+            default: return null;
+        }
+    }
+
+    private static String tooManyFds(int nFds) {
+        return Integer.toUnsignedString(nFds) + " fds are more than the kernel passes in one message ("
+                + SCM_MAX_FD + "): send them in several";
+    }
+
     /** Names the watchdog variable at fault, given their values before the call. */
     static SdNotifyException watchdogFailed(int errno, byte[] usec, byte[] pid) {
         long[] value = new long[1];
@@ -80,13 +113,17 @@ final class Failures {
     }
 
     /** Names the socket-activation variable at fault, given their values before the call. */
-    static SdNotifyException listenFailed(int errno, byte[] pid, byte[] fds, byte[] names) {
+    static SdNotifyException listenFailed(int errno, byte[] pid, byte[] pidfdId, byte[] fds, byte[] names) {
         long[] value = new long[1];
         String detail;
+        // In the order libsystemd 262 reads them.
         if (names != null && FdNames.split(names) == null) {
             detail = show(Variables.LISTEN_FDNAMES, names) + " ends in a lone backslash";
         } else if (pid != null && CNumbers.parsePid(pid, value) < 0) {
             detail = show(Variables.LISTEN_PID, pid) + " is not a pid in 1..2147483647";
+        } else if (pidfdId != null && CNumbers.parseU64(pidfdId, value) < 0) {
+            detail = show(Variables.LISTEN_PIDFDID, pidfdId) + " is not a pidfd inode id (an unsigned 64-bit "
+                    + "number); the supervisor that set it must set it to the service's";
         } else if (fds != null && CNumbers.parseInt(fds, value) < 0) {
             detail = show(Variables.LISTEN_FDS, fds) + " is not an int";
         } else if (errno == Errno.EBADF) {

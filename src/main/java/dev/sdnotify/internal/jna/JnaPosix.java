@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import dev.sdnotify.internal.backend.Posix;
+import dev.sdnotify.internal.protocol.VsockAddress;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -12,21 +13,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link Posix} over libc. Every failing call returns {@code -errno} read right after it. */
 final class JnaPosix implements Posix {
-    private static final int UCRED_SIZE = new LibC.Ucred().size();
-    private static final int UCRED_PID;
-    private static final int UCRED_UID;
-    private static final int UCRED_GID;
-    private static final int MSGHDR_SIZE;
-    private static final int MSG_NAME;
-    private static final int MSG_NAMELEN;
-    private static final int MSG_IOV;
-    private static final int MSG_IOVLEN;
-    private static final int MSG_CONTROL;
-    private static final int MSG_CONTROLLEN;
-    private static final int MSG_FLAGS;
-    private static final int IOVEC_SIZE;
-    private static final int IOV_BASE;
-    private static final int IOV_LEN;
+    static final int UCRED_SIZE = new LibC.Ucred().size();
+    static final int UCRED_PID;
+    static final int UCRED_UID;
+    static final int UCRED_GID;
+    static final int MSGHDR_SIZE;
+    static final int MSG_NAME;
+    static final int MSG_NAMELEN;
+    static final int MSG_IOV;
+    static final int MSG_IOVLEN;
+    static final int MSG_CONTROL;
+    static final int MSG_CONTROLLEN;
+    static final int MSG_FLAGS;
+    static final int IOVEC_SIZE;
+    static final int IOV_BASE;
+    static final int IOV_LEN;
     private static final int SOCKADDR_UN_SIZE;
     private static final int SUN_PATH;
     private static final int SUN_PATH_SIZE = 108;
@@ -256,19 +257,20 @@ final class JnaPosix implements Posix {
             putSize(m, MSG_CONTROLLEN, controlLength);
             area.controlLength = controlLength;
         }
+        // The count fits an int: the payload is a Java array.
         int r = result(LibC.sendmsg(fd, m, LibC.MSG_NOSIGNAL));
         // A one-off area is freed when collected; keep it until the call is over.
         Reference.reachabilityFence(area);
-        return r < 0 ? r : 0;
+        return r;
     }
 
-    private static void writeHeader(Memory m, long at, int length, int type) {
+    static void writeHeader(Memory m, long at, int length, int type) {
         putSize(m, at + CMSG_LEN_FIELD, length);
         m.setInt(at + CMSG_LEVEL, LibC.SOL_SOCKET);
         m.setInt(at + CMSG_TYPE, type);
     }
 
-    private static void putAddress(Memory m, long offset, long address) {
+    static void putAddress(Memory m, long offset, long address) {
         if (Native.POINTER_SIZE == 8) {
             m.setLong(offset, address);
         } else {
@@ -276,7 +278,7 @@ final class JnaPosix implements Posix {
         }
     }
 
-    private static void putSize(Memory m, long offset, long value) {
+    static void putSize(Memory m, long offset, long value) {
         if (Native.SIZE_T_SIZE == 8) {
             m.setLong(offset, value);
         } else {
@@ -343,6 +345,38 @@ final class JnaPosix implements Posix {
     }
 
     @Override
+    public int openVsockSocket(VsockAddress.Type type) {
+        return result(LibC.socket(LibC.AF_VSOCK, JnaVsock.socketType(type) | LibC.SOCK_CLOEXEC, 0));
+    }
+
+    @Override
+    public int bindVsock(int fd, int port) {
+        return result(LibC.bind(fd, JnaVsock.address(VsockAddress.ANY, port), LibC.SOCKADDR_VM_SIZE));
+    }
+
+    @Override
+    public int connectVsock(int fd, VsockAddress to) {
+        return result(LibC.connect(fd, JnaVsock.address(to.cid(), to.port()), LibC.SOCKADDR_VM_SIZE));
+    }
+
+    @Override
+    public int sendVsock(int fd, VsockAddress to, byte[] payload, int offset, int length, int[] fds, int nFds,
+            boolean sendCredentials, int credPid) {
+        return JnaVsock.send(fd, to, payload, offset, length, fds, nFds, sendCredentials, credPid);
+    }
+
+    @Override
+    public int shutdownWrite(int fd) {
+        return result(LibC.shutdown(fd, LibC.SHUT_WR));
+    }
+
+    @Override
+    public int receiveByte(int fd) {
+        Memory c = new Memory(1);
+        return result(LibC.recv(fd, c, new NativeLong(1), LibC.MSG_NOSIGNAL));
+    }
+
+    @Override
     public int setSendTimeout(int fd, long usec) {
         // struct timeval: two longs, seconds and microseconds.
         Memory timeval = new Memory(2L * Native.LONG_SIZE);
@@ -394,6 +428,11 @@ final class JnaPosix implements Posix {
     @Override
     public int setFdFlags(int fd, int flags) {
         return result(LibC.fcntl(fd, LibC.F_SETFD, flags));
+    }
+
+    @Override
+    public int ownPidfdInodeId(long[] out) {
+        return Pidfd.inodeId(out);
     }
 
     @Override

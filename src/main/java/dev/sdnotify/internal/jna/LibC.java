@@ -39,6 +39,13 @@ final class LibC {
     static final int AT_SYMLINK_NOFOLLOW = ABI.atSymlinkNofollow;
     static final int F_OK = ABI.fOk;
     static final int CLOCK_MONOTONIC = ABI.clockMonotonic;
+    static final int AF_VSOCK = ABI.afVsock;
+    static final int SOCK_STREAM = ABI.sockStream;
+    static final int SOCK_SEQPACKET = ABI.sockSeqpacket;
+    static final int SHUT_WR = ABI.shutWr;
+    static final int SOCKADDR_VM_SIZE = ABI.sockaddrVmSize;
+    static final int SVM_PORT = ABI.svmPortOffset;
+    static final int SVM_CID = ABI.svmCidOffset;
 
     static {
         Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
@@ -86,10 +93,22 @@ final class LibC {
 
     static native int setsockopt(int fd, int level, int name, Pointer value, int length);
 
-    /** Returns {@code ssize_t}; bound as int, whose sign is all that is read (the low 32 bits carry it). */
+    /**
+     * Returns {@code ssize_t}; bound as int, which carries it whole for a count below 2^31 (a payload from a
+     * Java array) and for -1.
+     */
     static native int sendmsg(int fd, Pointer msghdr, int flags);
 
     static native int close(int fd);
+
+    static native int bind(int fd, Pointer address, int length);
+
+    static native int connect(int fd, Pointer address, int length);
+
+    static native int shutdown(int fd, int how);
+
+    /** Returns {@code ssize_t}; bound as int, as for {@link #sendmsg}. */
+    static native int recv(int fd, Pointer buffer, NativeLong length, int flags);
 
     static native int pipe2(int[] fds, int flags);
 

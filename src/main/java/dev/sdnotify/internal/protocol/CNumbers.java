@@ -38,6 +38,18 @@ public final class CNumbers {
         return 0;
     }
 
+    /** {@code safe_atou}: {@code safe_atou64}'s rules, then at most 4294967295 (ERANGE above). */
+    public static int parseU32(byte[] s, long[] out) {
+        int r = parseU64(s, out);
+        if (r < 0) {
+            return r;
+        }
+        if (Long.compareUnsigned(out[0], 0xFFFFFFFFL) > 0) {
+            return -Errno.ERANGE;
+        }
+        return 0;
+    }
+
     /** {@code parse_pid}: a u64 that must lie in 1..2147483647. */
     public static int parsePid(byte[] s, long[] out) {
         int r = parseU64(s, out);

@@ -28,6 +28,28 @@ public final class Errno {
     public static final int ENOSYS = 38;
     public static final int EPROTO = 71;
     public static final int E2BIG = 7;
+    public static final int EPERM = 1;
+    public static final int ENODEV = 19;
+    public static final int ENOTTY = 25;
+    public static final int ENOPROTOOPT = 92;
+    public static final int EPROTONOSUPPORT = 93;
+    public static final int ESOCKTNOSUPPORT = 94;
+    public static final int EOPNOTSUPP = 95;
+    public static final int EPFNOSUPPORT = 96;
+    public static final int EADDRINUSE = 98;
+    public static final int ECONNRESET = 104;
+    public static final int ENOTCONN = 107;
+
+    /** systemd's ERRNO_IS_NOT_SUPPORTED: the errnos that say a kind of socket (or call) is not available. */
+    public static boolean isNotSupported(int errno) {
+        switch (errno) {
+            case EOPNOTSUPP: case ENOTTY: case ENOSYS: case EAFNOSUPPORT: case EPFNOSUPPORT: case EPROTONOSUPPORT:
+            case ESOCKTNOSUPPORT: case ENOPROTOOPT:
+                return true;
+            default:
+                return false;
+        }
+    }
 
     /** Linux's generic errno names by number (asm-generic/errno-base.h and errno.h), the first name of each. */
     private static final String[] NAMES = {

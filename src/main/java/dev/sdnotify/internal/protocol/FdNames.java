@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits {@code LISTEN_FDNAMES} as libsystemd v252 does ({@code strv_split_full} with ":" and
- * {@code EXTRACT_DONT_COALESCE_SEPARATORS}): every colon separates, so empty names survive; a backslash
+ * Splits {@code LISTEN_FDNAMES} as libsystemd does, alike from v252 to 262 ({@code strv_split_full} with ":"
+ * and {@code EXTRACT_DONT_COALESCE_SEPARATORS}): every colon separates, so empty names survive; a backslash
  * takes the next byte literally and is dropped; quotes are ordinary bytes; a trailing lone backslash
  * makes the whole value invalid.
  */

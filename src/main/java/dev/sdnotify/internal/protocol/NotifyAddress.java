@@ -3,9 +3,11 @@ package dev.sdnotify.internal.protocol;
 import java.util.Arrays;
 
 /**
- * The socket address named by {@code NOTIFY_SOCKET}, as libsystemd v252 builds it
- * ({@code sockaddr_un_set_path}): {@code /path} or {@code @abstract}, at least two bytes, and short
- * enough to leave room for a terminating NUL in {@code sun_path[108]}.
+ * The socket address named by {@code NOTIFY_SOCKET}, as libsystemd 262 builds it: a value that starts with
+ * {@code /} or {@code @} is an AF_UNIX address ({@code sockaddr_un_set_path}: at least two bytes, and short
+ * enough to leave room for a terminating NUL in {@code sun_path[108]}); one with a vsock prefix is an
+ * AF_VSOCK address ({@link VsockAddress}, v253); any other value is refused with EPROTO
+ * ({@code socket_address_parse_unix}; v252 said EINVAL).
  */
 public final class NotifyAddress {
     /** {@code sizeof(((struct sockaddr_un *) 0)->sun_path)} on Linux. */
@@ -15,10 +17,18 @@ public final class NotifyAddress {
 
     private final byte[] sunPath;
     private final int addressLength;
+    private final VsockAddress vsock;
 
     private NotifyAddress(byte[] sunPath, int addressLength) {
         this.sunPath = sunPath;
         this.addressLength = addressLength;
+        this.vsock = null;
+    }
+
+    private NotifyAddress(VsockAddress vsock) {
+        this.sunPath = new byte[0];
+        this.addressLength = 0;
+        this.vsock = vsock;
     }
 
     /**
@@ -27,12 +37,17 @@ public final class NotifyAddress {
      */
     public static NotifyAddress parse(byte[] value) throws InvalidAddress {
         int length = CString.length(value);
+        // The first byte decides the family before any length is looked at: "" is EPROTO, "/" EINVAL.
+        byte first = length > 0 ? value[0] : 0;
+        if (first != '/' && first != '@') {
+            if (VsockAddress.prefixLength(value) > 0) {
+                return new NotifyAddress(VsockAddress.parse(value));
+            }
+            throw new InvalidAddress(-Errno.EPROTO, "is neither an absolute path, an @abstract name nor a vsock "
+                    + "address (vsock:CID:PORT); set it to the supervisor's socket");
+        }
         if (length < 2) {
             throw new InvalidAddress(-Errno.EINVAL, "is shorter than two bytes");
-        }
-        byte first = value[0];
-        if (first != '/' && first != '@') {
-            throw new InvalidAddress(-Errno.EINVAL, "is neither an absolute path nor an @abstract name");
         }
         if (length + 1 > SUN_PATH_SIZE) {
             return failTooLong(first, length);
@@ -51,7 +66,12 @@ public final class NotifyAddress {
         throw new InvalidAddress(first == '@' ? -Errno.EINVAL : -Errno.ENAMETOOLONG, why);
     }
 
-    /** The bytes of {@code sun_path} that matter (the rest of the 108 are zero). */
+    /** The AF_VSOCK address, or null for an AF_UNIX one. */
+    public VsockAddress vsock() {
+        return vsock;
+    }
+
+    /** The bytes of {@code sun_path} that matter (the rest of the 108 are zero); empty for vsock. */
     public byte[] sunPath() {
         return sunPath.clone();
     }

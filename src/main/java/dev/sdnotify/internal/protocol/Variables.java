@@ -8,6 +8,8 @@ public final class Variables {
     public static final String WATCHDOG_USEC = "WATCHDOG_USEC";
     public static final String WATCHDOG_PID = "WATCHDOG_PID";
     public static final String LISTEN_PID = "LISTEN_PID";
+    /** The pidfd inode id of the process LISTEN_PID names (systemd 259 and later). */
+    public static final String LISTEN_PIDFDID = "LISTEN_PIDFDID";
     public static final String LISTEN_FDS = "LISTEN_FDS";
     public static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
 
@@ -22,5 +24,5 @@ public final class Variables {
 
     /** Every variable above: what a child process of the service must not inherit. */
     public static final List<String> SUPERVISOR = List.of(NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID, LISTEN_PID,
-            LISTEN_FDS, LISTEN_FDNAMES, READY_FD);
+            LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES, READY_FD);
 }

@@ -16,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.sdnotify.internal.backend.Posix;
+import dev.sdnotify.internal.protocol.VsockAddress;
 import dev.sdnotify.internal.nativeaccess.LinuxAbi;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -111,22 +112,22 @@ final class FfmPosix implements Posix {
     private static final long SUN_FAMILY = SOCKADDR_UN.byteOffset(groupElement("sun_family"));
     private static final long SUN_PATH = SOCKADDR_UN.byteOffset(groupElement("sun_path"));
     private static final int SUN_PATH_SIZE = (int) SOCKADDR_UN.select(groupElement("sun_path")).byteSize();
-    private static final long MSG_NAME = MSGHDR.byteOffset(groupElement("msg_name"));
-    private static final long MSG_NAMELEN = MSGHDR.byteOffset(groupElement("msg_namelen"));
-    private static final long MSG_IOV = MSGHDR.byteOffset(groupElement("msg_iov"));
-    private static final long MSG_IOVLEN = MSGHDR.byteOffset(groupElement("msg_iovlen"));
-    private static final long MSG_CONTROL = MSGHDR.byteOffset(groupElement("msg_control"));
-    private static final long MSG_CONTROLLEN = MSGHDR.byteOffset(groupElement("msg_controllen"));
+    static final long MSG_NAME = MSGHDR.byteOffset(groupElement("msg_name"));
+    static final long MSG_NAMELEN = MSGHDR.byteOffset(groupElement("msg_namelen"));
+    static final long MSG_IOV = MSGHDR.byteOffset(groupElement("msg_iov"));
+    static final long MSG_IOVLEN = MSGHDR.byteOffset(groupElement("msg_iovlen"));
+    static final long MSG_CONTROL = MSGHDR.byteOffset(groupElement("msg_control"));
+    static final long MSG_CONTROLLEN = MSGHDR.byteOffset(groupElement("msg_controllen"));
     private static final long MSG_FLAGS = MSGHDR.byteOffset(groupElement("msg_flags"));
-    private static final long IOV_BASE = IOVEC.byteOffset(groupElement("iov_base"));
-    private static final long IOV_LEN = IOVEC.byteOffset(groupElement("iov_len"));
+    static final long IOV_BASE = IOVEC.byteOffset(groupElement("iov_base"));
+    static final long IOV_LEN = IOVEC.byteOffset(groupElement("iov_len"));
     private static final long CMSG_LEN_FIELD = CMSGHDR.byteOffset(groupElement("cmsg_len"));
     private static final long CMSG_LEVEL = CMSGHDR.byteOffset(groupElement("cmsg_level"));
     private static final long CMSG_TYPE = CMSGHDR.byteOffset(groupElement("cmsg_type"));
-    private static final int UCRED_SIZE = (int) UCRED.byteSize();
-    private static final long UCRED_PID = UCRED.byteOffset(groupElement("pid"));
-    private static final long UCRED_UID = UCRED.byteOffset(groupElement("uid"));
-    private static final long UCRED_GID = UCRED.byteOffset(groupElement("gid"));
+    static final int UCRED_SIZE = (int) UCRED.byteSize();
+    static final long UCRED_PID = UCRED.byteOffset(groupElement("pid"));
+    static final long UCRED_UID = UCRED.byteOffset(groupElement("uid"));
+    static final long UCRED_GID = UCRED.byteOffset(groupElement("gid"));
     private static final long TV_SEC = TIMEVAL.byteOffset(groupElement("tv_sec"));
     private static final long TV_USEC = TIMEVAL.byteOffset(groupElement("tv_usec"));
     private static final long TS_SEC = TIMESPEC.byteOffset(groupElement("tv_sec"));
@@ -528,16 +529,49 @@ final class FfmPosix implements Posix {
         }
         try {
             long r = (long) Sendmsg.SENDMSG.invokeExact(capture, fd, area.msghdr, MSG_NOSIGNAL);
-            return r < 0 ? -errno(capture) : 0;
+            // The count fits an int: the payload is a Java array.
+            return r < 0 ? -errno(capture) : (int) r;
         } catch (Throwable e) {
             throw rethrow(e);
         }
     }
 
-    private static void writeHeader(MemorySegment m, long at, int length, int type) {
+    static void writeHeader(MemorySegment m, long at, int length, int type) {
         putWord(m, at + CMSG_LEN_FIELD, length);
         m.set(JAVA_INT, at + CMSG_LEVEL, SOL_SOCKET);
         m.set(JAVA_INT, at + CMSG_TYPE, type);
+    }
+
+    @Override
+    public int openVsockSocket(VsockAddress.Type type) {
+        return FfmVsock.open(PER_THREAD.get().capture, type);
+    }
+
+    @Override
+    public int bindVsock(int fd, int port) {
+        return FfmVsock.bind(PER_THREAD.get().capture, fd, VsockAddress.ANY, port);
+    }
+
+    @Override
+    public int connectVsock(int fd, VsockAddress to) {
+        return FfmVsock.connect(PER_THREAD.get().capture, fd, to);
+    }
+
+    @Override
+    public int sendVsock(int fd, VsockAddress to, byte[] payload, int offset, int length, int[] fds, int nFds,
+            boolean sendCredentials, int credPid) {
+        return FfmVsock.send(PER_THREAD.get().capture, fd, to, payload, offset, length, fds, nFds, sendCredentials,
+                credPid, getuid(), getgid());
+    }
+
+    @Override
+    public int shutdownWrite(int fd) {
+        return FfmVsock.shutdownWrite(PER_THREAD.get().capture, fd);
+    }
+
+    @Override
+    public int receiveByte(int fd) {
+        return FfmVsock.receiveByte(PER_THREAD.get().capture, fd);
     }
 
     @Override
@@ -624,6 +658,11 @@ final class FfmPosix implements Posix {
     @Override
     public int getFileStatusFlags(int fd) {
         return fcntl(fd, ABI.fGetfl, 0);
+    }
+
+    @Override
+    public int ownPidfdInodeId(long[] out) {
+        return Pidfd.inodeId(getpid(), out);
     }
 
     @Override

@@ -11,23 +11,20 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.inOrder;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
 
+import dev.sdnotify.internal.backend.MockedPosix.Sent;
 import dev.sdnotify.internal.protocol.NotifyAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,11 +41,11 @@ import org.mockito.InOrder;
 
 /** {@link JavaDaemon} against a mocked {@link Posix}: the order, arguments and results of every step. */
 class JavaDaemonTest {
-    static final int OWN_PID = 4242;
-    static final int OTHER_PID = 4243;
-    static final int SOCKET_FD = 7;
-    static final int PIPE_READ = 10;
-    static final int PIPE_WRITE = 11;
+    static final int OWN_PID = MockedPosix.OWN_PID;
+    static final int OTHER_PID = OWN_PID + 1;
+    static final int SOCKET_FD = MockedPosix.SOCKET_FD;
+    static final int PIPE_READ = MockedPosix.PIPE_READ;
+    static final int PIPE_WRITE = MockedPosix.PIPE_WRITE;
     static final int MIB16 = 16 * 1024 * 1024;
     static final int MIB8 = 8 * 1024 * 1024;
     static final long SENTINEL = 0x5e5e5e5eL;
@@ -57,57 +54,23 @@ class JavaDaemonTest {
 
     Posix posix;
     JavaDaemon daemon;
-    final Map<String, byte[]> env = new HashMap<>();
-    /** Results the successive sendNotifyDatagram calls return; 0 once exhausted. */
-    final Deque<Integer> sendResults = new ArrayDeque<>();
-    final List<Sent> sends = new ArrayList<>();
-
-    /** One sendNotifyDatagram call, arrays copied at call time. */
-    record Sent(int fd, byte[] sunPath, int addressLength, byte[] payload, int payloadLength, int[] fds,
-            int nFds, boolean creds, int credPid) {
-        String payloadText() {
-            return new String(payload, 0, payloadLength, StandardCharsets.ISO_8859_1);
-        }
-    }
+    Map<String, byte[]> env;
+    /** Results the successive sendNotifyDatagram calls return; the whole payload sent once exhausted. */
+    Deque<Integer> sendResults;
+    List<Sent> sends;
 
     static byte[] b(String s) {
-        return s == null ? null : s.getBytes(StandardCharsets.ISO_8859_1);
+        return MockedPosix.b(s);
     }
 
     @BeforeEach
     void setUp() {
-        posix = mock(Posix.class);
+        MockedPosix m = new MockedPosix();
+        posix = m.posix;
+        env = m.env;
+        sendResults = m.sendResults;
+        sends = m.sends;
         daemon = new JavaDaemon(posix);
-        when(posix.getenv(anyString())).thenAnswer(inv -> env.get(inv.<String>getArgument(0)));
-        doAnswer(inv -> env.remove(inv.<String>getArgument(0))).when(posix).unsetenv(anyString());
-        when(posix.getpid()).thenReturn(OWN_PID);
-        when(posix.getuid()).thenReturn(1000);
-        when(posix.geteuid()).thenReturn(1000);
-        when(posix.getgid()).thenReturn(1000);
-        when(posix.getegid()).thenReturn(1000);
-        when(posix.realAndEffectiveIdsDiffer()).thenCallRealMethod();
-        when(posix.openUnixDatagramSocket()).thenReturn(SOCKET_FD);
-        when(posix.getSendBuffer(anyInt())).thenReturn(212992);
-        when(posix.setSendBuffer(anyInt(), anyInt(), anyBoolean())).thenReturn(0);
-        when(posix.sendNotifyDatagram(anyInt(), any(), anyInt(), any(), anyInt(), any(), anyInt(), anyBoolean(),
-                anyInt())).thenAnswer(inv -> {
-                    byte[] sun = inv.getArgument(1);
-                    byte[] payload = inv.getArgument(3);
-                    int[] fds = inv.getArgument(5);
-                    sends.add(new Sent(inv.getArgument(0), sun == null ? null : sun.clone(), inv.getArgument(2),
-                            payload == null ? null : payload.clone(), inv.getArgument(4),
-                            fds == null ? null : fds.clone(), inv.getArgument(6), inv.getArgument(7),
-                            inv.getArgument(8)));
-                    Integer r = sendResults.poll();
-                    return r == null ? 0 : r;
-                });
-        when(posix.close(anyInt())).thenReturn(0);
-        when(posix.pipeCloexec(any())).thenAnswer(inv -> {
-            int[] p = inv.getArgument(0);
-            p[0] = PIPE_READ;
-            p[1] = PIPE_WRITE;
-            return 0;
-        });
     }
 
     void verifySendCount(int n) {
@@ -180,38 +143,72 @@ class JavaDaemonTest {
             verifySendCount(0);
         }
 
+        @ParameterizedTest(name = "nFds {0}, unset={1}")
+        @MethodSource("dev.sdnotify.internal.backend.JavaDaemonTest#tooManyFds")
+        @DisplayName("D4: more than 253 fds (n_fds unsigned) → -7 (E2BIG) before NOTIFY_SOCKET is read; unset honoured")
+        void moreThanTheKernelPasses(int nFds, boolean unset) {
+            env.put(NS, b("relative"));
+            assertEquals(-7, daemon.pidNotifyWithFds(0, unset, b("X"), new int[300], nFds));
+            verify(posix, never()).getenv(anyString());
+            verify(posix, never()).openUnixDatagramSocket();
+            verify(posix, times(unset ? 1 : 0)).unsetenv(NS);
+        }
+
         @Test
-        @DisplayName("v252 does not range-check nFds when NOTIFY_SOCKET is unset (1000 fds → 0)")
-        void manyFdsWithoutSocket() {
-            assertEquals(0, daemon.pidNotifyWithFds(0, false, b("X"), new int[1000], 1000));
+        @DisplayName("D4: E2BIG with NOTIFY_SOCKET unset too (v252 returned 0)")
+        void tooManyFdsWithoutSocket() {
+            assertEquals(-7, daemon.pidNotifyWithFds(0, false, b("X"), new int[1000], 1000));
+        }
+
+        @Test
+        @DisplayName("D4: the NULL checks come first: fds null with 254 → -22")
+        void nullFdsBeforeTheCount() {
+            assertEquals(-22, daemon.pidNotifyWithFds(0, false, b("X"), null, 254));
+            assertEquals(-22, daemon.pidNotifyWithFds(0, false, null, new int[254], 254));
+        }
+
+        @Test
+        @DisplayName("D4: 253 fds are sent")
+        void kernelMaximumIsSent() {
+            env.put(NS, b(S));
+            assertEquals(1, daemon.pidNotifyWithFds(0, false, b("FDSTORE=1"), new int[253], 253));
+            assertEquals(253, sends.get(0).nFds());
         }
     }
 
-    static Stream<String> badAddresses() {
-        return Stream.of("", "/", "@", "x", "relative/x", " /abs", "vsock:2:1234");
+    static Stream<Arguments> tooManyFds() {
+        return Stream.of(254, 300, -1, Integer.MIN_VALUE)
+                .flatMap(n -> Stream.of(Arguments.of(n, false), Arguments.of(n, true)));
+    }
+
+    /** NOTIFY_SOCKET values refused while parsing, with 262's result: EPROTO unless / or @ or vsock. */
+    static Stream<Arguments> badAddresses() {
+        return Stream.of(Arguments.of("", -71), Arguments.of("/", -22), Arguments.of("@", -22),
+                Arguments.of("x", -71), Arguments.of("relative/x", -71), Arguments.of(" /abs", -71),
+                Arguments.of("vsock:1:x", -22));
     }
 
     @Nested
     @DisplayName("§2 step 4: addresses")
     class Addresses {
 
-        @ParameterizedTest(name = "N19 \"{0}\"")
+        @ParameterizedTest(name = "N19 \"{0}\" → {1}")
         @MethodSource("dev.sdnotify.internal.backend.JavaDaemonTest#badAddresses")
-        @DisplayName("N19: invalid NOTIFY_SOCKET → -22, no socket, variable kept")
-        void invalidKept(String value) {
+        @DisplayName("N19: invalid NOTIFY_SOCKET → -71 or -22, no socket, variable kept")
+        void invalidKept(String value, int expected) {
             env.put(NS, b(value));
-            assertEquals(-22, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            assertEquals(expected, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
             verify(posix, never()).openUnixDatagramSocket();
             verify(posix, never()).unsetenv(anyString());
             verify(posix, never()).close(anyInt());
         }
 
-        @ParameterizedTest(name = "B2-like \"{0}\"")
+        @ParameterizedTest(name = "B2-like \"{0}\" → {1}")
         @MethodSource("dev.sdnotify.internal.backend.JavaDaemonTest#badAddresses")
-        @DisplayName("N19 with unset: invalid NOTIFY_SOCKET → -22 and the variable is unset")
-        void invalidUnset(String value) {
+        @DisplayName("N19 with unset: invalid NOTIFY_SOCKET → -71 or -22 and the variable is unset")
+        void invalidUnset(String value, int expected) {
             env.put(NS, b(value));
-            assertEquals(-22, daemon.pidNotifyWithFds(0, true, b("x"), null, 0));
+            assertEquals(expected, daemon.pidNotifyWithFds(0, true, b("x"), null, 0));
             verify(posix, never()).openUnixDatagramSocket();
             verify(posix, times(1)).unsetenv(NS);
             assertFalse(env.containsKey(NS));
@@ -477,7 +474,7 @@ class JavaDaemonTest {
             env.put(NS, b("@other"));
             assertEquals(1, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
             env.put(NS, b("relative"));
-            assertEquals(-22, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
+            assertEquals(-71, daemon.pidNotifyWithFds(0, false, b("x"), null, 0));
             assertEquals(2, sends.size());
             assertEquals(2 + S.length() + 1, sends.get(0).addressLength());
             assertEquals(2 + "@other".length(), sends.get(1).addressLength());
@@ -652,7 +649,7 @@ class JavaDaemonTest {
         @DisplayName("N17: with credentials, any first error → one retry without them, same fds → 1")
         void retrySucceeds(int errno) {
             sendResults.add(-errno);
-            sendResults.add(0);
+            sendResults.add(1);
             assertEquals(1, daemon.pidNotifyWithFds(777, false, b("P"), new int[] {5, 6}, 2));
             assertEquals(2, sends.size());
             Sent first = sends.get(0);
@@ -726,16 +723,16 @@ class JavaDaemonTest {
 
         @ParameterizedTest(name = "unset={0}")
         @ValueSource(booleans = {false, true})
-        @DisplayName("pipe2 failure → its -errno, environment untouched even with unset")
+        @DisplayName("D8: pipe2 failure → its -errno, nothing read or closed; with unset NOTIFY_SOCKET is removed")
         void pipeFails(boolean unset) {
             env.put(NS, b(S));
             // doReturn: the default answer would write into the null argument of a when() call.
             doReturn(-24).when(posix).pipeCloexec(any());
             assertEquals(-24, daemon.notifyBarrier(unset, 1_000_000L));
-            verify(posix, never()).unsetenv(anyString());
+            verify(posix, times(unset ? 1 : 0)).unsetenv(NS);
             verify(posix, never()).getenv(anyString());
             verify(posix, never()).close(anyInt());
-            assertTrue(env.containsKey(NS));
+            assertEquals(!unset, env.containsKey(NS));
         }
 
         @Test
@@ -754,10 +751,10 @@ class JavaDaemonTest {
         }
 
         @Test
-        @DisplayName("B2: NOTIFY_SOCKET=relative with unset → -22, variable unset, both ends closed")
+        @DisplayName("B2: NOTIFY_SOCKET=relative with unset → -71 (EPROTO), variable unset, both ends closed")
         void invalidAddress() {
             env.put(NS, b("relative"));
-            assertEquals(-22, daemon.notifyBarrier(true, 1_000_000L));
+            assertEquals(-71, daemon.notifyBarrier(true, 1_000_000L));
             verify(posix, times(1)).unsetenv(NS);
             verify(posix, times(1)).close(PIPE_READ);
             verify(posix, times(1)).close(PIPE_WRITE);
@@ -794,17 +791,57 @@ class JavaDaemonTest {
         }
 
         @Test
-        @DisplayName("B7: with unset, NOTIFY_SOCKET is removed after the send and before the wait")
-        void unsetBeforeWait() {
+        @DisplayName("D8/B7: with unset, NOTIFY_SOCKET is removed after the wait, once, not by the send")
+        void unsetAfterWait() {
             env.put(NS, b(S));
-            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(0x10);
+            when(posix.pollForHangup(anyInt(), anyLong())).thenAnswer(inv -> {
+                assertTrue(env.containsKey(NS), "NOTIFY_SOCKET is still set during the wait");
+                return 0x10;
+            });
             assertEquals(1, daemon.notifyBarrier(true, -1L));
             InOrder order = inOrder(posix);
             order.verify(posix).sendNotifyDatagram(anyInt(), any(), anyInt(), any(), anyInt(), any(), anyInt(),
                     anyBoolean(), anyInt());
-            order.verify(posix).unsetenv(NS);
             order.verify(posix).pollForHangup(PIPE_READ, -1L);
+            order.verify(posix).unsetenv(NS);
             verify(posix, times(1)).unsetenv(NS);
+            assertFalse(env.containsKey(NS));
+        }
+
+        @ParameterizedTest(name = "revents {0}")
+        @ValueSource(ints = {0, 0x20, -4})
+        @DisplayName("D8: unset after a timeout, POLLNVAL or EINTR too")
+        void unsetOnEveryWaitOutcome(int revents) {
+            env.put(NS, b(S));
+            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(revents);
+            daemon.notifyBarrier(true, 1000L);
+            InOrder order = inOrder(posix);
+            order.verify(posix).pollForHangup(PIPE_READ, 1000L);
+            order.verify(posix).unsetenv(NS);
+            verify(posix, times(1)).unsetenv(NS);
+        }
+
+        @Test
+        @DisplayName("D8: the static barrier sends through the given sender with unset false, and unsets itself")
+        void staticBarrierSendsWithoutUnset() {
+            env.put(NS, b(S));
+            SdDaemon sender = org.mockito.Mockito.mock(SdDaemon.class);
+            when(sender.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt(), anyLong())).thenReturn(1);
+            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(0x10);
+            assertEquals(1, JavaDaemon.barrier(posix, sender, 77, true, 1000L, SdDaemon.BLOCKING, true));
+            verify(sender).pidNotifyWithFds(eq(77), eq(false), any(), any(), eq(1), eq(SdDaemon.BLOCKING));
+            verify(posix, times(1)).unsetenv(NS);
+        }
+
+        @Test
+        @DisplayName("retryInterrupted: EINTR from the wait repeats it on the same pipe; unset once, at the end")
+        void retryInterruptedWaitsAgain() {
+            env.put(NS, b(S));
+            when(posix.pollForHangup(anyInt(), anyLong())).thenReturn(-4, 0x10);
+            assertEquals(1, JavaDaemon.barrier(posix, daemon, 0, true, -1L, SdDaemon.BLOCKING, true));
+            verify(posix, times(2)).pollForHangup(PIPE_READ, -1L);
+            verify(posix, times(1)).unsetenv(NS);
+            verify(posix, times(1)).pipeCloexec(any());
         }
 
         @Test

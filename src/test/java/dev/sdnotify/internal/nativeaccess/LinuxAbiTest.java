@@ -68,6 +68,21 @@ class LinuxAbiTest {
         FIELDS.put("AT_SYMLINK_NOFOLLOW", "atSymlinkNofollow");
         FIELDS.put("F_OK", "fOk");
         FIELDS.put("CLOCK_MONOTONIC", "clockMonotonic");
+        FIELDS.put("STATFS_SIZE", "statfsSize");
+        FIELDS.put("STATFS_F_TYPE_SIZE", "statfsFTypeSize");
+        FIELDS.put("STATFS_F_TYPE_OFFSET", "statfsFTypeOffset");
+        FIELDS.put("AF_VSOCK", "afVsock");
+        FIELDS.put("SOCK_STREAM", "sockStream");
+        FIELDS.put("SOCK_SEQPACKET", "sockSeqpacket");
+        FIELDS.put("SHUT_WR", "shutWr");
+        FIELDS.put("SOCKADDR_VM_SIZE", "sockaddrVmSize");
+        FIELDS.put("SVM_PORT_OFFSET", "svmPortOffset");
+        FIELDS.put("SVM_CID_OFFSET", "svmCidOffset");
+        FIELDS.put("SYS_pidfd_open", "sysPidfdOpen");
+        FIELDS.put("AT_EMPTY_PATH", "atEmptyPath");
+        FIELDS.put("STATX_INO", "statxIno");
+        FIELDS.put("STATX_SIZE", "statxSize");
+        FIELDS.put("STATX_INO_OFFSET", "statxInoOffset");
     }
 
     /** What the script said about one architecture. */

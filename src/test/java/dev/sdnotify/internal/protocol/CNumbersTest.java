@@ -206,4 +206,12 @@ class CNumbersTest {
         }
         return b.append('"').toString();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "safe_atou \"{0}\" → {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"0|0", "4294967295|0", "0xffffffff|0",
+        "4294967296|-34", "-1|-34", "-0|0", "abc|-22", "18446744073709551615|-34", "18446744073709551616|-34"})
+    void parseU32(String text, int expected) {
+        long[] out = new long[1];
+        assertEquals(expected, CNumbers.parseU32(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), out));
+    }
 }

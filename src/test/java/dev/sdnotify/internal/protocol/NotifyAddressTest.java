@@ -27,15 +27,22 @@ class NotifyAddressTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                // N19
-                argumentSet("empty", "", -22),
+                // N19: neither / nor @ nor a vsock prefix is EPROTO (v253+), decided before the length
+                argumentSet("empty", "", -71),
+                argumentSet("\"x\"", "x", -71),
+                argumentSet("relative path", "relative/x", -71),
+                argumentSet("dot path", "./x", -71),
+                argumentSet("leading space", " /abs", -71),
+                argumentSet("two bytes, neither / nor @", "ab", -71),
+                argumentSet("unix: prefix", "unix:/p", -71),
+                argumentSet("VSOCK: upper case", "VSOCK:1:5", -71),
+                argumentSet("vsockx:", "vsockx:1:5", -71),
+                argumentSet("vsock-foo:", "vsock-foo:1:5", -71),
+                argumentSet("NUL first", "\0/abs", -71),
+                // one byte of / or @: too short, EINVAL
                 argumentSet("\"/\" (one byte)", "/", -22),
                 argumentSet("\"@\" (one byte)", "@", -22),
-                argumentSet("\"x\"", "x", -22),
-                argumentSet("relative path", "relative/x", -22),
-                argumentSet("leading space", " /abs", -22),
-                argumentSet("vsock (not in v252)", "vsock:2:1234", -22),
-                argumentSet("two bytes, neither / nor @", "ab", -22),
+                argumentSet("vsock, port not a number", "vsock:1:x", -22),
                 // N20: no room for the terminating NUL
                 argumentSet("path of 108 bytes", "/" + repeat('p', 107), -36),
                 argumentSet("path of 200 bytes", "/" + repeat('p', 199), -36),
