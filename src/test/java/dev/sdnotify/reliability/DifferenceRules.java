@@ -53,9 +53,15 @@ final class DifferenceRules {
         m.put("barrier-unset-after-wait", NOT_FUZZED);
         m.put("barrier-pipe-failure", NOT_FUZZED);
         m.put("listen-pidfdid", DifferenceRules::pidfdIdIgnored);
+        // Read as a number, a LISTEN_FDS of +0b1 can still fail later (names that do not match), with the fds
+        // already made close-on-exec: the same -22, a different side effect.
         m.put("number-c23-plus-binary", (c, r, oracle) -> readsC23Binary(c, r, false) && r.ours().ret() == -22
+                && (r.oracle().ret() != -22 || !r.oracle().madeCloexec().equals(r.ours().madeCloexec()))
+                && r.oracle().envAfter().equals(r.ours().envAfter()));
+        // -0b1 is out of range; after a \v or \f, which systemd does not skip, its minus check misses the sign
+        // and strtoul's negated binary number (2^64 - b) is taken: any answer but our -22.
+        m.put("number-c23-minus-binary", (c, r, oracle) -> readsC23Binary(c, r, true) && r.ours().ret() == -22
                 && r.oracle().ret() != -22 && r.oracle().envAfter().equals(r.ours().envAfter()));
-        m.put("number-c23-minus-binary", (c, r, oracle) -> readsC23Binary(c, r, true) && returns(r, -34, -22));
         RULES = Collections.unmodifiableMap(m);
     }
 
