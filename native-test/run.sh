@@ -4,12 +4,17 @@
 # records). Prints one line per case and backend, a summary, and fails if any case fails or the container
 # leaves anything behind. Off CI a missing prerequisite (root, systemd-nspawn) skips the suite; with
 # CI=true it fails it.
+#
+#   native-test/run.sh [CASE...]              # in the host's / (its systemd, libsystemd and JDKs)
+#   NT_SUITE=sid native-test/run.sh [CASE...] # in a Debian rootfs (bullseye, trixie, sid; see lib/suite.sh):
+#                                             # its systemd and libsystemd, its JDK where it fits a gateway
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source native-test/lib/container.sh
 source native-test/lib/java.sh
 source native-test/lib/checks.sh
+source native-test/lib/suite.sh
 
 BACKENDS=(libsystemd java)
 # Seconds the watchdog case keeps the service alive with keep-alives before letting it hang.
@@ -21,21 +26,25 @@ ct_require_prerequisites "container suite"
 
 suite_start=$(date +%s%N)
 nt_build_library
+nt_suite_setup
 nt_compile "$NT_OUT/classes" native-test/services native-test/examples
-nt_write_launcher
+nt_write_launcher "$NT_SUITE_JRUN_JDK/bin/java"
 cp native-test/services/barrier-trials.sh "$NT_OUT/bin/barrier-trials"
 chmod 755 "$NT_OUT/bin/barrier-trials"
 
-# The files of libsystemd, hidden from the java backend's units so that the library cannot load it.
-LIBSYSTEMD=""
-for f in /usr/lib/*-linux-gnu/libsystemd.so.0; do
-  if [ -e "$f" ]; then LIBSYSTEMD=$f; break; fi
-done
-if [ -z "$LIBSYSTEMD" ]; then
-  echo "FAIL container suite: no /usr/lib/*-linux-gnu/libsystemd.so.0 (package libsystemd0)"
-  exit 1
+# The files of the root's libsystemd (nt_suite_setup found them), hidden from the java backend's units so
+# that the library cannot load it.
+LIBSYSTEMD_FILES="$NT_SUITE_LIBSYSTEMD $NT_SUITE_LIBSYSTEMD_REAL"
+# What the libsystemd backend reports, on the root's library: the file loaded, and the optional functions
+# that version lacks (sd_notify_barrier came with 246, sd_pid_notify_barrier with 254), done by the java
+# protocol instead.
+LIBSYSTEMD_LACKS=""
+if [ "$NT_SUITE_SYSTEMD" -lt 246 ]; then
+  LIBSYSTEMD_LACKS="; it lacks sd_notify_barrier, sd_pid_notify_barrier: the java protocol does their work"
+elif [ "$NT_SUITE_SYSTEMD" -lt 254 ]; then
+  LIBSYSTEMD_LACKS="; it lacks sd_pid_notify_barrier: the java protocol does their work"
 fi
-LIBSYSTEMD_FILES="$LIBSYSTEMD $(readlink -f "$LIBSYSTEMD")"
+LIBSYSTEMD_REPORT="loaded $NT_SUITE_LIBSYSTEMD_REAL$LIBSYSTEMD_LACKS"
 
 # ---------------------------------------------------------------------------------------------- units
 UNITS="$NT_OUT/units"
@@ -60,6 +69,15 @@ LimitCORE=0
 SuccessExitStatus=143
 ExecStopPost=/bin/sh -c 'echo "$SERVICE_RESULT $EXIT_CODE $EXIT_STATUS" >>/run/sdn-test/%n.exits'
 EOF
+# In a rootfs, every test process runs with socket() refusing AF_VSOCK (native-test/rootfs/no-vsock.c, as
+# in the version matrix): libsystemd 253 and later connect vsock addresses, CID 2 is the hypervisor here,
+# and network namespaces do not isolate vsock. Under /usr, which every profile may map executable.
+NO_VSOCK_BIND=()
+if [ -n "$NT_SUITE" ]; then
+  gcc -shared -fPIC -O2 -Wall -Werror -o "$NT_OUT/no-vsock.so" native-test/rootfs/no-vsock.c
+  NO_VSOCK_BIND=("$NT_OUT/no-vsock.so:/usr/lib/sdnotify-test/no-vsock.so")
+  printf '[Service]\nEnvironment=LD_PRELOAD=/usr/lib/sdnotify-test/no-vsock.so\n' >"$UNITS/sdn-.service.d/20-no-vsock.conf"
+fi
 
 unit sdn-ready@.service <<'EOF'
 [Unit]
@@ -96,6 +114,17 @@ ExecStart=/opt/sdnotify/bin/jrun Reload 1000
 # systemd 252 ends the reload job when ExecReload= exits, unless RELOADING=1 was processed by then: wait
 # until the service has reported the reload's start (its status follows RELOADING=1).
 ExecReload=/bin/sh -c 'kill -HUP $MAINPID; for i in $$(seq 500); do case "$$(systemctl show -P StatusText %n)" in reloading*) exit 0;; esac; sleep 0.01; done; exit 1'
+EOF
+
+# The same reload as systemd 253 and later do it for Type=notify-reload, with no ExecReload=: SIGHUP, then
+# the reload lasts until READY=1, RELOADING=1 counting only with a MONOTONIC_USEC= from after the signal.
+# (Before 253 the type does not exist: the manager ignores the line, and the unit is Type=simple.)
+unit sdn-reload-signal@.service <<'EOF'
+[Unit]
+Description=Reload of Type=notify-reload: SIGHUP, RELOADING=1 with MONOTONIC_USEC, one second of work, READY=1
+[Service]
+Type=notify-reload
+ExecStart=/opt/sdnotify/bin/jrun Reload 1000
 EOF
 
 unit sdn-stopping@.service <<'EOF'
@@ -216,6 +245,15 @@ NotifyAccess=main
 ExecStart=/opt/sdnotify/bin/jrun Access /run/sdn-test/%n.go
 EOF
 
+unit sdn-nacc@.service <<'EOF'
+[Unit]
+Description=NotifyAccess=main, then NOTIFYACCESS=all from the main process (systemd 254 and later)
+[Service]
+Type=notify
+NotifyAccess=main
+ExecStart=/opt/sdnotify/bin/jrun NotifyAccessChange
+EOF
+
 unit sdn-unset@.service <<'EOF'
 [Unit]
 Description=Children started after READY=1 with NOTIFY_SOCKET unset cannot notify
@@ -268,7 +306,7 @@ HARDENED_PROFILES=(
 )
 declare -A HARDENED_EXPECT=()
 hardened_jdk() {
-  if [ "$1" = jna ]; then echo "$NT_JDK_JNA"; else echo "$NT_JDK_FFM"; fi
+  echo "${NT_SUITE_JDK[$1]}"
 }
 mkdir -p "$UNITS/sdn-hardened-.service.d"
 # After 10-common.conf: the exit record's shell would run sandboxed, where /run/sdn-test may be read-only.
@@ -357,7 +395,28 @@ case_status() {
 
 # 3. Reload: RELOADING=1 puts the unit in "reloading" until READY=1.
 case_reload() {
-  local s="sdn-reload@$1.service" seen="" t0 t1 rc=0 states=""
+  local note
+  reload_check "sdn-reload@$1.service" "$1"
+  note=$RELOAD_NOTE
+  if [ "$NT_SUITE_SYSTEMD" -ge 253 ]; then
+    # The signal is the manager's, and no ExecReload= ends the job early.
+    local r="sdn-reload-signal@$1.service"
+    expect_prop "$r" Type notify-reload
+    expect_prop "$r" ExecReload ""
+    reload_check "$r" "$1"
+    echo "ExecReload=: $note; Type=notify-reload: $RELOAD_NOTE"
+  else
+    # systemd $NT_SUITE_SYSTEMD has no Type=notify-reload (253): the line is ignored, the unit is simple.
+    expect_prop "sdn-reload-signal@$1.service" Type simple
+    echo "ExecReload=: $note; Type=notify-reload unknown to $NT_SUITE_SYSTEMD (Type=simple)"
+  fi
+}
+
+# The reload of unit $1 (backend $2): systemctl reload returns after the 1 s reload, with READY=1 in, and
+# ActiveState went through reloading. Sets RELOAD_NOTE: the states seen and how long the reload took.
+reload_check() {
+  local s="$1" seen="" t0 t1 rc=0 states=""
+  RELOAD_NOTE=""
   ct_exec systemctl start "$s"
   expect_prop "$s" StatusText "reloaded 0"
   t0=$(date +%s%N)
@@ -378,9 +437,9 @@ case_reload() {
   # systemctl reload returns once the reload job is done: READY=1 must have arrived by then.
   expect_prop "$s" ActiveState active
   expect_prop "$s" StatusText "reloaded 1"
-  [ $(( (t1 - t0) / 1000000 )) -ge 1000 ] || fail "systemctl reload returned after $(( (t1 - t0) / 1000000 )) ms, before the 1 s reload ended"
-  expect_backend "$s" "$1"
-  echo "states seen:$states; systemctl reload returned after $(( (t1 - t0) / 1000000 )) ms"
+  [ $(( (t1 - t0) / 1000000 )) -ge 1000 ] || fail "systemctl reload $s returned after $(( (t1 - t0) / 1000000 )) ms, before the 1 s reload ended"
+  expect_backend "$s" "$2"
+  RELOAD_NOTE="states seen:$states; systemctl reload returned after $(( (t1 - t0) / 1000000 )) ms"
   ct_exec systemctl stop "$s"
 }
 
@@ -568,6 +627,28 @@ case_access() {
   ct_exec systemctl stop "$s"
 }
 
+# 9b. NOTIFYACCESS= (systemd 254): the main process of a NotifyAccess=main unit sends NOTIFYACCESS=all, and
+#     a child's STATUS from its own pid counts from then on. Before 254 the field is ignored: NotifyAccess=
+#     stays main and the child's STATUS too is ignored.
+case_notifyaccess() {
+  local s="sdn-nacc@$1.service"
+  ct_exec systemctl start "$s"
+  wait_journal "$s" "^notifyaccess: NOTIFYACCESS=all processed$" 10
+  # The child's barrier returns once the manager has read its STATUS (and taken it or not).
+  wait_journal "$s" "^notifyaccess-child: status processed$" 15
+  if [ "$NT_SUITE_SYSTEMD" -ge 254 ]; then
+    expect_prop "$s" NotifyAccess all
+    expect_prop "$s" StatusText "from the child's own pid"
+    echo "NotifyAccess=main -> all on NOTIFYACCESS=all; the child's own STATUS then counted"
+  else
+    expect_prop "$s" NotifyAccess main
+    expect_prop "$s" StatusText "main ready"
+    echo "systemd $NT_SUITE_SYSTEMD ignores NOTIFYACCESS= (254): NotifyAccess stays main, the child's STATUS is ignored"
+  fi
+  expect_backend "$s" "$1"
+  ct_exec systemctl stop "$s"
+}
+
 # 10. After a send that unsets NOTIFY_SOCKET, children started from the C environment cannot notify.
 case_unset() {
   local s="sdn-unset@$1.service"
@@ -653,6 +734,15 @@ hardened_has() {
   fail "$1: no journal line matching /$3/"
 }
 
+# The regex of what backend() reports for backend $1 over gateway $2, as expect_backend checks it.
+hardened_backend_ere() {
+  if [ "$1" = libsystemd ]; then
+    echo "libsystemd via $2: $(ere_quote "$LIBSYSTEMD_REPORT")\$"
+  else
+    echo "java via $2: libsystemd cannot be loaded \\("
+  fi
+}
+
 case_hardened() {
   local p="$1" b="$2" g gw u exp st j dir n wd="$HARDENED_WATCHDOG_SEC" notes=() fed=() units=""
   local -A P=() enter=() pid=()
@@ -685,7 +775,7 @@ case_hardened() {
     grep -E '^hardened: |JNA unpacks|^(WARNING|SEVERE):|Exception:' <<<"$j" | sed 's/^/  /'
     case "$exp" in
       ok | ok:*)
-        hardened_has "$u" "$j" "^hardened: backend=$b via $gw: "
+        hardened_has "$u" "$j" "^hardened: backend=$(hardened_backend_ere "$b" "$gw")"
         hardened_has "$u" "$j" "^hardened: watchdog interval $((wd * 1000)) ms$"
         hardened_has "$u" "$j" "^hardened: ready returned true$"
         if [ "$exp" = ok ]; then
@@ -717,7 +807,7 @@ case_hardened() {
           [ "$n" = 1 ] || fail "$u: $n lines 'sdnotify cannot reach the supervisor', expected one WARNING"
           notes+=("$g: ELIBACC, one WARNING, never active")
         else
-          hardened_has "$u" "$j" "^hardened: backend=$b via $gw: "
+          hardened_has "$u" "$j" "^hardened: backend=$(hardened_backend_ere "$b" "$gw")"
           hardened_has "$u" "$j" "^hardened: watchdog interval $((wd * 1000)) ms$"
           # socket(AF_UNIX) is what fails; the message names the errno and the send it was for.
           hardened_has "$u" "$j" "^hardened: ready threw: sd_notify failed with EAFNOSUPPORT \\(errno 97\\): opening an AF_UNIX datagram socket for NOTIFY_SOCKET=\"/run/systemd/notify\": this process may not use AF_UNIX sockets"
@@ -758,10 +848,10 @@ for row in "${HARDENED_PROFILES[@]}"; do
   HARDENED_CASES+=("hardened-$name")
 done
 
-CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access unset example
+CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access notifyaccess unset example
   "${HARDENED_CASES[@]}")
 # Cases that mostly wait run beside the others: one worker per group and backend.
-CASE_GROUPS=("watchdog barrier example" "readiness status reload stopping_extend fdstore activation access unset")
+CASE_GROUPS=("watchdog barrier example" "readiness status reload stopping_extend fdstore activation access notifyaccess unset")
 # The hardened cases in four more groups, taken in turn along the table; they run once the groups above
 # are done (see below).
 HARDENED_GROUPS=4
@@ -796,20 +886,31 @@ kill_tree() {
 on_exit() {
   local rc=$?
   for w in "${workers[@]}"; do kill_tree "$w"; done
-  ct_teardown || rc=1
+  nt_suite_teardown || rc=1
   exit "$rc"
 }
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 mapfile -t binds < <(nt_binds "$NT_OUT/classes")
+echo "root: $NT_SUITE_LABEL ($NT_SUITE_ROOT), systemd $NT_SUITE_SYSTEMD, $NT_SUITE_LIBSYSTEMD -> $NT_SUITE_LIBSYSTEMD_REAL; JDKs:"
+nt_suite_describe_jdks
 boot_start=$(date +%s%N)
-ct_boot "${binds[@]}"
+nt_suite_boot "${binds[@]}" "${NO_VSOCK_BIND[@]}"
 boot_ms=$(( ($(date +%s%N) - boot_start) / 1000000 ))
+nt_suite_check_jdks
 ct_exec mkdir -p /run/sdn-test
 ct_install_units "$UNITS"
 selected=$( (IFS=' '; echo "${CASE_GROUPS[*]}") | wc -w)
 echo "container $CT_NAME booted in ${boot_ms} ms; running $selected cases on ${BACKENDS[*]}"
+
+# The gateway(s) a case's services run on: both for a hardened profile, else that of the jrun JDK.
+case_gateway() {
+  case "$1" in
+    hardened-*) echo JNA+FFM ;;
+    *) echo "$NT_SUITE_JRUN_GATEWAY" ;;
+  esac
+}
 
 # Runs cases $2... on backend $1 in order, each in a subshell that stops at its first failed check.
 run_cases() {
@@ -828,7 +929,7 @@ run_cases() {
     [ "$rc" = 0 ] || verdict=FAIL
     printf '%s %d %s %s %d %s\n' "$verdict" "$i" "$c" "$b" "$ms" "$(tail -n 1 "$RESULTS/$c.$b.log")" \
       >"$RESULTS/$c.$b.line"
-    printf '%s %2d %-24s %-10s %5d.%d s\n' "$verdict" "$i" "$c" "$b" $((ms / 1000)) $((ms % 1000 / 100))
+    printf '%s %2d %-24s %-10s %-7s %5d.%d s\n' "$verdict" "$i" "$c" "$b" "$(case_gateway "$c")" $((ms / 1000)) $((ms % 1000 / 100))
     if [ "$verdict" = FAIL ]; then sed 's/^/      /' "$RESULTS/$c.$b.log"; fi
   done
 }
@@ -860,14 +961,14 @@ for c in "${CASES[@]}"; do
   for b in "${BACKENDS[@]}"; do
     if [ -f "$RESULTS/$c.$b.line" ]; then
       read -r verdict i _ _ ms note <"$RESULTS/$c.$b.line"
-      printf '  %s %2d %-24s %-10s %5d.%d s  %s\n' "$verdict" "$i" "$c" "$b" $((ms / 1000)) $((ms % 1000 / 100)) "$note"
+      printf '  %s %2d %-24s %-10s %-7s %5d.%d s  %s\n' "$verdict" "$i" "$c" "$b" "$(case_gateway "$c")" $((ms / 1000)) $((ms % 1000 / 100)) "$note"
     fi
   done
 done
 
 trap - EXIT
 leftover=PASS
-ct_teardown || leftover=FAIL
+nt_suite_teardown || leftover=FAIL
 total_ms=$(( ($(date +%s%N) - suite_start) / 1000000 ))
-echo "container suite: $passed passed, $failed failed, leftover check $leftover, $((total_ms / 1000)).$((total_ms % 1000 / 100)) s in all (boot ${boot_ms} ms)"
+echo "container suite ($NT_SUITE_LABEL, systemd $NT_SUITE_SYSTEMD): $passed passed, $failed failed, leftover check $leftover, $((total_ms / 1000)).$((total_ms % 1000 / 100)) s in all (boot ${boot_ms} ms)"
 [ "$failed" = 0 ] && [ "$passed" = $((selected * ${#BACKENDS[@]})) ] && [ "$leftover" = PASS ]

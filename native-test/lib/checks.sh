@@ -69,12 +69,19 @@ wait_file_line() {
   done
 }
 
-# Fails unless the service logged that the library chose the expected backend (over either gateway).
+# The extended regex that matches the text $1 literally.
+ere_quote() {
+  sed 's/[][\\.|$(){}?+*^]/\\&/g' <<<"$1"
+}
+
+# Fails unless the service logged that the library chose the expected backend, over the gateway of the
+# jrun services' JDK (NT_SUITE_JRUN_GATEWAY): libsystemd as the root's library file with what that version
+# lacks (LIBSYSTEMD_REPORT), or java because libsystemd cannot be loaded.
 expect_backend() {
-  local unit="$1" backend="$2"
+  local unit="$1" backend="$2" gw="${NT_SUITE_JRUN_GATEWAY:?}"
   case "$backend" in
-    libsystemd) wait_journal "$unit" "backend=libsystemd via (JNA|FFM): loaded " 10 ;;
-    java) wait_journal "$unit" "backend=java via (JNA|FFM): libsystemd cannot be loaded" 10 ;;
+    libsystemd) wait_journal "$unit" "backend=libsystemd via $gw: $(ere_quote "${LIBSYSTEMD_REPORT:?}")\$" 10 ;;
+    java) wait_journal "$unit" "backend=java via $gw: libsystemd cannot be loaded \\(" 10 ;;
     *) fail "unknown backend $backend" ;;
   esac
 }
