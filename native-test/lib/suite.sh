@@ -25,9 +25,11 @@ NT_SUITE_BINDS=()          # read-only binds the root needs besides the suite's 
 declare -A NT_SUITE_JDK=() # jna / ffm: the JDK home (path in the container) serving that gateway
 declare -A NT_SUITE_JDK_FROM=() # jna / ffm: where that JDK comes from, for the log
 
-# The feature release of the JDK whose home in the container is $1.
+# The feature release of the JDK whose home in the container is $1: the root's own, or the host's bound in.
 _nt_suite_feature() {
-  _nt_jdk_feature "${NT_SUITE_ROOT%/}$1"
+  local home="${NT_SUITE_ROOT%/}$1"
+  [ -f "$home/release" ] || home=$1
+  _nt_jdk_feature "$home" || true
 }
 
 # The gateway the library takes on a JDK of feature release $1.
