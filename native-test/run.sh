@@ -421,11 +421,11 @@ case_reload() {
   fi
 }
 
-# Systemd 258 and later (seen on 262; 257 still held it) end the reload of a Type=notify unit when ExecReload=
-# exits: a RELOADING=1 processed meanwhile no longer holds the job until READY=1 (only Type=notify-reload
-# waits for it now). For unit $1 (backend $2): systemctl reload returns while the service still reloads
-# (ExecReload= waited for its "reloading 1"; READY=1 is a second later), the unit active, not reloading;
-# READY=1 then arrives with the pid unchanged. Sets RELOAD_NOTE.
+# Systemd 262 ends the reload of a Type=notify unit when ExecReload= exits (257 still held it; 258 to 261,
+# which no rootfs has, are held to 262's): a RELOADING=1 processed meanwhile no longer holds the job until
+# READY=1, only Type=notify-reload waits for it. For unit $1 (backend $2): systemctl reload returns while the
+# service still reloads (ExecReload= waited for its "reloading 1"; READY=1 is a second later), the unit
+# active, not reloading; READY=1 then arrives with the pid unchanged. Sets RELOAD_NOTE.
 reload_check_ends_with_execreload() {
   local s="$1" t0 ms pid
   RELOAD_NOTE=""
