@@ -309,7 +309,15 @@ HARDENED_PROFILES=(
   "strict|$HARDENED_STRICT|ok|ok"
   "no-af-unix|RestrictAddressFamilies=AF_INET|eafnosupport|eafnosupport"
 )
-declare -A HARDENED_EXPECT=()
+# Settings a profile uses that came after the oldest manager here, with their version: an older manager logs
+# "Unknown key name" for them and ignores them, so the profile is what is left, whose expectations (name|JNA|FFM)
+# HARDENED_OLDER gives; the case also checks the manager's line.
+declare -A HARDENED_SETTING_SINCE=([NoExecPaths]=248 [ExecPaths]=248)
+HARDENED_OLDER=(
+  "noexec|ok|ok"
+  "noexec-rt|ok|ok"
+)
+declare -A HARDENED_EXPECT=() HARDENED_IGNORED=()
 hardened_jdk() {
   echo "${NT_SUITE_JDK[$1]}"
 }
@@ -323,6 +331,21 @@ for row in "${HARDENED_PROFILES[@]}"; do
   IFS='|' read -r name lines jna ffm <<<"$row"
   HARDENED_EXPECT[$name.jna]=$jna
   HARDENED_EXPECT[$name.ffm]=$ffm
+  ignored=""
+  while IFS= read -r key; do
+    key=${key%%=*}
+    if [ -n "${HARDENED_SETTING_SINCE[$key]:-}" ] && [ "$NT_SUITE_SYSTEMD" -lt "${HARDENED_SETTING_SINCE[$key]}" ]; then
+      ignored+="${ignored:+ }$key"
+    fi
+  done < <(tr ';' '\n' <<<"$lines")
+  if [ -n "$ignored" ]; then
+    HARDENED_IGNORED[$name]=$ignored
+    older=$(printf '%s\n' "${HARDENED_OLDER[@]}" | grep "^$name|" || true)
+    [ -n "$older" ] || { echo "hardened profile $name: systemd $NT_SUITE_SYSTEMD ignores $ignored; HARDENED_OLDER has no expectation for it" >&2; exit 1; }
+    IFS='|' read -r _ jna ffm <<<"$older"
+    HARDENED_EXPECT[$name.jna]=$jna
+    HARDENED_EXPECT[$name.ffm]=$ffm
+  fi
   for g in jna ffm; do
     extra=""
     [ "$g" = ffm ] && extra="--enable-native-access=ALL-UNNAMED "
@@ -789,7 +812,7 @@ hardened_backend_ere() {
 }
 
 case_hardened() {
-  local p="$1" b="$2" g gw u exp st j dir n wd="$HARDENED_WATCHDOG_SEC" notes=() fed=() units=""
+  local p="$1" b="$2" g gw u exp st j dir n key wd="$HARDENED_WATCHDOG_SEC" notes=() fed=() units=""
   local -A P=() enter=() pid=()
   for g in jna ffm; do units+=" sdn-hardened-$p-$g@$b.service"; done
   # shellcheck disable=SC2086
@@ -815,6 +838,10 @@ case_hardened() {
         ;;
       *) fail "profile $p: unknown expectation '$exp' for $g" ;;
     esac
+    # A setting this manager does not know: it said so when it loaded the unit, and ignored it.
+    for key in ${HARDENED_IGNORED[$p]:-}; do
+      hardened_has "$u" "$j" "sdn-hardened-$p-$g@\\.service:[0-9]+: Unknown key name '$key' in section 'Service', ignoring"
+    done
     # For the log: what the service and the library said.
     echo "$u: $st"
     grep -E '^hardened: |JNA unpacks|^(WARNING|SEVERE):|Exception:' <<<"$j" | sed 's/^/  /'
@@ -883,6 +910,7 @@ case_hardened() {
     notes+=("fed for $((wd * 2)).5 s (WatchdogSec=${wd}s), NRestarts=0")
   fi
   local line
+  [ -z "${HARDENED_IGNORED[$p]:-}" ] || notes+=("systemd $NT_SUITE_SYSTEMD ignores ${HARDENED_IGNORED[$p]// /, } (since ${HARDENED_SETTING_SINCE[${HARDENED_IGNORED[$p]%% *}]})")
   line=$(printf '%s; ' "${notes[@]}")
   echo "${line%; }"
 }
