@@ -732,8 +732,10 @@ case_unset() {
   # The journal line and READY=1 travel to different readers; either may be processed first.
   wait_prop "$s" ActiveState active 5
   expect_prop "$s" StatusText "ready, NOTIFY_SOCKET unset"
-  journal "$s" | grep -q "child after: NOTIFY_SOCKET=<unset>" || fail "the child after the unset saw NOTIFY_SOCKET"
-  journal "$s" | grep -q "child after: systemd-notify exit 1" || fail "systemd-notify in the child after the unset did not fail"
+  local j
+  j=$(journal "$s")
+  grep -q "child after: NOTIFY_SOCKET=<unset>" <<<"$j" || fail "the child after the unset saw NOTIFY_SOCKET"
+  grep -q "child after: systemd-notify exit 1" <<<"$j" || fail "systemd-notify in the child after the unset did not fail"
   expect_backend "$s" "$1"
   echo "the child before the unset set StatusText; the child after it saw no NOTIFY_SOCKET and could not"
   ct_exec systemctl stop "$s"

@@ -50,7 +50,9 @@ journal() {
 # Waits up to $3 seconds (default 10) for a journal line of the unit matching the extended regex $2.
 wait_journal() {
   local unit="$1" regex="$2" deadline=$((SECONDS + ${3:-10}))
-  while ! journal "$unit" | grep -Eq -- "$regex"; do
+  # Read whole, then searched: grep -q ends at the first match, and journalctl, still writing, would die of
+  # SIGPIPE, which pipefail makes a miss (seen with long journals on a busy machine).
+  while ! grep -Eq -- "$regex" <<<"$(journal "$unit")"; do
     if [ $SECONDS -ge $deadline ]; then
       echo "  $unit: journal so far:"
       journal "$unit" | tail -n 20 | sed 's/^/    /'
@@ -63,7 +65,7 @@ wait_journal() {
 # Waits up to $3 seconds for a file in the container to have a line matching the extended regex $2.
 wait_file_line() {
   local file="$1" regex="$2" deadline=$((SECONDS + ${3:-10}))
-  while ! ct_exec cat "$file" 2>/dev/null | grep -Eq -- "$regex"; do
+  while ! grep -Eq -- "$regex" <<<"$(ct_exec cat "$file" 2>/dev/null)"; do
     [ $SECONDS -lt $deadline ] || fail "$file: no line matching /$regex/ within ${3:-10} s (has: $(ct_exec cat "$file" 2>/dev/null | tr '\n' '|'))"
     sleep 0.05
   done
