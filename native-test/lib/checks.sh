@@ -50,7 +50,9 @@ journal() {
 # Waits up to $3 seconds (default 10) for a journal line of the unit matching the extended regex $2.
 wait_journal() {
   local unit="$1" regex="$2" deadline=$((SECONDS + ${3:-10}))
-  while ! journal "$unit" | grep -Eq -- "$regex"; do
+  # Read whole, then searched: grep -q ends at the first match, and journalctl, still writing, would die of
+  # SIGPIPE, which pipefail makes a miss (seen with long journals on a busy machine).
+  while ! grep -Eq -- "$regex" <<<"$(journal "$unit")"; do
     if [ $SECONDS -ge $deadline ]; then
       echo "  $unit: journal so far:"
       journal "$unit" | tail -n 20 | sed 's/^/    /'
@@ -63,18 +65,25 @@ wait_journal() {
 # Waits up to $3 seconds for a file in the container to have a line matching the extended regex $2.
 wait_file_line() {
   local file="$1" regex="$2" deadline=$((SECONDS + ${3:-10}))
-  while ! ct_exec cat "$file" 2>/dev/null | grep -Eq -- "$regex"; do
+  while ! grep -Eq -- "$regex" <<<"$(ct_exec cat "$file" 2>/dev/null)"; do
     [ $SECONDS -lt $deadline ] || fail "$file: no line matching /$regex/ within ${3:-10} s (has: $(ct_exec cat "$file" 2>/dev/null | tr '\n' '|'))"
     sleep 0.05
   done
 }
 
-# Fails unless the service logged that the library chose the expected backend (over either gateway).
+# The extended regex that matches the text $1 literally.
+ere_quote() {
+  sed 's/[][\\.|$(){}?+*^]/\\&/g' <<<"$1"
+}
+
+# Fails unless the service logged that the library chose the expected backend, over the gateway of the
+# jrun services' JDK (NT_SUITE_JRUN_GATEWAY): libsystemd as the root's library file with what that version
+# lacks (LIBSYSTEMD_REPORT), or java because libsystemd cannot be loaded.
 expect_backend() {
-  local unit="$1" backend="$2"
+  local unit="$1" backend="$2" gw="${NT_SUITE_JRUN_GATEWAY:?}"
   case "$backend" in
-    libsystemd) wait_journal "$unit" "backend=libsystemd via (JNA|FFM): loaded " 10 ;;
-    java) wait_journal "$unit" "backend=java via (JNA|FFM): libsystemd cannot be loaded" 10 ;;
+    libsystemd) wait_journal "$unit" "backend=libsystemd via $gw: $(ere_quote "${LIBSYSTEMD_REPORT:?}")\$" 10 ;;
+    java) wait_journal "$unit" "backend=java via $gw: libsystemd cannot be loaded \\(" 10 ;;
     *) fail "unknown backend $backend" ;;
   esac
 }

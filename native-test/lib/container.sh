@@ -212,7 +212,7 @@ ct_leftover_check() {
     if [ -n "$p" ] && _ct_alive "$p"; then problems+=("process $p ($(cat "/proc/$p/comm" 2>/dev/null)) is running"); fi
   done
   for p in /proc/[0-9]*; do
-    if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "--machine=$CT_NAME "; then
+    if grep -qF -- "--machine=$CT_NAME " <<<"$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null)"; then
       problems+=("process ${p#/proc/} still runs systemd-nspawn for $CT_NAME")
     fi
   done

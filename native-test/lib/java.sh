@@ -54,10 +54,11 @@ nt_compile() {
     fi
   done
   if [ "${#src[@]}" -eq 0 ]; then echo "no Java sources under: $*" >&2; return 1; fi
-  local stamp="$out/.compiled" f stale=""
+  # Class files for every JDK a suite brings (11 and later); the stamp holds the release and the sources.
+  local release=11 stamp="$out/.compiled" f stale=""
   if [ ! -f "$stamp" ] || [ "$NT_JAR" -nt "$stamp" ]; then stale=1; fi
   # A source added since (with an older time stamp) counts too: the stamp holds the list compiled.
-  if [ -f "$stamp" ] && [ "$(printf '%s\n' "${src[@]}")" != "$(cat "$stamp")" ]; then stale=1; fi
+  if [ -f "$stamp" ] && [ "$(printf '%s\n' "--release $release" "${src[@]}")" != "$(cat "$stamp")" ]; then stale=1; fi
   for f in "${src[@]}"; do
     if [ "$f" -nt "$stamp" ]; then stale=1; fi
   done
@@ -66,25 +67,32 @@ nt_compile() {
     mkdir -p "$out"
     # Quiet unless it fails: the services use sun.misc.Signal, which javac always warns about.
     local log
-    if ! log=$("$(dirname "$NT_JAVA")/javac" -encoding UTF-8 --release 17 -d "$out" \
+    if ! log=$("$(dirname "$NT_JAVA")/javac" -encoding UTF-8 --release "$release" -d "$out" \
       -cp "$NT_JAR:$NT_DEPS" "${src[@]}" 2>&1); then
       echo "$log" >&2
       return 1
     fi
-    printf '%s\n' "${src[@]}" >"$stamp"
+    printf '%s\n' "--release $release" "${src[@]}" >"$stamp"
   fi
 }
 
 # Writes $NT_OUT/bin/jrun, which runs a class in the container with the library on the class path. A
 # unit sets SDN_JAVA_OPTS (for example -Dsdnotify.backend=libsystemd) and SDN_JAVA_EXTRA (more options);
 # unset means the defaults.
+# The JVM is $1 (a java in the container; default: the host's, NT_JAVA); one of 22 or later (the FFM
+# gateway) gets native access for the class path, as the hardened units do.
 nt_write_launcher() {
+  local java="${1:-$NT_JAVA}" extra="" feature
+  feature=$(_nt_jdk_feature "${NT_SUITE_ROOT:-}$(dirname "$(dirname "$java")")")
+  if [ "${feature:-0}" -ge 22 ]; then
+    extra="--enable-native-access=ALL-UNNAMED "
+  fi
   mkdir -p "$NT_OUT/bin"
   cat >"$NT_OUT/bin/jrun" <<EOF
 #!/bin/sh
 # Short-lived test JVMs: client compiler only, serial GC, class data sharing.
 # shellcheck disable=SC2086
-exec $NT_JAVA -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xss512k \$SDN_JAVA_OPTS \$SDN_JAVA_EXTRA \\
+exec $java ${extra}-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xss512k \$SDN_JAVA_OPTS \$SDN_JAVA_EXTRA \\
   -cp '/opt/sdnotify/classes:/opt/sdnotify/lib/*' "\$@"
 EOF
   chmod 755 "$NT_OUT/bin/jrun"

@@ -18,6 +18,10 @@ public class Access {
         List<String> child = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+        if (Runtime.version().feature() >= 22) {
+            // As this JVM got it (jrun): the FFM gateway without the JDK's warnings.
+            child.add("--enable-native-access=ALL-UNNAMED");
+        }
         String backend = System.getProperty(Backend.PROPERTY);
         if (backend != null) {
             child.add("-D" + Backend.PROPERTY + "=" + backend);
