@@ -112,15 +112,21 @@ ct_boot() {
   ) </dev/null >"$CT_DIR/console.log" 2>&1 &
   CT_NSPAWN_PID=$!
 
+  _ct_wait_booted 20 "container:" 0.05
+}
+
+# After nspawn started (CT_NSPAWN_PID): finds the container's systemd (sets CT_PID) and waits until it
+# reports running or degraded, for at most $1 seconds; $2 starts each message, $3 is the poll interval.
+_ct_wait_booted() {
+  local deadline=$((SECONDS + $1)) what=$2 interval=$3 child
   # The container's systemd is a child of systemd-nspawn.
-  local deadline=$((SECONDS + 20)) child
   while [ -z "$CT_PID" ]; do
     for child in $(cat "/proc/$CT_NSPAWN_PID"/task/*/children 2>/dev/null); do
       if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = systemd ]; then CT_PID=$child; fi
     done
     if [ -z "$CT_PID" ]; then
       if ! _ct_alive "$CT_NSPAWN_PID" || [ $SECONDS -ge $deadline ]; then
-        echo "container: systemd-nspawn did not start systemd; its output:" >&2
+        echo "$what systemd-nspawn did not start systemd; its output:" >&2
         sed 's/^/  /' "$CT_DIR/console.log" >&2
         return 1
       fi
@@ -134,16 +140,17 @@ ct_boot() {
     case "$state" in
       running) break ;;
       degraded)
-        echo "container: booted degraded; failed units:" >&2
+        echo "$what booted degraded; failed units:" >&2
         ct_exec systemctl --failed --no-legend --plain >&2 || true
         break ;;
     esac
     if ! _ct_alive "$CT_PID" || [ $SECONDS -ge $deadline ]; then
-      echo "container: systemd did not finish booting (state '${state:-no bus}'); console:" >&2
+      echo "$what systemd did not finish booting (state '${state:-no bus}'); console and jobs:" >&2
       tail -n 20 "$CT_DIR/console.log" | sed 's/^/  /' >&2
+      ct_exec systemctl list-jobs --no-legend --plain 2>/dev/null | sed 's/^/  /' >&2 || true
       return 1
     fi
-    sleep 0.05
+    sleep "$interval"
   done
 }
 

@@ -266,40 +266,7 @@ nt_rootfs_boot_dir() {
     </dev/null >"$CT_DIR/console.log" 2>&1 &
   CT_NSPAWN_PID=$!
 
-  # The container's systemd is a child of systemd-nspawn.
-  local deadline=$((SECONDS + NT_ROOTFS_BOOT_TIMEOUT)) child
-  while [ -z "$CT_PID" ]; do
-    for child in $(cat "/proc/$CT_NSPAWN_PID"/task/*/children 2>/dev/null); do
-      if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = systemd ]; then CT_PID=$child; fi
-    done
-    if [ -z "$CT_PID" ]; then
-      if ! _ct_alive "$CT_NSPAWN_PID" || [ $SECONDS -ge $deadline ]; then
-        echo "rootfs: systemd-nspawn did not start systemd in $dir; its output:" >&2
-        sed 's/^/  /' "$CT_DIR/console.log" >&2
-        return 1
-      fi
-      sleep 0.05
-    fi
-  done
-
-  local state=""
-  while :; do
-    state=$(ct_exec systemctl is-system-running 2>/dev/null) || true
-    case "$state" in
-      running) break ;;
-      degraded)
-        echo "rootfs: $dir booted degraded; failed units:" >&2
-        ct_exec systemctl --failed --no-legend --plain >&2 || true
-        break ;;
-    esac
-    if ! _ct_alive "$CT_PID" || [ $SECONDS -ge $deadline ]; then
-      echo "rootfs: systemd did not finish booting $dir (state '${state:-no bus}'); console and jobs:" >&2
-      tail -n 20 "$CT_DIR/console.log" | sed 's/^/  /' >&2
-      ct_exec systemctl list-jobs --no-legend --plain 2>/dev/null | sed 's/^/  /' >&2 || true
-      return 1
-    fi
-    sleep 0.1
-  done
+  _ct_wait_booted "$NT_ROOTFS_BOOT_TIMEOUT" "rootfs ($dir):" 0.1
 }
 
 # Powers the booted container off and removes its traces (ct_teardown), then checks that nothing is
