@@ -73,22 +73,25 @@ class ResourceHygieneReliabilityTest {
         }
     }
 
-    /** Reads and counts datagrams on its own thread until told to stop. */
+    /**
+     * Reads and counts datagrams on its own thread until it reads the end marker that {@link #close()} sends.
+     * It stops on the marker, not on a flag: a reader that left on a flag could leave the queue full, and the
+     * marker's send would then wait forever.
+     */
     static final class Drain implements AutoCloseable {
         final Receiver receiver;
         final AtomicLong count = new AtomicLong();
         final AtomicReference<String> unexpected = new AtomicReference<>();
         final Thread thread;
-        volatile boolean stopping;
 
         Drain(Receiver receiver, String expected) {
             this.receiver = receiver;
             byte[] want = expected.getBytes(StandardCharsets.UTF_8);
             thread = new Thread(() -> {
-                while (!stopping) {
+                while (true) {
                     Receiver.Datagram d = receiver.receiveBlocking(true);
                     if (java.util.Arrays.equals(d.payload(), END)) {
-                        continue;
+                        return;
                     }
                     if (!java.util.Arrays.equals(d.payload(), want) || !d.fds().isEmpty()) {
                         unexpected.compareAndSet(null, d.toString());
@@ -108,7 +111,6 @@ class ResourceHygieneReliabilityTest {
 
         @Override
         public void close() {
-            stopping = true;
             receiver.inject(END);
             try {
                 thread.join(10_000);

@@ -75,9 +75,13 @@ public final class Receiver implements AutoCloseable {
         return new Receiver(fd, address, sa, len);
     }
 
+    /** How long {@link #inject} waits for room in a full queue before it fails instead of hanging the test. */
+    private static final long INJECT_TIMEOUT_SECONDS = 30;
+
     /**
      * Sends {@code payload} to this receiver from a socket of the test's own, for example a marker that
-     * ends a batch or wakes a blocked reader. Blocks while the receiver's queue is full.
+     * ends a batch or wakes a blocked reader. Waits while the receiver's queue is full, for at most
+     * {@value #INJECT_TIMEOUT_SECONDS} s: then nothing is reading, and it throws.
      */
     public void inject(byte[] payload) {
         int sender = C.socket(TestLibc.AF_UNIX, TestLibc.SOCK_DGRAM | TestLibc.SOCK_CLOEXEC, 0);
@@ -85,8 +89,12 @@ public final class Receiver implements AutoCloseable {
             throw new IllegalStateException("socket: errno " + Native.getLastError());
         }
         try {
+            C.setsockopt(sender, TestLibc.SOL_SOCKET, TestLibc.SO_SNDTIMEO, new long[] {INJECT_TIMEOUT_SECONDS, 0}, 16);
             if (C.sendto(sender, payload, payload.length, 0, sockaddr, sockaddrLength) < 0) {
-                throw new IllegalStateException("sendto " + address + ": errno " + Native.getLastError());
+                int errno = Native.getLastError();
+                throw new IllegalStateException("sendto " + address + ": errno " + errno
+                        + (errno == TestLibc.EAGAIN ? " (the queue stayed full " + INJECT_TIMEOUT_SECONDS
+                                + " s: nothing reads it)" : ""));
             }
         } finally {
             C.close(sender);

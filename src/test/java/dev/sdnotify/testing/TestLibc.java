@@ -19,6 +19,7 @@ public interface TestLibc extends Library {
     int SOCK_CLOEXEC = 0x80000;
     int SOL_SOCKET = 1;
     int SO_PASSCRED = 16;
+    int SO_SNDTIMEO = 21;
     int SCM_RIGHTS = 1;
     int SCM_CREDENTIALS = 2;
     int MSG_DONTWAIT = 0x40;
@@ -49,6 +50,9 @@ public interface TestLibc extends Library {
     int socketpair(int domain, int type, int protocol, int[] fds);
 
     int setsockopt(int fd, int level, int name, int[] value, int len);
+
+    /** For a {@code struct timeval}: {@code {tv_sec, tv_usec}}, two longs on LP64. */
+    int setsockopt(int fd, int level, int name, long[] value, int len);
 
     long recvmsg(int fd, Msghdr msg, int flags);
 
