@@ -17,6 +17,9 @@ source native-test/lib/checks.sh
 source native-test/lib/suite.sh
 
 BACKENDS=(libsystemd java)
+# The Spring Boot service's start timeout, which its start outlasts, and its watchdog.
+SPRING_TIMEOUT_START_SEC=8
+SPRING_WATCHDOG_SEC=3
 # Seconds the watchdog case keeps the service alive with keep-alives before letting it hang.
 WATCHDOG_KEEP_SECONDS=10
 # Trials of the barrier case, per mode (with and without barrier).
@@ -29,6 +32,13 @@ nt_build_library
 nt_suite_setup
 nt_compile "$NT_OUT/classes" native-test/services native-test/examples
 nt_write_launcher "$NT_SUITE_JRUN_JDK/bin/java"
+nt_build_spring_service
+# Spring Boot 4 needs Java 17: the jrun JDK where it is one, else the FFM gateway's (bullseye's is 11).
+SPRING_JDK=$NT_SUITE_JRUN_JDK
+if [ "$(_nt_suite_feature "$SPRING_JDK")" -lt 17 ]; then SPRING_JDK=${NT_SUITE_JDK[ffm]}; fi
+SPRING_GATEWAY=$(_nt_suite_gateway "$(_nt_suite_feature "$SPRING_JDK")")
+SPRING_NATIVE_ACCESS=""
+[ "$SPRING_GATEWAY" = FFM ] && SPRING_NATIVE_ACCESS="--enable-native-access=ALL-UNNAMED"
 cp native-test/services/barrier-trials.sh "$NT_OUT/bin/barrier-trials"
 chmod 755 "$NT_OUT/bin/barrier-trials"
 
@@ -233,6 +243,21 @@ Environment=GREETING_FILE=/run/sdn-test/%n.greeting
 ExecReload=${KILL_HUP}
 Environment="SDN_JAVA_EXTRA=--add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens jdk.httpserver/sun.net.httpserver=ALL-UNNAMED"
 ExecStart=/opt/sdnotify/bin/jrun HttpExampleService \${SDN_PORT}09
+UNIT
+
+# The Spring Boot service with the starter and no code for systemd. Its start takes longer than
+# TimeoutStartSec= (eight beans of a second each, after the JVM's own start), so only the starter's
+# extensions, sent while beans keep coming, let it finish; the watchdog group follows the file
+# /run/sdn-test/<unit>.down; closing takes two seconds.
+unit sdn-spring@.service <<UNIT
+[Unit]
+Description=Spring Boot web service with the sdnotify starter
+[Service]
+Type=notify
+TimeoutStartSec=${SPRING_TIMEOUT_START_SEC}s
+WatchdogSec=${SPRING_WATCHDOG_SEC}s
+Restart=on-watchdog
+ExecStart=$SPRING_JDK/bin/java $SPRING_NATIVE_ACCESS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto \$SDN_JAVA_OPTS -jar /opt/sdnotify/spring/spring-boot-service.jar --server.port=\${SDN_PORT}10 --demo.slow-beans=8 --demo.slow-bean-ms=1000 --sdnotify.startup.extend-timeout=3s --sdnotify.watchdog.health-group=watchdog --management.endpoint.health.group.watchdog.include=toggle --demo.down-file=/run/sdn-test/%n.down --demo.stop-ms=2000
 UNIT
 
 unit sdn-barrier@.service <<'EOF'
@@ -780,7 +805,88 @@ case_example() {
   ct_exec systemctl stop "$s"
 }
 
-# 12. Hardened units (HARDENED_PROFILES): the profile's service on both gateways, started together. A
+# 12. The Spring Boot service: activating while its start makes progress (longer than TimeoutStartSec=, held
+#     by the starter's EXTEND_TIMEOUT_USEC), its port closed until then; active once it answers; fed while
+#     its health group is UP; killed by the watchdog (Result=watchdog) and restarted once the group is DOWN;
+#     and on stop, STOPPING=1 with the process still running.
+case_spring() {
+  local s="sdn-spring@$1.service" port st status answered=0 pid took reply
+  port="$(port_prefix "$1")10"
+  ct_exec rm -f "/run/sdn-test/$s.down"
+  ct_exec systemctl start --no-block "$s"
+  wait_prop "$s" ActiveState activating 10
+  local progress=""
+  while :; do
+    st=$(prop "$s" ActiveState)
+    [ "$st" = activating ] || break
+    status=$(prop "$s" StatusText)
+    case "$status" in "Starting: initializing beans ("*) progress=$status ;; esac
+    # The web server listens once every bean is made; READY=1 follows after the runners.
+    if reply=$(http_get "$port" 2>/dev/null) && [ -n "$reply" ]; then
+      st=$(prop "$s" ActiveState)
+      status=$(prop "$s" StatusText)
+      [ "$st" = active ] || [[ "$status" == "Starting: running application runners"* ]] \
+        || fail "$s: port $port answered while activating with status '$status'"
+      answered=1
+    fi
+    sleep 0.1
+  done
+  [ "$st" = active ] || { journal "$s" | tail -n 30 >&2; fail "$s went from activating to $st"; }
+  [ -n "$progress" ] || fail "$s: no 'Starting: initializing beans (N beans)' status seen while activating"
+  reply=$(http_get "$port") || fail "$s is active but port $port does not answer"
+  [ "$reply" = "hello from spring boot" ] || fail "$s: GET / answered '$reply'"
+  took=$(usec_between "$s" ExecMainStartTimestampMonotonic "$s" ActiveEnterTimestampMonotonic)
+  [ "$took" -gt $((SPRING_TIMEOUT_START_SEC * 1000000)) ] \
+    || fail "$s: started in $((took / 1000)) ms, within TimeoutStartSec=${SPRING_TIMEOUT_START_SEC}s: the extension is not shown"
+  wait_prop_like "$s" StatusText "Accepting traffic on port $port (started in * s)" 5
+  local gw="$SPRING_GATEWAY"
+  case "$1" in
+    libsystemd) wait_journal "$s" "Notifying systemd: backend=libsystemd via $gw: $(ere_quote "${LIBSYSTEMD_REPORT:?}")\$" 10 ;;
+    java) wait_journal "$s" "Notifying systemd: backend=java via $gw: libsystemd cannot be loaded \\(" 10 ;;
+  esac
+  # Fed over two intervals: the keeper's keep-alives, gated on the group, hold it.
+  local w1 w2
+  pid=$(prop "$s" MainPID)
+  expect_prop "$s" WatchdogUSec "${SPRING_WATCHDOG_SEC}s"
+  w1=$(prop "$s" WatchdogTimestampMonotonic)
+  sleep $((SPRING_WATCHDOG_SEC * 2 + 1))
+  expect_prop "$s" ActiveState active
+  expect_prop "$s" NRestarts 0
+  expect_prop "$s" MainPID "$pid"
+  w2=$(prop "$s" WatchdogTimestampMonotonic)
+  [ "$w2" -ge $((w1 + SPRING_WATCHDOG_SEC * 1000000)) ] \
+    || fail "$s: the last keep-alive ($w2) is not an interval after the one before the wait ($w1)"
+  # The health group DOWN: no more keep-alives, so systemd kills and restarts it.
+  local down=$SECONDS
+  ct_exec touch "/run/sdn-test/$s.down"
+  wait_prop_like "$s" StatusText "Watchdog: *health group watchdog is DOWN*" "$SPRING_WATCHDOG_SEC"
+  wait_file_line "/run/sdn-test/$s.exits" "^watchdog killed ABRT$" $((SPRING_WATCHDOG_SEC * 3))
+  local killed=$((SECONDS - down))
+  ct_exec rm -f "/run/sdn-test/$s.down"
+  wait_prop "$s" NRestarts 1 5
+  wait_prop "$s" ActiveState active 40
+  pid=$(prop "$s" MainPID)
+  # Stop: deactivating, with the starter's STOPPING=1 and its status in while the process still runs.
+  ct_exec systemctl stop --no-block "$s"
+  local seen="" deadline=$((SECONDS + 15)) mp
+  while :; do
+    st=$(prop "$s" ActiveState)
+    status=$(prop "$s" StatusText)
+    mp=$(prop "$s" MainPID)
+    if [ "$st" = deactivating ] && [ "$status" = "Shutting down" ]; then
+      [ "$mp" = "$pid" ] || fail "$s: status 'Shutting down' with MainPID $mp, expected $pid still running"
+      seen=1
+    fi
+    [ "$st" = inactive ] && break
+    [ $SECONDS -lt $deadline ] || fail "$s: still $st 15 s after stop"
+    sleep 0.05
+  done
+  [ -n "$seen" ] || fail "$s: never deactivating with status 'Shutting down' (STOPPING=1) before its exit"
+  expect_prop "$s" Result success
+  echo "started in $((took / 1000)) ms under TimeoutStartSec=${SPRING_TIMEOUT_START_SEC}s ($progress); port answered $( [ $answered = 1 ] && echo 'only at the end of the start' || echo 'once active'); fed $((SPRING_WATCHDOG_SEC * 2 + 1)) s; DOWN group killed it in about ${killed} s (Result=watchdog), restarted; stop showed 'Shutting down' with the process running ($gw)"
+}
+
+# 13. Hardened units (HARDENED_PROFILES): the profile's service on both gateways, started together. A
 #     working one is active after READY=1, got WatchdogSec= as its interval and feeds the watchdog for two
 #     intervals with no restart; a failing one fails with the cause in the journal and is never
 #     active. Properties are read in one call and the journal once per unit, to keep the calls few.
@@ -931,9 +1037,9 @@ for row in "${HARDENED_PROFILES[@]}"; do
 done
 
 CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access notifyaccess unset example
-  "${HARDENED_CASES[@]}")
+  spring "${HARDENED_CASES[@]}")
 # Cases that mostly wait run beside the others: one worker per group and backend.
-CASE_GROUPS=("watchdog barrier example" "readiness status reload stopping_extend fdstore activation access notifyaccess unset")
+CASE_GROUPS=("watchdog barrier example spring" "readiness status reload stopping_extend fdstore activation access notifyaccess unset")
 # The hardened cases in four more groups, taken in turn along the table; they run once the groups above
 # are done (see below).
 HARDENED_GROUPS=4
@@ -975,6 +1081,7 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 mapfile -t binds < <(nt_binds "$NT_OUT/classes")
+binds+=("$NT_SPRING_JAR:/opt/sdnotify/spring/spring-boot-service.jar")
 echo "root: $NT_SUITE_LABEL ($NT_SUITE_ROOT), systemd $NT_SUITE_SYSTEMD, $NT_SUITE_LIBSYSTEMD -> $NT_SUITE_LIBSYSTEMD_REAL; JDKs:"
 nt_suite_describe_jdks
 boot_start=$(date +%s%N)

@@ -110,3 +110,33 @@ nt_binds() {
   echo "$classes:/opt/sdnotify/classes"
   if [ -d "$NT_OUT/bin" ]; then echo "$NT_OUT/bin:/opt/sdnotify/bin"; fi
 }
+
+# The Spring Boot service the container suite runs (native-test/consumer/spring-boot), as an executable jar in
+# NT_SPRING_JAR. It takes the library and the starter from the local Maven repository, by the README's
+# coordinates, so both are installed first whenever what is there is older than this tree's sources.
+NT_SPRING_JAR=""
+nt_build_spring_service() {
+  local app=native-test/consumer/spring-boot version repo
+  version=$(sed -n '/<artifactId>sdnotify<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' pom.xml)
+  repo="${NT_M2_REPO:-$HOME/.m2/repository}/dev/sdnotify"
+  local lib="$repo/sdnotify/$version/sdnotify-$version.jar"
+  local sversion
+  sversion=$(sed -n '/<artifactId>sdnotify-spring-boot<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' spring-boot/pom.xml)
+  [ "$sversion" = "$version" ] || { echo "the starter is $sversion, the library $version: one version for both" >&2; return 1; }
+  local starter="$repo/sdnotify-spring-boot/$version/sdnotify-spring-boot-$version.jar"
+  NT_SPRING_JAR="$PWD/$app/target/spring-boot-service.jar"
+  if [ ! -f "$lib" ] || [ -n "$(find src/main pom.xml -newer "$lib" -print -quit)" ]; then
+    echo "installing the library $version into the local Maven repository (tests skipped)"
+    nt_mvn -q -B -Dmaven.test.skip=true install
+  fi
+  if [ ! -f "$starter" ] || [ "$lib" -nt "$starter" ] \
+    || [ -n "$(find spring-boot/src/main spring-boot/pom.xml -newer "$starter" -print -quit)" ]; then
+    echo "installing the Spring Boot starter $version into the local Maven repository (tests skipped)"
+    nt_mvn -q -B -f spring-boot/pom.xml -Dmaven.test.skip=true install
+  fi
+  if [ ! -f "$NT_SPRING_JAR" ] || [ "$starter" -nt "$NT_SPRING_JAR" ] \
+    || [ -n "$(find "$app/src" "$app/pom.xml" -newer "$NT_SPRING_JAR" -print -quit)" ]; then
+    echo "building the Spring Boot service ($app)"
+    nt_mvn -q -B -f "$app/pom.xml" package
+  fi
+}

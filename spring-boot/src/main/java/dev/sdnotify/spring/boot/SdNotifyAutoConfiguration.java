@@ -1,6 +1,9 @@
 package dev.sdnotify.spring.boot;
 
 import dev.sdnotify.Notifier;
+import dev.sdnotify.SdNotify;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -32,9 +35,12 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(SdNotifyProperties.class)
 public class SdNotifyAutoConfiguration {
 
+    private static final Log LOG = LogFactory.getLog(SdNotifyAutoConfiguration.class);
+
     @Bean
     @ConditionalOnMissingBean
     Notifier sdNotifier() {
+        LOG.info("Notifying systemd: backend=" + SdNotify.backend());
         return Notifier.fromEnvironment();
     }
 

@@ -156,7 +156,7 @@ public final class StartupProgress implements ApplicationListener<SpringApplicat
                 send(() -> notifier.send(NotifyState.extendTimeout(extension), NotifyState.status(status)),
                         "EXTEND_TIMEOUT_USEC");
             } else {
-                long still = TimeUnit.NANOSECONDS.toSeconds(t - stillSince);
+                long still = Math.round((t - stillSince) / 1e9);
                 String status = phase + ": no progress for " + still + " s";
                 send(() -> notifier.status(status), "STATUS");
             }
