@@ -43,6 +43,7 @@ public final class WatchdogKeeper implements AutoCloseable {
     /** Whether the service is healthy; returning {@code false} or throwing counts as unhealthy. */
     @FunctionalInterface
     public interface HealthCheck {
+        /** Asked before each keep-alive; an answer that takes a whole interval counts as unhealthy too. */
         boolean isHealthy() throws Exception;
     }
 
