@@ -27,19 +27,9 @@ git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' 
   if [ -e "$f" ]; then printf '%s\0' "$f"; fi
 done | xargs -0 cp --parents -t "$copy"
 
-# Maven in the copy, output to $1; offline first, online only when offline resolution is what failed.
+# Maven in the copy, output to $1; a failed build keeps the copy.
 repro_mvn() {
-  local log="$1"
-  shift
-  if (cd "$copy" && nt_mvn -B -o "$@") >"$log" 2>&1; then return 0; fi
-  if grep -q 'in offline mode' "$log"; then
-    echo "something the build needs is not in ~/.m2 yet: building online"
-    if (cd "$copy" && nt_mvn -B "$@") >"$log" 2>&1; then return 0; fi
-  fi
-  tail -n 40 "$log" >&2
-  echo "reproducible: mvn $* failed; the whole output is in $log" >&2
-  keep=1
-  return 1
+  (cd "$copy" && nt_mvn_offline_first "$@") || { keep=1; return 1; }
 }
 
 echo "build 1 of 2 (the reference): mvn install, in $copy"
