@@ -46,3 +46,18 @@ nt_mvn() {
     mvn -Dsdnotify.test.jdk.jna="$NT_JDK_JNA" -Dsdnotify.test.jdk.ffm="$NT_JDK_FFM" "$@"
 }
 
+# nt_mvn offline first, writing its output to the file $1: ~/.m2 holds everything after a first build (as
+# in CI after the tests), so nothing is fetched; online only when offline resolution is what failed, as on a
+# fresh machine. Prints the output's end when it fails.
+nt_mvn_offline_first() {
+  local log="$1"
+  shift
+  if nt_mvn -B -o "$@" >"$log" 2>&1; then return 0; fi
+  if grep -q 'in offline mode' "$log"; then
+    echo "something the build needs is not in ~/.m2 yet: mvn $* online"
+    if nt_mvn -B "$@" >"$log" 2>&1; then return 0; fi
+  fi
+  tail -n 40 "$log" >&2
+  echo "mvn $* failed; the whole output is in $log" >&2
+  return 1
+}

@@ -46,6 +46,8 @@ public final class ListenFd {
      * This fd, a listening TCP or AF_UNIX stream socket, as a channel that owns it: see
      * {@link FdChannels#serverSocketChannel(int)}, which also says which JVM option it needs. One channel per
      * fd: while it is open, a second conversion throws {@link IllegalStateException}.
+     *
+     * @throws IOException if the JDK cannot read the socket's address
      */
     public ServerSocketChannel serverSocketChannel() throws IOException {
         return FdChannels.serverSocketChannel(fd);
@@ -54,6 +56,8 @@ public final class ListenFd {
     /**
      * This fd, an AF_INET or AF_INET6 datagram socket, as a channel that owns it: see {@link FdChannels}. One
      * channel per fd, as for {@link #serverSocketChannel()}.
+     *
+     * @throws IOException if the JDK cannot read the socket's address
      */
     public DatagramChannel datagramChannel() throws IOException {
         return FdChannels.datagramChannel(fd);

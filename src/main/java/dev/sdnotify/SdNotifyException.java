@@ -10,10 +10,14 @@ import dev.sdnotify.internal.protocol.Errno;
 public class SdNotifyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Serialized: the libsystemd function whose semantics failed. */
     private final String operation;
+    /** Serialized: the positive errno. */
     private final int errno;
 
     /**
+     * A failure of {@code operation} with {@code errno}; the message adds the errno's name and {@code detail}.
+     *
      * @param operation the libsystemd function whose semantics failed, such as {@code sd_notify}
      * @param errno     the positive errno
      * @param detail    what was being done, or null

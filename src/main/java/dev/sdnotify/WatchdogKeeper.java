@@ -43,6 +43,11 @@ public final class WatchdogKeeper implements AutoCloseable {
     /** Whether the service is healthy; returning {@code false} or throwing counts as unhealthy. */
     @FunctionalInterface
     public interface HealthCheck {
+        /**
+         * Asked before each keep-alive; an answer that takes a whole interval counts as unhealthy too.
+         *
+         * @throws Exception counts as unhealthy, as {@code false} does
+         */
         boolean isHealthy() throws Exception;
     }
 

@@ -35,9 +35,9 @@ public final class ReadinessFd {
     private boolean consumed;
 
     /**
-     * {@link SdNotify#useReadinessFd(int)}: remembers {@code fd} for the first ready and marks it close-on-exec
-     * now, failing early when it is not open or not open for writing. {@code posix} null (backend none) only
-     * remembers it.
+     * {@link dev.sdnotify.SdNotify#useReadinessFd(int)}: remembers {@code fd} for the first ready and marks it
+     * close-on-exec now, failing early when it is not open or not open for writing. {@code posix} null (backend
+     * none) only remembers it.
      */
     public ReadinessFd() {}
 
