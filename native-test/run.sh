@@ -868,14 +868,17 @@ case_spring() {
   pid=$(prop "$s" MainPID)
   # Stop: deactivating, with the starter's STOPPING=1 and its status in while the process still runs.
   ct_exec systemctl stop --no-block "$s"
-  local seen="" deadline=$((SECONDS + 15)) mp
+  local seen="" deadline=$((SECONDS + 15)) mp snap
   while :; do
-    st=$(prop "$s" ActiveState)
-    status=$(prop "$s" StatusText)
-    mp=$(prop "$s" MainPID)
+    # One snapshot of the three, so that they describe the same moment.
+    snap=$(ct_exec systemctl show -p ActiveState -p StatusText -p MainPID "$s")
+    st=$(sed -n 's/^ActiveState=//p' <<<"$snap")
+    status=$(sed -n 's/^StatusText=//p' <<<"$snap")
+    mp=$(sed -n 's/^MainPID=//p' <<<"$snap")
     if [ "$st" = deactivating ] && [ "$status" = "Shutting down" ]; then
-      [ "$mp" = "$pid" ] || fail "$s: status 'Shutting down' with MainPID $mp, expected $pid still running"
-      seen=1
+      # MainPID 0: the process is gone and the unit finishes its stop; not yet seen means not seen.
+      [ "$mp" = "$pid" ] || [ "$mp" = 0 ] || fail "$s: status 'Shutting down' with MainPID $mp, expected $pid"
+      [ "$mp" = "$pid" ] && seen=1
     fi
     [ "$st" = inactive ] && break
     [ $SECONDS -lt $deadline ] || fail "$s: still $st 15 s after stop"
