@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Consumer check: builds the projects under native-test/consumer/ against the library installed in ~/.m2,
-# by the coordinates the README gives, and runs each on both JDKs (the JNA gateway on the JDK from 11 to 21,
+# Consumer check: builds the projects under native-test/consumer/, each copied out of the tree, against the
+# library (and the Spring Boot starter) installed in ~/.m2 by the coordinates the README gives, and runs each on both JDKs (the JNA gateway on the JDK from 11 to 21,
 # the FFM gateway on the one at 22 or later) and both backends under a real AF_UNIX datagram receiver bound
 # as NOTIFY_SOCKET.
 # Fails unless the receiver got the messages the consumer sends, from the consumer's pid, and the consumer
@@ -75,10 +75,24 @@ while True:
         sys.exit(0)
 '
 
+# Starts the receiver on socket $1, writing to $2; RECEIVER_PID is its pid. Fails if it does not bind.
+start_receiver() {
+  python3 -c "$RECEIVER" "$1" 60 >"$2" 2>&1 &
+  RECEIVER_PID=$!
+  for _ in $(seq 100); do
+    grep -q '^bound' "$2" 2>/dev/null && return 0
+    kill -0 "$RECEIVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "the receiver did not bind $1" >>"$2"
+  kill "$RECEIVER_PID" 2>/dev/null || true
+  return 1
+}
+
 # Runs consumer $1 (its main class $2, its classes and class path built) on JDK $3 with sdnotify.backend=$5
 # and checks what arrived; $4 is the gateway that JDK must get.
 run_consumer() {
-  local name="$1" main="$2" jdk="$3" gateway="$4" backend_asked="$5" dir="native-test/consumer/$1"
+  local name="$1" main="$2" jdk="$3" gateway="$4" backend_asked="$5" dir="$work/$1"
   local run="$work/$name-$gateway-$backend_asked"
   local socket="$run.sock" received="$run.received" out="$run.out"
   local java_opts=("-Dsdnotify.backend=$backend_asked") feature receiver pid status=0
@@ -86,18 +100,8 @@ run_consumer() {
   # The README's unit passes it: JDK 22 and later warn on native access without it.
   if [ "$feature" -ge 22 ]; then java_opts+=(--enable-native-access=ALL-UNNAMED); fi
 
-  python3 -c "$RECEIVER" "$socket" 60 >"$received" 2>&1 &
-  receiver=$!
-  for _ in $(seq 100); do
-    grep -q '^bound' "$received" 2>/dev/null && break
-    kill -0 "$receiver" 2>/dev/null || break
-    sleep 0.1
-  done
-  if ! grep -q '^bound' "$received"; then
-    echo "FAIL $name on JDK $feature: the receiver did not bind $socket: $(cat "$received")" >&2
-    kill "$receiver" 2>/dev/null || true
-    return 1
-  fi
+  start_receiver "$socket" "$received" || { echo "FAIL $name on JDK $feature: $(cat "$received")" >&2; return 1; }
+  receiver=$RECEIVER_PID
 
   NOTIFY_SOCKET="$socket" "$jdk/bin/java" "${java_opts[@]}" -cp "$dir/target/classes:$(cat "$dir/target/runtime.classpath")" \
     "$main" >"$out" 2>&1 &
@@ -135,8 +139,69 @@ run_consumer() {
   fi
 }
 
-# The consumer projects: a directory under native-test/consumer/ with its own pom.xml, and the main class
-# that sends and exits. A second consumer (native-test/consumer/spring-boot/) is one more line here.
+# The Spring Boot service (its executable jar built) on JDK $1 with sdnotify.backend=$3; $2 is the gateway
+# that JDK must get. It must send READY=1 once its port answers, keep-alives under WATCHDOG_USEC, and
+# STOPPING=1 on SIGTERM, all from its own pid; GET / must answer.
+run_spring_consumer() {
+  local jdk="$1" gateway="$2" backend_asked="$3" feature pid receiver status=0 failures=() port="" reply
+  local run="$work/spring-boot-$gateway-$backend_asked"
+  local socket="$run.sock" received="$run.received" out="$run.out"
+  local java_opts=("-Dsdnotify.backend=$backend_asked")
+  feature=$(_nt_jdk_feature "$jdk")
+  if [ "$feature" -ge 22 ]; then java_opts+=(--enable-native-access=ALL-UNNAMED); fi
+  start_receiver "$socket" "$received" || { echo "FAIL spring-boot on JDK $feature: $(cat "$received")" >&2; return 1; }
+  receiver=$RECEIVER_PID
+  NOTIFY_SOCKET="$socket" WATCHDOG_USEC=2000000 "$jdk/bin/java" "${java_opts[@]}" \
+    -jar "$work/spring-boot/target/spring-boot-service.jar" --server.port=0 >"$out" 2>&1 &
+  pid=$!
+  local deadline=$((SECONDS + 60))
+  while [ -z "$port" ] && [ $SECONDS -lt $deadline ] && kill -0 "$pid" 2>/dev/null; do
+    port=$(sed -n 's/.*READY=1\\nSTATUS=Accepting traffic on port \([0-9]*\).*/\1/p' "$received")
+    sleep 0.2
+  done
+  if [ -n "$port" ]; then
+    reply=$(bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && tail -n 1 <&3" 2>&1) || true
+    [ "$reply" = "hello from spring boot" ] || failures+=("GET / on port $port answered '$reply'")
+    # Two keep-alive intervals, then the stop.
+    sleep 2.5
+  else
+    failures+=("no READY=1 with the port within 60 s")
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || status=$?
+  wait "$receiver" || failures+=("the receiver saw no STOPPING=1 within 60 s")
+  local backend
+  backend=$(sed -n 's/.*Notifying systemd: backend=//p' "$out" | cut -c1-160)
+  echo "spring-boot on JDK $feature ($jdk), sdnotify.backend=$backend_asked: backend $backend"
+  sed 's/^/  received /' "$received" | grep -v '^  received bound$' | uniq -c | sed 's/^ *//' || true
+  # The JVM ends on SIGTERM with 143 once the context has closed.
+  [ "$status" -eq 143 ] || [ "$status" -eq 0 ] || failures+=("the service exited with $status")
+  case "$backend" in *" via $gateway"*) ;; *) failures+=("the backend is not on the $gateway gateway") ;; esac
+  local n
+  n=$(grep -c "^message from pid $pid: WATCHDOG=1$" "$received" || true)
+  [ "$n" -ge 2 ] || failures+=("$n keep-alives from pid $pid, expected at least 2 in 2.5 s")
+  grep -qxF "message from pid $pid: STOPPING=1\\nSTATUS=Shutting down" "$received" \
+    || failures+=("no STOPPING=1 from pid $pid")
+  if [ "${#failures[@]}" -gt 0 ]; then
+    local f
+    for f in "${failures[@]}"; do echo "FAIL spring-boot on JDK $feature: $f" >&2; done
+    tail -n 30 "$out" | sed 's/^/  service: /' >&2
+    return 1
+  fi
+}
+
+# Copies consumer $1 out of the tree (without its target/) and builds it there, by the coordinates alone.
+build_consumer() {
+  local name="$1"
+  rm -rf "${work:?}/$name"
+  mkdir -p "$work/$name"
+  (cd "native-test/consumer/$name" && tar --exclude=./target -cf - .) | tar -xf - -C "$work/$name"
+  echo "building $name (copied to $work/$name) against dev.sdnotify $version from ~/.m2"
+  nt_mvn_offline_first "$work/$name-build.log" -q -f "$work/$name/pom.xml" clean package
+}
+
+# The plain consumer: a directory under native-test/consumer/ with its own pom.xml, and the main class
+# that sends and exits.
 CONSUMERS=(
   "plain example.consumer.PlainConsumer"
 )
@@ -150,14 +215,34 @@ for entry in "${CONSUMERS[@]}"; do
     failed=1
     continue
   fi
-  echo "building $dir against dev.sdnotify:sdnotify:$version from ~/.m2"
-  nt_mvn_offline_first "$work/$name-build.log" -q -f "$dir/pom.xml" clean package || { failed=1; continue; }
+  build_consumer "$name" || { failed=1; continue; }
   # auto takes libsystemd where it loads; java is the protocol in Java, as without libsystemd.
   for backend in auto java; do
     run_consumer "$name" "$main" "$NT_JDK_JNA" JNA "$backend" || failed=1
     run_consumer "$name" "$main" "$NT_JDK_FFM" FFM "$backend" || failed=1
   done
 done
+
+# The Spring Boot consumer: the starter by its coordinates, run as an executable jar (Java 17 or later).
+starter_version=$(sed -n '/<artifactId>sdnotify-spring-boot<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' \
+  native-test/consumer/spring-boot/pom.xml)
+readme_starter=$(sed -n '/<artifactId>sdnotify-spring-boot<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' README.md)
+starter_jar="$HOME/.m2/repository/dev/sdnotify/sdnotify-spring-boot/$version/sdnotify-spring-boot-$version.jar"
+if [ "$starter_version" != "$version" ] || [ "$readme_starter" != "$version" ]; then
+  echo "FAIL spring-boot: the consumer depends on sdnotify-spring-boot $starter_version, the README gives $readme_starter, the library is $version" >&2
+  failed=1
+elif [ ! -f "$starter_jar" ]; then
+  echo "FAIL spring-boot: dev.sdnotify:sdnotify-spring-boot:$version is not in ~/.m2: nt_mvn -B -f spring-boot/pom.xml install" >&2
+  failed=1
+elif build_consumer spring-boot; then
+  for backend in auto java; do
+    run_spring_consumer "$NT_JDK_JNA" JNA "$backend" || failed=1
+    run_spring_consumer "$NT_JDK_FFM" FFM "$backend" || failed=1
+  done
+else
+  failed=1
+fi
+
 if [ "$failed" -ne 0 ]; then
   echo "consumer: FAILED" >&2
   exit 1

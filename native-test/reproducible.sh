@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reproducible-build check: builds the POM, jar, sources jar and javadoc jar twice from clean and fails when
+# Reproducible-build check: builds the POM, jar, sources jar and javadoc jar of the library and of the Spring
+# Boot starter (spring-boot/) twice from clean and fails when
 # any of them differs byte for byte, naming the archive entries that differ; prints each artifact's sha256.
 # It follows maven-artifact-plugin's local check: `mvn install` (the reference), then
 # `mvn clean verify artifact:compare` against what was installed.
@@ -32,15 +33,20 @@ repro_mvn() {
   (cd "$copy" && nt_mvn_offline_first "$@") || { keep=1; return 1; }
 }
 
-echo "build 1 of 2 (the reference): mvn install, in $copy"
-repro_mvn "$copy/build-1.log" -Dmaven.test.skip=true install
-echo "build 2 of 2: mvn clean verify artifact:compare"
-repro_mvn "$copy/build-2.log" -Dmaven.test.skip=true -Dcompare.fail=false clean verify artifact:compare
+# The library first: the starter builds against the library that build installed.
+MODULES=("pom.xml sdnotify" "spring-boot/pom.xml sdnotify-spring-boot")
+for m in "${MODULES[@]}"; do
+  read -r pom artifact <<<"$m"
+  echo "$artifact, build 1 of 2 (the reference): mvn install, in $copy"
+  repro_mvn "$copy/build-1-$artifact.log" -f "$pom" -Dmaven.test.skip=true install
+  echo "$artifact, build 2 of 2: mvn clean verify artifact:compare"
+  repro_mvn "$copy/build-2-$artifact.log" -f "$pom" -Dmaven.test.skip=true -Dcompare.fail=false clean verify artifact:compare
+done
 
 # The plugin's verdict: one .buildcompare per compared module, with ok= / ko= and the file names.
 mapfile -t compares < <(find "$copy" -path '*/reference' -prune -o -name '*.buildcompare' -print | sort)
 if [ "${#compares[@]}" -eq 0 ]; then
-  echo "reproducible: artifact:compare wrote no .buildcompare (see $copy/build-2.log)" >&2
+  echo "reproducible: artifact:compare wrote no .buildcompare (see $copy/build-2-*.log)" >&2
   keep=1
   exit 1
 fi
@@ -70,11 +76,14 @@ sha256() { if [ -f "$1" ]; then sha256sum <"$1" | cut -d' ' -f1; else echo "(mis
 status=0
 version=$(sed -n 's/^version=//p' "${compares[0]}")
 compared=" ${ok_files[*]} ${ko_files[*]} "
-for f in "sdnotify-$version.pom" "sdnotify-$version.jar" "sdnotify-$version-sources.jar" "sdnotify-$version-javadoc.jar"; do
-  case "$compared" in
-    *" $f "*) ;;
-    *) echo "reproducible: $f was not compared (compared:$compared)" >&2; status=1 ;;
-  esac
+for m in "${MODULES[@]}"; do
+  read -r _ artifact <<<"$m"
+  for f in "$artifact-$version.pom" "$artifact-$version.jar" "$artifact-$version-sources.jar" "$artifact-$version-javadoc.jar"; do
+    case "$compared" in
+      *" $f "*) ;;
+      *) echo "reproducible: $f was not compared (compared:$compared)" >&2; status=1 ;;
+    esac
+  done
 done
 
 # The sha256 of each artifact in both builds; the bytes are checked here too, not only by the plugin.

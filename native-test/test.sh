@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# The full test run: the unit and contract tests against the packaged jar on two JDKs (mvn -B verify),
-# then the end-to-end suite under a real systemd (native-test/run.sh), which reuses the jar the first step
-# built, then the version matrix (native-test/matrix.sh): the contract tests and the differential fuzzer in
-# Debian rootfs of systemd 247, 257 and 262, each suite's libsystemd the oracle.
+# The full test run:
+# - the library's unit and contract tests against the packaged jar on two JDKs, then its artifacts installed
+#   into ~/.m2 (mvn -B install);
+# - the Spring Boot starter's tests, then the starter installed (mvn -B -f spring-boot/pom.xml install);
+# - the reproducible-build check of both (native-test/reproducible.sh) and the consumer check: projects
+#   outside the tree that depend on them by the README's coordinates (native-test/consumer.sh);
+# - the end-to-end suite under a real systemd (native-test/run.sh), which reuses the jars built here;
+# - the version matrix (native-test/matrix.sh): the contract tests and the differential fuzzer in Debian
+#   rootfs of systemd 247, 257 and 262, each suite's libsystemd the oracle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source native-test/lib/jdk.sh
 nt_select_jdks
 echo "building on $NT_JDK_FFM; tests on $NT_JDK_JNA (JNA gateway) and $NT_JDK_FFM (FFM gateway)"
-nt_mvn -B verify
+nt_mvn -B install
+nt_mvn -B -f spring-boot/pom.xml install
+native-test/reproducible.sh
+native-test/consumer.sh
 native-test/run.sh
 native-test/matrix.sh
