@@ -190,6 +190,51 @@ run_spring_consumer() {
   fi
 }
 
+# Socket activation as systemd does it with StandardInput=socket: a listening TCP socket as standard input
+# (made here by python3, which then execs the JVM), no NOTIFY_SOCKET. Tomcat must serve on that socket, not
+# bind server.port, and say so; GET / must answer through it.
+run_spring_inherited_socket() {
+  local jdk="$1" feature out="$work/spring-boot-inherited.out" portfile="$work/spring-boot-inherited.port" pid
+  local port="" reply failures=() opts=()
+  feature=$(_nt_jdk_feature "$jdk")
+  if [ "$feature" -ge 22 ]; then opts+=(--enable-native-access=ALL-UNNAMED); fi
+  python3 -c '
+import os, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+os.dup2(s.fileno(), 0)
+os.execv(sys.argv[2], sys.argv[2:])
+' "$portfile" "$jdk/bin/java" "${opts[@]}" -jar "$work/spring-boot/target/spring-boot-service.jar" \
+    --server.port=0 >"$out" 2>&1 &
+  pid=$!
+  local deadline=$((SECONDS + 60))
+  while [ $SECONDS -lt $deadline ] && kill -0 "$pid" 2>/dev/null; do
+    grep -q "Started ServiceApplication" "$out" && break
+    sleep 0.2
+  done
+  port=$(cat "$portfile" 2>/dev/null || true)
+  if grep -q "Started ServiceApplication" "$out" && [ -n "$port" ]; then
+    # Bounded: if nothing accepts on the inherited socket, a connection waits in its backlog.
+    reply=$(timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && tail -n 1 <&3" 2>&1) || true
+    [ "$reply" = "hello from spring boot" ] || failures+=("GET / on the inherited socket's port $port answered '$reply'")
+    grep -q "Tomcat serves on the socket systemd passed on standard input, /127.0.0.1:$port; server.port is not bound" "$out" \
+      || failures+=("no log line saying Tomcat serves on the inherited socket")
+  else
+    failures+=("the service did not start within 60 s")
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "spring-boot on JDK $feature with a listening socket on standard input (port ${port:-?}): ${failures[*]:-served on it}"
+  if [ "${#failures[@]}" -gt 0 ]; then
+    local f
+    for f in "${failures[@]}"; do echo "FAIL spring-boot inherited socket: $f" >&2; done
+    tail -n 30 "$out" | sed 's/^/  service: /' >&2
+    return 1
+  fi
+}
+
 # Copies consumer $1 out of the tree (without its target/) and builds it there, by the coordinates alone.
 build_consumer() {
   local name="$1"
@@ -239,6 +284,7 @@ elif build_consumer spring-boot; then
     run_spring_consumer "$NT_JDK_JNA" JNA "$backend" || failed=1
     run_spring_consumer "$NT_JDK_FFM" FFM "$backend" || failed=1
   done
+  run_spring_inherited_socket "$NT_JDK_JNA" || failed=1
 else
   failed=1
 fi
