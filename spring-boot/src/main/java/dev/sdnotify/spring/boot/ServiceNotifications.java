@@ -1,7 +1,9 @@
 package dev.sdnotify.spring.boot;
 
 import dev.sdnotify.Notifier;
+import dev.sdnotify.NotifyState;
 import dev.sdnotify.SdNotifyException;
+import dev.sdnotify.Watchdog;
 import dev.sdnotify.WatchdogKeeper;
 import java.time.Duration;
 import java.util.Optional;
@@ -110,14 +112,21 @@ final class ServiceNotifications implements SmartApplicationListener, AutoClosea
         if (!properties.getWatchdog().isEnabled()) {
             return;
         }
-        Optional<Duration> interval = notifier.watchdogInterval();
+        Optional<Duration> interval;
+        try {
+            interval = notifier.watchdogInterval();
+        } catch (SdNotifyException e) {
+            // A WATCHDOG_USEC that cannot be read: no keep-alives, so systemd will act when its interval ends.
+            LOG.error("No watchdog keep-alives: " + e.getMessage(), e);
+            return;
+        }
         if (interval.isEmpty()) {
             LOG.debug("No watchdog: the unit sets no WatchdogSec= for this process");
             return;
         }
         WatchdogHealth check = health;
         SdNotifyProperties.Watchdog w = properties.getWatchdog();
-        keeper = dev.sdnotify.Watchdog.keeper(check)
+        keeper = Watchdog.keeper(check)
                 .notifier(notifier.withSendTimeout(interval.get().dividedBy(2)))
                 .interval(interval.get())
                 .failuresBeforeStopping(w.getFailuresBeforeStopping())
@@ -137,8 +146,7 @@ final class ServiceNotifications implements SmartApplicationListener, AutoClosea
                 keeper.close();
             }
             if (properties.getStopping().isEnabled()) {
-                send("STOPPING=1", () -> notifier.send(dev.sdnotify.NotifyState.STOPPING,
-                        dev.sdnotify.NotifyState.status("Shutting down")));
+                send("STOPPING=1", () -> notifier.send(NotifyState.STOPPING, NotifyState.status("Shutting down")));
             }
         }
     }

@@ -164,6 +164,19 @@ class SdNotifyAutoConfigurationTest {
     }
 
     @Test
+    void anUnreadableWatchdogIntervalLeavesTheApplicationRunning() {
+        Notifier n = supervisor(null);
+        when(n.watchdogInterval()).thenThrow(new dev.sdnotify.SdNotifyException("sd_watchdog_enabled", 22,
+                "WATCHDOG_USEC=\"x\" is not a number"));
+        runner.withPropertyValues(SOCKET).withBean(Notifier.class, () -> n).run(context -> {
+            ready(context);
+            verify(n).ready(startsWith("Accepting traffic"));
+            assertThat(context.getBean(ServiceNotifications.class).keeper()).isNull();
+            assertThat(context.isActive()).isTrue();
+        });
+    }
+
+    @Test
     void watchdogSwitchedOff() {
         Notifier n = supervisor(Duration.ofMillis(200));
         runner.withPropertyValues(SOCKET, "sdnotify.watchdog.enabled=false").withBean(Notifier.class, () -> n)
