@@ -7,7 +7,9 @@
 #   outside the tree that depend on them by the README's coordinates (native-test/consumer.sh);
 # - the end-to-end suite under a real systemd (native-test/run.sh), which reuses the jars built here;
 # - the version matrix (native-test/matrix.sh): the contract tests and the differential fuzzer in Debian
-#   rootfs of systemd 247, 257 and 262, each suite's libsystemd the oracle.
+#   rootfs of systemd 247, 257 and 262, each suite's libsystemd the oracle;
+# - the end-to-end suite again in each of those rootfs (NT_SUITE=...): their systemd the manager, their
+#   libsystemd and JDKs (about three minutes each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +22,6 @@ native-test/reproducible.sh
 native-test/consumer.sh
 native-test/run.sh
 native-test/matrix.sh
+for suite in bullseye trixie sid; do
+  NT_SUITE=$suite native-test/run.sh
+done
