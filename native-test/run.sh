@@ -1113,10 +1113,12 @@ ct_install_units "$UNITS"
 selected=$( (IFS=' '; echo "${CASE_GROUPS[*]}") | wc -w)
 echo "container $CT_NAME booted in ${boot_ms} ms; running $selected cases on ${BACKENDS[*]}"
 
-# The gateway(s) a case's services run on: both for a hardened profile, else that of the jrun JDK.
+# The gateway(s) a case's services run on: both for a hardened profile, the Spring Boot JDK's for the
+# spring case, else that of the jrun JDK.
 case_gateway() {
   case "$1" in
     hardened-*) echo JNA+FFM ;;
+    spring) echo "$SPRING_GATEWAY" ;;
     *) echo "$NT_SUITE_JRUN_GATEWAY" ;;
   esac
 }
