@@ -17,12 +17,8 @@ cd "$(dirname "$0")/.."
 source native-test/lib/jdk.sh
 nt_select_jdks
 
-# The version in a POM's or the README's dependency block: the <version> right after <artifactId>sdnotify.
-sdnotify_version() {
-  sed -n '/<artifactId>sdnotify<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' "$1"
-}
-version=$(sdnotify_version pom.xml)
-readme_version=$(sdnotify_version README.md)
+version=$(nt_dependency_version sdnotify pom.xml)
+readme_version=$(nt_dependency_version sdnotify README.md)
 if [ "$readme_version" != "$version" ]; then
   echo "consumer: README.md's coordinates say $readme_version, the library is $version" >&2
   exit 1
@@ -75,6 +71,23 @@ while True:
         sys.exit(0)
 '
 
+# Prints each of the failures $3... of run $1 as "FAIL $1: ...", then the last lines of its output $2, and
+# fails; succeeds when there are none.
+report_failures() {
+  local label="$1" out="$2" f
+  shift 2
+  [ "$#" -gt 0 ] || return 0
+  for f in "$@"; do echo "FAIL $label: $f" >&2; done
+  tail -n 30 "$out" | sed 's/^/  output: /' >&2
+  return 1
+}
+
+# GET / on 127.0.0.1:$1, printing the reply's last line. Bounded by 10 s: a listening socket that nothing
+# accepts on keeps the connection waiting in its backlog.
+local_http_get() {
+  timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && tail -n 1 <&3" 2>&1
+}
+
 # Starts the receiver on socket $1, writing to $2; RECEIVER_PID is its pid. Fails if it does not bind.
 start_receiver() {
   python3 -c "$RECEIVER" "$1" 60 >"$2" 2>&1 &
@@ -98,7 +111,8 @@ run_consumer() {
   local java_opts=("-Dsdnotify.backend=$backend_asked") feature receiver pid status=0
   feature=$(_nt_jdk_feature "$jdk")
   # The README's unit passes it: JDK 22 and later warn on native access without it.
-  if [ "$feature" -ge 22 ]; then java_opts+=(--enable-native-access=ALL-UNNAMED); fi
+  # shellcheck disable=SC2207
+  java_opts+=($(nt_native_access_opt "$jdk"))
 
   start_receiver "$socket" "$received" || { echo "FAIL $name on JDK $feature: $(cat "$received")" >&2; return 1; }
   receiver=$RECEIVER_PID
@@ -132,11 +146,7 @@ run_consumer() {
   for expected in 'READY=1\nSTATUS=Serving on :8080' "STATUS=backend ${backend%% *} via $gateway" BARRIER=1 STOPPING=1; do
     grep -qxF "message from pid $pid: $expected" "$received" || failures+=("no message '$expected' from pid $pid")
   done
-  if [ "${#failures[@]}" -gt 0 ]; then
-    for expected in "${failures[@]}"; do echo "FAIL $name on JDK $feature: $expected" >&2; done
-    sed 's/^/  consumer: /' "$out" >&2
-    return 1
-  fi
+  report_failures "$name on JDK $feature" "$out" "${failures[@]}"
 }
 
 # The Spring Boot service (its executable jar built) on JDK $1 with sdnotify.backend=$3; $2 is the gateway
@@ -148,7 +158,8 @@ run_spring_consumer() {
   local socket="$run.sock" received="$run.received" out="$run.out"
   local java_opts=("-Dsdnotify.backend=$backend_asked")
   feature=$(_nt_jdk_feature "$jdk")
-  if [ "$feature" -ge 22 ]; then java_opts+=(--enable-native-access=ALL-UNNAMED); fi
+  # shellcheck disable=SC2207
+  java_opts+=($(nt_native_access_opt "$jdk"))
   start_receiver "$socket" "$received" || { echo "FAIL spring-boot on JDK $feature: $(cat "$received")" >&2; return 1; }
   receiver=$RECEIVER_PID
   NOTIFY_SOCKET="$socket" WATCHDOG_USEC=2000000 "$jdk/bin/java" "${java_opts[@]}" \
@@ -160,7 +171,7 @@ run_spring_consumer() {
     sleep 0.2
   done
   if [ -n "$port" ]; then
-    reply=$(bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && tail -n 1 <&3" 2>&1) || true
+    reply=$(local_http_get "$port") || true
     [ "$reply" = "hello from spring boot" ] || failures+=("GET / on port $port answered '$reply'")
     # Two keep-alive intervals, then the stop.
     sleep 2.5
@@ -182,12 +193,7 @@ run_spring_consumer() {
   [ "$n" -ge 2 ] || failures+=("$n keep-alives from pid $pid, expected at least 2 in 2.5 s")
   grep -qxF "message from pid $pid: STOPPING=1\\nSTATUS=Shutting down" "$received" \
     || failures+=("no STOPPING=1 from pid $pid")
-  if [ "${#failures[@]}" -gt 0 ]; then
-    local f
-    for f in "${failures[@]}"; do echo "FAIL spring-boot on JDK $feature: $f" >&2; done
-    tail -n 30 "$out" | sed 's/^/  service: /' >&2
-    return 1
-  fi
+  report_failures "spring-boot on JDK $feature" "$out" "${failures[@]}"
 }
 
 # Socket activation as systemd does it with StandardInput=socket: a listening TCP socket as standard input
@@ -197,7 +203,8 @@ run_spring_inherited_socket() {
   local jdk="$1" feature out="$work/spring-boot-inherited.out" portfile="$work/spring-boot-inherited.port" pid
   local port="" reply failures=() opts=()
   feature=$(_nt_jdk_feature "$jdk")
-  if [ "$feature" -ge 22 ]; then opts+=(--enable-native-access=ALL-UNNAMED); fi
+  # shellcheck disable=SC2207
+  opts+=($(nt_native_access_opt "$jdk"))
   python3 -c '
 import os, socket, sys
 s = socket.socket()
@@ -216,8 +223,7 @@ os.execv(sys.argv[2], sys.argv[2:])
   done
   port=$(cat "$portfile" 2>/dev/null || true)
   if grep -q "Started ServiceApplication" "$out" && [ -n "$port" ]; then
-    # Bounded: if nothing accepts on the inherited socket, a connection waits in its backlog.
-    reply=$(timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && tail -n 1 <&3" 2>&1) || true
+    reply=$(local_http_get "$port") || true
     [ "$reply" = "hello from spring boot" ] || failures+=("GET / on the inherited socket's port $port answered '$reply'")
     grep -q "Tomcat serves on the socket systemd passed on standard input, /127.0.0.1:$port; server.port is not bound" "$out" \
       || failures+=("no log line saying Tomcat serves on the inherited socket")
@@ -227,12 +233,7 @@ os.execv(sys.argv[2], sys.argv[2:])
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   echo "spring-boot on JDK $feature with a listening socket on standard input (port ${port:-?}): ${failures[*]:-served on it}"
-  if [ "${#failures[@]}" -gt 0 ]; then
-    local f
-    for f in "${failures[@]}"; do echo "FAIL spring-boot inherited socket: $f" >&2; done
-    tail -n 30 "$out" | sed 's/^/  service: /' >&2
-    return 1
-  fi
+  report_failures "spring-boot inherited socket" "$out" "${failures[@]}"
 }
 
 # Copies consumer $1 out of the tree (without its target/) and builds it there, by the coordinates alone.
@@ -255,7 +256,7 @@ failed=0
 for entry in "${CONSUMERS[@]}"; do
   read -r name main <<<"$entry"
   dir="native-test/consumer/$name"
-  if [ "$(sdnotify_version "$dir/pom.xml")" != "$version" ]; then
+  if [ "$(nt_dependency_version sdnotify "$dir/pom.xml")" != "$version" ]; then
     echo "FAIL $name: $dir/pom.xml does not depend on dev.sdnotify:sdnotify:$version" >&2
     failed=1
     continue
@@ -269,9 +270,8 @@ for entry in "${CONSUMERS[@]}"; do
 done
 
 # The Spring Boot consumer: the starter by its coordinates, run as an executable jar (Java 17 or later).
-starter_version=$(sed -n '/<artifactId>sdnotify-spring-boot<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' \
-  native-test/consumer/spring-boot/pom.xml)
-readme_starter=$(sed -n '/<artifactId>sdnotify-spring-boot<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' README.md)
+starter_version=$(nt_dependency_version sdnotify-spring-boot native-test/consumer/spring-boot/pom.xml)
+readme_starter=$(nt_dependency_version sdnotify-spring-boot README.md)
 starter_jar="$HOME/.m2/repository/dev/sdnotify/sdnotify-spring-boot/$version/sdnotify-spring-boot-$version.jar"
 if [ "$starter_version" != "$version" ] || [ "$readme_starter" != "$version" ]; then
   echo "FAIL spring-boot: the consumer depends on sdnotify-spring-boot $starter_version, the README gives $readme_starter, the library is $version" >&2

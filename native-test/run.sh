@@ -885,13 +885,14 @@ case_spring() {
   pid=$(prop "$s" MainPID)
   # Stop: deactivating, with the starter's STOPPING=1 and its status in while the process still runs.
   ct_exec systemctl stop --no-block "$s"
-  local seen="" deadline=$((SECONDS + 15)) mp snap
+  local seen="" deadline=$((SECONDS + 15)) mp
+  local -A P=()
   while :; do
     # One snapshot of the three, so that they describe the same moment.
-    snap=$(ct_exec systemctl show -p ActiveState -p StatusText -p MainPID "$s")
-    st=$(sed -n 's/^ActiveState=//p' <<<"$snap")
-    status=$(sed -n 's/^StatusText=//p' <<<"$snap")
-    mp=$(sed -n 's/^MainPID=//p' <<<"$snap")
+    read_props "$s" ActiveState,StatusText,MainPID
+    st=${P[ActiveState]}
+    status=${P[StatusText]}
+    mp=${P[MainPID]}
     if [ "$st" = deactivating ] && [ "$status" = "Shutting down" ]; then
       # MainPID 0: the process is gone and the unit finishes its stop; not yet seen means not seen.
       [ "$mp" = "$pid" ] || [ "$mp" = 0 ] || fail "$s: status 'Shutting down' with MainPID $mp, expected $pid"
@@ -920,13 +921,6 @@ hardened_settle() {
     [ $SECONDS -lt $deadline ] || fail "$1: still $st 40 s after its start"
     sleep 0.1
   done
-}
-
-# Reads the properties $2 (comma-separated) of unit $1 into the caller's associative array P.
-hardened_props() {
-  local line
-  P=()
-  while IFS= read -r line; do P[${line%%=*}]=${line#*=}; done < <(ct_exec systemctl show -p "$2" "$1")
 }
 
 # Fails unless the journal text $2 of unit $1 has a line matching the extended regex $3.
@@ -993,7 +987,7 @@ case_hardened() {
           dir=${dir//%i/$b}
           hardened_has "$u" "$j" "JNA unpacks its native stub into $dir \\("
         fi
-        hardened_props "$u" WatchdogUSec,MainPID,ExecMainStartTimestampMonotonic,ActiveEnterTimestampMonotonic
+        read_props "$u" WatchdogUSec,MainPID,ExecMainStartTimestampMonotonic,ActiveEnterTimestampMonotonic
         [ "${P[WatchdogUSec]}" = "${wd}s" ] || fail "$u: WatchdogUSec is '${P[WatchdogUSec]}', expected ${wd}s"
         enter[$g]=${P[ActiveEnterTimestampMonotonic]}
         pid[$g]=${P[MainPID]}
@@ -1001,7 +995,7 @@ case_hardened() {
         fed+=("$g")
         ;;
       *)
-        hardened_props "$u" Result,ExecMainStatus,ActiveEnterTimestampMonotonic
+        read_props "$u" Result,ExecMainStatus,ActiveEnterTimestampMonotonic
         [ "${P[Result]} ${P[ExecMainStatus]} ${P[ActiveEnterTimestampMonotonic]}" = "exit-code 1 0" ] \
           || fail "$u: Result=${P[Result]} ExecMainStatus=${P[ExecMainStatus]} ActiveEnterTimestampMonotonic=${P[ActiveEnterTimestampMonotonic]}, expected exit-code, 1 and 0 (never active)"
         if [ "$exp" = elibacc ]; then
@@ -1032,7 +1026,7 @@ case_hardened() {
     units=""
     for g in "${fed[@]}"; do
       u="sdn-hardened-$p-$g@$b.service"
-      hardened_props "$u" ActiveState,NRestarts,MainPID,ActiveEnterTimestampMonotonic,WatchdogTimestampMonotonic
+      read_props "$u" ActiveState,NRestarts,MainPID,ActiveEnterTimestampMonotonic,WatchdogTimestampMonotonic
       [ "${P[ActiveState]} ${P[NRestarts]} ${P[MainPID]} ${P[ActiveEnterTimestampMonotonic]}" = "active 0 ${pid[$g]} ${enter[$g]}" ] \
         || fail "$u: ActiveState=${P[ActiveState]} NRestarts=${P[NRestarts]} MainPID=${P[MainPID]} ActiveEnterTimestampMonotonic=${P[ActiveEnterTimestampMonotonic]} after two intervals, expected active, 0, ${pid[$g]}, ${enter[$g]}"
       n=$((P[WatchdogTimestampMonotonic] - enter[$g]))

@@ -30,7 +30,8 @@ sleep 0.5
 # Seconds from the JVM's start to ApplicationReadyEvent, as Spring Boot logs it.
 start_once() {
   local jdk="$1" variant="$2" opts=() env=(NOTIFY_SOCKET="$work/notify")
-  [ "$(_nt_jdk_feature "$jdk")" -ge 22 ] && opts+=(--enable-native-access=ALL-UNNAMED)
+  # shellcheck disable=SC2207
+  opts+=($(nt_native_access_opt "$jdk"))
   case "$variant" in
     off) opts+=(-Dsdnotify.enabled=false) ;;
     no-socket) env=(-u NOTIFY_SOCKET) ;;

@@ -12,6 +12,14 @@ prop() {
   ct_exec systemctl show -P "$2" "$1"
 }
 
+# Reads the properties $2 (comma-separated) of unit $1, in one call so that they describe one moment, into
+# the caller's associative array P.
+read_props() {
+  local line
+  P=()
+  while IFS= read -r line; do P[${line%%=*}]=${line#*=}; done < <(ct_exec systemctl show -p "$2" "$1")
+}
+
 # Fails unless the property has the value now.
 expect_prop() {
   local got

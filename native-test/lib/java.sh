@@ -117,11 +117,11 @@ nt_binds() {
 NT_SPRING_JAR=""
 nt_build_spring_service() {
   local app=native-test/consumer/spring-boot version repo
-  version=$(sed -n '/<artifactId>sdnotify<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' pom.xml)
+  version=$(nt_dependency_version sdnotify pom.xml)
   repo="${NT_M2_REPO:-$HOME/.m2/repository}/dev/sdnotify"
   local lib="$repo/sdnotify/$version/sdnotify-$version.jar"
   local sversion
-  sversion=$(sed -n '/<artifactId>sdnotify-spring-boot<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}' spring-boot/pom.xml)
+  sversion=$(nt_dependency_version sdnotify-spring-boot spring-boot/pom.xml)
   [ "$sversion" = "$version" ] || { echo "the starter is $sversion, the library $version: one version for both" >&2; return 1; }
   local starter="$repo/sdnotify-spring-boot/$version/sdnotify-spring-boot-$version.jar"
   NT_SPRING_JAR="$PWD/$app/target/spring-boot-service.jar"

@@ -61,3 +61,14 @@ nt_mvn_offline_first() {
   echo "mvn $* failed; the whole output is in $log" >&2
   return 1
 }
+
+# The <version> right after <artifactId>$1</artifactId> in file $2: a POM's dependency or project version, or
+# the README's dependency block.
+nt_dependency_version() {
+  sed -n "/<artifactId>$1<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q}" "$2"
+}
+
+# The option a JVM whose home is $1 needs so that the FFM gateway runs without a warning: none before 22.
+nt_native_access_opt() {
+  if [ "$(_nt_jdk_feature "$1")" -ge 22 ]; then echo --enable-native-access=ALL-UNNAMED; fi
+}

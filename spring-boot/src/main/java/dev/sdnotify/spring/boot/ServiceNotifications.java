@@ -7,6 +7,7 @@ import dev.sdnotify.Watchdog;
 import dev.sdnotify.WatchdogKeeper;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -167,13 +168,9 @@ final class ServiceNotifications implements SmartApplicationListener, AutoClosea
         }
     }
 
-    private interface Send {
-        boolean run();
-    }
-
-    private static void send(String what, Send send) {
+    private static void send(String what, BooleanSupplier send) {
         try {
-            if (!send.run()) {
+            if (!send.getAsBoolean()) {
                 LOG.warn("Could not tell systemd " + what + ": NOTIFY_SOCKET is no longer set");
             }
         } catch (SdNotifyException e) {

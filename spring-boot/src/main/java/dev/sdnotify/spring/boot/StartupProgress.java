@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -105,8 +106,8 @@ public final class StartupProgress implements ApplicationListener<SpringApplicat
 
     private void begin(ConfigurableEnvironment environment) {
         SdNotifyProperties properties = Binder.get(environment).bindOrCreate("sdnotify", SdNotifyProperties.class);
-        String socket = environment.getProperty(OnSupervisorCondition.NOTIFY_SOCKET);
-        if (!properties.isEnabled() || !properties.getStartup().isEnabled() || socket == null || socket.isEmpty()) {
+        if (!properties.isEnabled() || !properties.getStartup().isEnabled()
+                || !OnSupervisorCondition.hasSupervisor(environment)) {
             return;
         }
         synchronized (lock) {
@@ -198,13 +199,9 @@ public final class StartupProgress implements ApplicationListener<SpringApplicat
         }
     }
 
-    private interface Send {
-        boolean run();
-    }
-
-    private static void send(Send send, String what) {
+    private static void send(BooleanSupplier send, String what) {
         try {
-            send.run();
+            send.getAsBoolean();
         } catch (SdNotifyException e) {
             LOG.warn("Could not tell systemd " + what + " during start-up: " + e.getMessage());
         }
