@@ -32,15 +32,27 @@ public final class S6ReadyService {
         String variable = CEnv.getString("READY_FD");
         // Chosen before the clock starts, so the times measure the notification, not loading the backend.
         SdNotify.backend();
+        // The readiness pipe by identity: once closed, the JVM may open another file as fd 3 at any moment.
+        String pipe = fdTarget(3);
         write(dir.resolve(READY_AT), Long.toString(nowMicros()));
         boolean ready = SdNotify.ready();
         long returned = nowMicros();
-        String fd3 = Files.exists(Path.of("/proc/self/fd/3"), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                ? "open" : "closed";
+        String after = fdTarget(3);
+        String fd3 = pipe == null || !pipe.startsWith("pipe:") ? "not a pipe before ready(): " + pipe
+                : after != null && after.equals(pipe) ? "open" : "closed";
         write(dir.resolve(RESULT), "ready=" + ready + "\nfd3=" + fd3 + "\nREADY_FD before=" + variable
                 + "\nREADY_FD after=" + CEnv.getString("READY_FD") + "\npid=" + ProcessHandle.current().pid()
                 + "\nreturned=" + returned + "\n");
         Thread.sleep(60_000);
+    }
+
+    /** What /proc/self/fd/N names (pipe:[inode], a path, ...), or null if fd N is not open. */
+    static String fdTarget(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static long nowMicros() {
