@@ -1,0 +1,20 @@
+package dev.sdnotify.container;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A case of the container suite: its name in the results and in {@code native-test/run.sh CASE}. Its tests
+ * run against the booted container (see {@link ContainerCases}).
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Tag("container")
+@ExtendWith(ContainerCases.class)
+@interface ContainerCase {
+    String value();
+}
