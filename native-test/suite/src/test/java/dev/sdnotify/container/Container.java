@@ -1,12 +1,14 @@
 package dev.sdnotify.container;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,22 +42,33 @@ final class Container {
         this.pid = pid;
     }
 
-    /** Runs a command in the container and waits for it. */
+    /**
+     * Runs a command in the container and waits for it. Its standard error goes to a file, read afterwards: a
+     * reader thread per call would do, a shared pool would make the cases wait on each other's commands.
+     */
     Result run(String... command) {
-        Process process = start(command);
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        String out = read(process.getInputStream());
+        Path errFile;
         try {
+            errFile = Files.createTempFile("sdn-ct-", ".err");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Process process = start(builder(command).redirectError(errFile.toFile()));
+            String out = read(process.getInputStream());
             if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + ": still running after "
                         + COMMAND_TIMEOUT_SECONDS + " s");
             }
-            return new Result(List.of(command), process.exitValue(), out, err.join());
+            return new Result(List.of(command), process.exitValue(), out, Files.readString(errFile, StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException(String.join(" ", command) + ": interrupted", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            errFile.toFile().delete();
         }
     }
 
@@ -68,19 +81,29 @@ final class Container {
         return result.text();
     }
 
-    /** Starts a command in the container and returns at once; the caller reads and waits for it. */
+    /**
+     * Starts a command in the container and returns at once; the caller reads its output (standard error
+     * merged into it) and waits for it.
+     */
     Process start(String... command) {
+        return start(builder(command).redirectErrorStream(true));
+    }
+
+    private ProcessBuilder builder(String... command) {
         List<String> argv = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-a", "--"));
         argv.addAll(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(
-                new java.io.File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("LC_ALL", "C.UTF-8");
         builder.environment().put("SYSTEMD_PAGER", "");
         builder.environment().put("SYSTEMD_COLORS", "0");
+        return builder;
+    }
+
+    private static Process start(ProcessBuilder builder) {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("starting " + String.join(" ", argv), e);
+            throw new UncheckedIOException("starting " + String.join(" ", builder.command()), e);
         }
     }
 

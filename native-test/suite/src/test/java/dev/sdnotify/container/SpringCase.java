@@ -21,7 +21,6 @@ class SpringCase {
         Container container = Cases.container();
         int port = backend.port(10);
         long timeoutStart = Cases.spanSeconds(service, "TimeoutStartUSec");
-        long watchdog = Cases.spanSeconds(service, "WatchdogUSec");
         container.check("rm", "-f", service.file(".down"), service.file(".env"));
         service.startNoBlock();
         service.awaitProp("ActiveState", "activating", seconds(10));
@@ -65,7 +64,9 @@ class SpringCase {
         String gateway = ContainerCases.suite().springGateway();
         service.awaitJournal("Notifying systemd: " + ContainerCases.suite().backendLine(backend, gateway), seconds(10));
 
-        // Fed over two intervals: the keeper's keep-alives, gated on the group, hold it.
+        // Fed over two intervals: the keeper's keep-alives, gated on the group, hold it. (WatchdogUSec= is the
+        // running service's: infinity until it starts.)
+        long watchdog = Cases.spanSeconds(service, "WatchdogUSec");
         String pid = service.prop("MainPID");
         long w1 = service.number("WatchdogTimestampMonotonic");
         Await.observeFor(seconds(watchdog * 2 + 1));

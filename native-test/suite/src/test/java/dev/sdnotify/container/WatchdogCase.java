@@ -43,12 +43,6 @@ class WatchdogCase {
         service.stop();
 
         Cases.container().check("systemctl", "start", trigger.name(), timeout.name());
-        trigger.awaitProp("Result", "watchdog", seconds(5));
-        trigger.awaitProp("ActiveState", "failed", seconds(5));
-        long triggered = trigger.usecBetween("ActiveEnterTimestampMonotonic", trigger, "ActiveExitTimestampMonotonic");
-        if (triggered >= 5_000_000) {
-            throw new AssertionError(trigger + ": killed " + triggered + " us after READY, not at once (WatchdogSec=30s)");
-        }
         // systemd forgets the last keep-alive's time when the unit fails: note it while the unit is active.
         long[] lastKeepAlive = {0};
         String[] usecWhileActive = {""};
@@ -62,6 +56,13 @@ class WatchdogCase {
         }, p -> timeout + ": still " + p.get("ActiveState") + " after 15 s; WATCHDOG_USEC=1000000 had no effect");
         if (!usecWhileActive[0].equals("1s")) {
             throw new AssertionError(timeout + ": WatchdogUSec was '" + usecWhileActive[0] + "' while active, expected 1s after WATCHDOG_USEC=1000000");
+        }
+        // The trigger's outcome stays in its properties: read after the timeout unit's, which do not.
+        trigger.awaitProp("Result", "watchdog", seconds(5));
+        trigger.awaitProp("ActiveState", "failed", seconds(5));
+        long triggered = trigger.usecBetween("ActiveEnterTimestampMonotonic", trigger, "ActiveExitTimestampMonotonic");
+        if (triggered >= 5_000_000) {
+            throw new AssertionError(trigger + ": killed " + triggered + " us after READY, not at once (WatchdogSec=30s)");
         }
         timeout.awaitProp("Result", "watchdog", seconds(5));
         timeout.awaitProp("ActiveState", "failed", seconds(5));
