@@ -3,7 +3,7 @@
 # of native-test/units, and runs the cases, JUnit tests under native-test/suite (tagged "container"), on each
 # backend against it: they check what systemd reports (unit properties, the journal, exit records). Prints one
 # line per case and backend, a summary, and fails if any case fails or the container leaves anything behind.
-# Surefire's reports: native-test/suite/target/surefire-reports/. Off CI a missing prerequisite (root,
+# Surefire's reports: native-test/suite/target/surefire-reports/<root>/. Off CI a missing prerequisite (root,
 # systemd-nspawn) skips the suite; with CI=true it fails it.
 #
 #   native-test/run.sh [CASE...]              # in the host's / (its systemd, libsystemd and JDKs)
@@ -185,6 +185,7 @@ done
 # The cases run on the build's JDK (they only drive the container): the long, mostly waiting ones beside the
 # rest, then the hardened ones (see native-test/suite/pom.xml), whichever fail: the rows below tell.
 cases_log="$NT_OUT/cases.log"
+rm -rf "native-test/suite/target/surefire-reports/$NT_SUITE_LABEL"
 set +e
 nt_mvn -B -f native-test/suite/pom.xml test -Dmaven.test.failure.ignore=true \
   -Dtest="$(IFS=,; echo "${classes[*]}")" -Dsdnotify.ct.hardened="${profiles[*]}" \
