@@ -10,11 +10,13 @@
 # network, the rootfs under a throwaway overlay); the checkout is bound read-only, target/ read-write.
 #
 #   suite      systemd  JDKs run                                   fuzz cases
-#   bullseye   247      Temurin 25 from the host (FFM)             20000
+#   bullseye   247      OpenJDK 11 (JNA), Temurin 25 (FFM)         -, 20000
 #   trixie     257      OpenJDK 21 (JNA), Temurin 25 (FFM)         20000
 #   sid        262      OpenJDK 25 (FFM)                           100000
 #
-# JUnit 6 needs Java 17, so bullseye's OpenJDK 11 runs no tests here. Reports: target/matrix/<suite>-<gateway>/.
+# JUnit 6 needs Java 17: on bullseye's OpenJDK 11 only the contract tests run (jna-java11), compiled from the
+# same sources at release 11 against JUnit 5 by the pom's java11-contract profile; the fuzzer runs on
+# Temurin 25 there. Reports: target/matrix/<suite>-<run>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -60,33 +62,51 @@ WRAPPER
   chmod +x "$out/bin/java"
 }
 
-# One failsafe execution (jna-gateway or ffm-gateway) on the JDK directory $3; prints a summary line.
+# One failsafe run, named $2 (its reports in target/failsafe-reports/$2), of the mvn goals and options after
+# $4; $3 is its number of fuzz cases, or - where it does not fuzz. Prints a summary line.
 run() {
-  local suite=$1 gateway=$2 jdk=$3 cases=$4 reports="target/matrix/$1-$2" start rc=0
-  rm -rf "target/failsafe-reports/$gateway" "$reports"
+  local suite=$1 name=$2 cases=$3 reports="target/matrix/$1-$2" start rc=0
+  shift 3
+  rm -rf "target/failsafe-reports/$name" "$reports"
   start=$(date +%s)
-  nt_mvn -B -o -q "failsafe:integration-test@$gateway-gateway" -Dit.test="$TESTS" \
-    "-Dsdnotify.test.jdk.$gateway=$jdk" -Dsdnotify.fuzz.cases="$cases" >"target/matrix/$1-$2.log" 2>&1 || rc=$?
+  nt_mvn -B -o -q "$@" -Dit.test="$TESTS" >"target/matrix/$suite-$name.log" 2>&1 || rc=$?
   mkdir -p "$reports"
-  cp -r "target/failsafe-reports/$gateway/." "$reports/" 2>/dev/null || true
+  cp -r "target/failsafe-reports/$name/." "$reports/" 2>/dev/null || true
   local summary="$reports/summary.xml" completed errors failures skipped
   completed=$(sed -n 's:.*<completed>\([0-9]*\)</completed>.*:\1:p' "$summary" 2>/dev/null || true)
   errors=$(sed -n 's:.*<errors>\([0-9]*\)</errors>.*:\1:p' "$summary" 2>/dev/null || true)
   failures=$(sed -n 's:.*<failures>\([0-9]*\)</failures>.*:\1:p' "$summary" 2>/dev/null || true)
   skipped=$(sed -n 's:.*<skipped>\([0-9]*\)</skipped>.*:\1:p' "$summary" 2>/dev/null || true)
-  local mismatches
-  mismatches=$(sed -n 's/^RELIABILITY fuzz\.mismatches=//p' target/reliability-report.txt 2>/dev/null | tail -n 1)
-  printf '%-9s %-4s %-8s tests %5s  failures %s  errors %s  skipped %s  fuzz %s cases, mismatches %s  %ss\n' \
-    "$suite" "$gateway" "$(nt_rootfs_info "$suite" systemd_version)" "${completed:-?}" "${failures:-?}" \
-    "${errors:-?}" "${skipped:-?}" "$cases" "${mismatches:-?}" "$(( $(date +%s) - start ))" | tee -a target/matrix/summary.txt
+  local fuzz="fuzz -" mismatches
+  if [ "$cases" != - ]; then
+    mismatches=$(sed -n 's/^RELIABILITY fuzz\.mismatches=//p' target/reliability-report.txt 2>/dev/null | tail -n 1)
+    fuzz="fuzz $cases cases, mismatches ${mismatches:-?}"
+  fi
+  printf '%-9s %-10s %-4s tests %5s  failures %s  errors %s  skipped %s  %s  %ss\n' \
+    "$suite" "$name" "$(nt_rootfs_info "$suite" systemd_version)" "${completed:-?}" "${failures:-?}" \
+    "${errors:-?}" "${skipped:-?}" "$fuzz" "$(( $(date +%s) - start ))" | tee -a target/matrix/summary.txt
   if [ "$rc" -ne 0 ] || [ "${failures:-1}" != 0 ] || [ "${errors:-1}" != 0 ] || [ "${completed:-0}" = 0 ]; then
-    echo "matrix: $suite $gateway failed (exit $rc); see target/matrix/$1-$2.log and $reports" >&2
+    echo "matrix: $suite $name failed (exit $rc); see target/matrix/$suite-$name.log and $reports" >&2
     return 1
   fi
   if [ "${CI:-}" = true ] && [ "${skipped:-1}" != 0 ]; then
-    echo "matrix: $suite $gateway skipped tests under CI=true" >&2
+    echo "matrix: $suite $name skipped tests under CI=true" >&2
     return 1
   fi
+}
+
+# The failsafe execution jna-gateway or ffm-gateway ($2) on the JDK directory $3, with $4 fuzz cases.
+run_gateway() {
+  run "$1" "$2" "$4" "failsafe:integration-test@$2-gateway" "-Dsdnotify.test.jdk.$2=$3" "-Dsdnotify.fuzz.cases=$4"
+}
+
+# The contract tests on the JDK 11 directory $2 (JNA): compiled afresh at release 11 against JUnit 5, then
+# run by JUnit 5 (the pom's java11-contract profile). The other classes of $TESTS are not in that set.
+run_java11() {
+  local classes="$REPO/target/matrix/test-classes-java11"
+  rm -rf "$classes"
+  run "$1" jna-java11 - -Pjava11-contract "-Dsdnotify.test.java11.classes=$classes" \
+    compiler:testCompile@testCompile-java11 failsafe:integration-test@jna-java11 "-Dsdnotify.test.jdk.java11=$2"
 }
 
 mkdir -p target/matrix
@@ -96,16 +116,18 @@ for suite in "${SUITES[@]}"; do
   jdks=target/matrix/jdk
   case "$suite" in
     bullseye)
+      make_jdk bullseye "$jdks/bullseye-11" /usr/lib/jvm/java-11-openjdk-amd64/bin/java
+      run_java11 bullseye "$REPO/$jdks/bullseye-11" || status=1
       make_jdk bullseye "$jdks/bullseye-temurin" "$NT_JDK_FFM/bin/java" "$NT_JDK_FFM"
-      run bullseye ffm "$REPO/$jdks/bullseye-temurin" 20000 || status=1 ;;
+      run_gateway bullseye ffm "$REPO/$jdks/bullseye-temurin" 20000 || status=1 ;;
     trixie)
       make_jdk trixie "$jdks/trixie-21" /usr/lib/jvm/java-21-openjdk-amd64/bin/java
-      run trixie jna "$REPO/$jdks/trixie-21" 20000 || status=1
+      run_gateway trixie jna "$REPO/$jdks/trixie-21" 20000 || status=1
       make_jdk trixie "$jdks/trixie-temurin" "$NT_JDK_FFM/bin/java" "$NT_JDK_FFM"
-      run trixie ffm "$REPO/$jdks/trixie-temurin" 20000 || status=1 ;;
+      run_gateway trixie ffm "$REPO/$jdks/trixie-temurin" 20000 || status=1 ;;
     sid)
       make_jdk sid "$jdks/sid-25" /usr/lib/jvm/java-25-openjdk-amd64/bin/java
-      run sid ffm "$REPO/$jdks/sid-25" 100000 || status=1 ;;
+      run_gateway sid ffm "$REPO/$jdks/sid-25" 100000 || status=1 ;;
     *) echo "matrix: no plan for suite $suite" >&2; status=1 ;;
   esac
 done

@@ -9,6 +9,7 @@ import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
 import dev.sdnotify.testing.ThreadWait;
+import dev.sdnotify.testing.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +53,24 @@ class BarrierContractTest {
      * {@code message}: what the receiver got (payload, fd count and the fd's access mode: 1 is O_WRONLY),
      * or "none"; {@code waited}: whether the call took at least the vector's minimum time.
      */
-    record Observation(int ret, String message, String socketAfter, boolean waited) {}
+    static final class Observation extends Value {
+        final int ret;
+        final String message;
+        final String socketAfter;
+        final boolean waited;
+
+        Observation(int ret, String message, String socketAfter, boolean waited) {
+            this.ret = ret;
+            this.message = message;
+            this.socketAfter = socketAfter;
+            this.waited = waited;
+        }
+
+        @Override
+        protected Object[] components() {
+            return new Object[] {ret, message, socketAfter, waited};
+        }
+    }
 
     enum Socket { UNSET, RELATIVE, MISSING, RECEIVER }
 
@@ -61,12 +79,8 @@ class BarrierContractTest {
         Files.createDirectories(dir);
         Receiver receiver = socket == Socket.RECEIVER ? Receiver.bindPath(dir.resolve("notify")) : null;
         try {
-            CEnv.set("NOTIFY_SOCKET", switch (socket) {
-                case UNSET -> null;
-                case RELATIVE -> "relative";
-                case MISSING -> dir.resolve("missing").toString();
-                case RECEIVER -> receiver.address();
-            });
+            CEnv.set("NOTIFY_SOCKET", socket == Socket.UNSET ? null : socket == Socket.RELATIVE ? "relative"
+                    : socket == Socket.MISSING ? dir.resolve("missing").toString() : receiver.address());
             CompletableFuture<String> read = new CompletableFuture<>();
             if (receiver != null && closeAfterMs != NEVER) {
                 Thread reader = new Thread(() -> {

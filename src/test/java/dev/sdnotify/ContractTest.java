@@ -9,6 +9,7 @@ import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
+import dev.sdnotify.testing.Value;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,9 +99,55 @@ class ContractTest {
     }
 
     /** A received datagram, with its fds named by their index among the fds sent (-1: not one of them). */
-    record Seen(String payloadHex, String sender, int uid, int gid, List<Integer> fdIndices) {}
+    static final class Seen extends Value {
+        final String payloadHex;
+        final String sender;
+        final int uid;
+        final int gid;
+        final List<Integer> fdIndices;
 
-    record Observation(int ret, List<Seen> received, String socketAfter) {}
+        Seen(String payloadHex, String sender, int uid, int gid, List<Integer> fdIndices) {
+            this.payloadHex = payloadHex;
+            this.sender = sender;
+            this.uid = uid;
+            this.gid = gid;
+            this.fdIndices = fdIndices;
+        }
+
+        @Override
+        protected Object[] components() {
+            return new Object[] {payloadHex, sender, uid, gid, fdIndices};
+        }
+    }
+
+    static final class Observation extends Value {
+        final int ret;
+        final List<Seen> received;
+        final String socketAfter;
+
+        Observation(int ret, List<Seen> received, String socketAfter) {
+            this.ret = ret;
+            this.received = received;
+            this.socketAfter = socketAfter;
+        }
+
+        int ret() {
+            return ret;
+        }
+
+        List<Seen> received() {
+            return received;
+        }
+
+        String socketAfter() {
+            return socketAfter;
+        }
+
+        @Override
+        protected Object[] components() {
+            return new Object[] {ret, received, socketAfter};
+        }
+    }
 
     static Observation run(SdDaemon daemon, Setup setup, Call call, Path dir) throws IOException {
         Files.createDirectories(dir);

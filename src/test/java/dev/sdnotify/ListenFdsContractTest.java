@@ -8,6 +8,7 @@ import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.OwnPidfd;
 import dev.sdnotify.testing.TestLibc;
+import dev.sdnotify.testing.Value;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +70,24 @@ class ListenFdsContractTest {
     }
 
     /** {@code names}: the names returned, "untouched", or "NULL" for the plain sd_listen_fds call. */
-    record Observation(int ret, List<Integer> madeCloexec, String names, List<String> environmentAfter) {}
+    static final class Observation extends Value {
+        final int ret;
+        final List<Integer> madeCloexec;
+        final String names;
+        final List<String> environmentAfter;
+
+        Observation(int ret, List<Integer> madeCloexec, String names, List<String> environmentAfter) {
+            this.ret = ret;
+            this.madeCloexec = madeCloexec;
+            this.names = names;
+            this.environmentAfter = environmentAfter;
+        }
+
+        @Override
+        protected Object[] components() {
+            return new Object[] {ret, madeCloexec, names, environmentAfter};
+        }
+    }
 
     static String substitute(String s) {
         if (s == null) {
@@ -141,7 +159,22 @@ class ListenFdsContractTest {
     }
 
     /** What a call should come to: its result, the fds made close-on-exec (below this one), the names. */
-    record Outcome(int ret, int cloexecBelow, String names) {}
+    static final class Outcome extends Value {
+        final int ret;
+        final int cloexecBelow;
+        final String names;
+
+        Outcome(int ret, int cloexecBelow, String names) {
+            this.ret = ret;
+            this.cloexecBelow = cloexecBelow;
+            this.names = names;
+        }
+
+        @Override
+        protected Object[] components() {
+            return new Object[] {ret, cloexecBelow, names};
+        }
+    }
 
     /**
      * A LISTEN_PIDFDID vector (rule listen-pidfdid of libsystemd-differences.tsv): {@code in262} is what 262 and
@@ -234,6 +267,6 @@ class ListenFdsContractTest {
             boolean keepsPidfdId) {
         List<String> envAfter = unset ? Arrays.asList(null, keepsPidfdId ? pidfdId : null, null, null)
                 : Arrays.asList(pid, pidfdId, fds, names);
-        return new Observation(o.ret(), fdsBelow(o.cloexecBelow()), o.names(), envAfter);
+        return new Observation(o.ret, fdsBelow(o.cloexecBelow), o.names, envAfter);
     }
 }

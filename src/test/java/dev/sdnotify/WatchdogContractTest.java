@@ -6,6 +6,7 @@ import dev.sdnotify.internal.backend.SdDaemon;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.TestLibc;
+import dev.sdnotify.testing.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -37,7 +38,24 @@ class WatchdogContractTest {
     }
 
     /** {@code usec} is what the out-parameter holds afterwards: "untouched", "NULL", or the value written. */
-    record Observation(int ret, String usec, String usecAfter, String pidAfter) {}
+    static final class Observation extends Value {
+        final int ret;
+        final String usec;
+        final String usecAfter;
+        final String pidAfter;
+
+        Observation(int ret, String usec, String usecAfter, String pidAfter) {
+            this.ret = ret;
+            this.usec = usec;
+            this.usecAfter = usecAfter;
+            this.pidAfter = pidAfter;
+        }
+
+        @Override
+        protected Object[] components() {
+            return new Object[] {ret, usec, usecAfter, pidAfter};
+        }
+    }
 
     static String pid(String spec) {
         int own = TestLibc.INSTANCE.getpid();

@@ -34,7 +34,46 @@ public final class LibsystemdDifferences {
     private static volatile Integer oracleVersion;
 
     /** One row; {@link #applies(int)} tells whether it speaks for a version. */
-    public record Row(String versions, String rule, String result, String result262, String why) {
+    public static final class Row extends Value {
+        private final String versions;
+        private final String rule;
+        private final String result;
+        private final String result262;
+        private final String why;
+
+        public Row(String versions, String rule, String result, String result262, String why) {
+            this.versions = versions;
+            this.rule = rule;
+            this.result = result;
+            this.result262 = result262;
+            this.why = why;
+        }
+
+        public String versions() {
+            return versions;
+        }
+
+        public String rule() {
+            return rule;
+        }
+
+        public String result() {
+            return result;
+        }
+
+        public String result262() {
+            return result262;
+        }
+
+        public String why() {
+            return why;
+        }
+
+        @Override
+        protected Object[] components() {
+            return new Object[] {versions, rule, result, result262, why};
+        }
+
         public boolean applies(int version) {
             return Versions.contains(versions, version);
         }

@@ -250,16 +250,66 @@ public final class Receiver implements AutoCloseable {
     }
 
     /** One received datagram. */
-    public record Datagram(byte[] payload, int pid, int uid, int gid, List<String> fdTargets, List<Integer> fds,
-            boolean truncated) {
+    public static final class Datagram {
+        private final byte[] payload;
+        private final int pid;
+        private final int uid;
+        private final int gid;
+        private final List<String> fdTargets;
+        private final List<Integer> fds;
+        private final boolean truncated;
+
+        public Datagram(byte[] payload, int pid, int uid, int gid, List<String> fdTargets, List<Integer> fds,
+                boolean truncated) {
+            this.payload = payload;
+            this.pid = pid;
+            this.uid = uid;
+            this.gid = gid;
+            this.fdTargets = fdTargets;
+            this.fds = fds;
+            this.truncated = truncated;
+        }
+
+        public byte[] payload() {
+            return payload;
+        }
+
+        public int pid() {
+            return pid;
+        }
+
+        public int uid() {
+            return uid;
+        }
+
+        public int gid() {
+            return gid;
+        }
+
+        public List<String> fdTargets() {
+            return fdTargets;
+        }
+
+        public List<Integer> fds() {
+            return fds;
+        }
+
+        public boolean truncated() {
+            return truncated;
+        }
+
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Datagram d && Arrays.equals(payload, d.payload) && pid == d.pid && uid == d.uid
-                    && gid == d.gid && fdTargets.equals(d.fdTargets) && truncated == d.truncated;
+            if (!(o instanceof Datagram)) {
+                return false;
+            }
+            Datagram d = (Datagram) o;
+            return Arrays.equals(payload, d.payload) && pid == d.pid && uid == d.uid && gid == d.gid
+                    && fdTargets.equals(d.fdTargets) && truncated == d.truncated;
         }
 
         @Override
