@@ -19,8 +19,17 @@ CT_DIR=""
 CT_NSPAWN_PID=""
 CT_PID=""
 CT_CGROUPS=()
-CT_MADE_DIRS=()
 CT_TORN_DOWN=""
+
+# The directories systemd-nspawn needs in the host's /run, which a machine may lack. They are shared by every
+# container, of this run and of any other run of these scripts at the same time: each run holds a shared lock
+# on /run while its containers may run (_ct_run_dirs_enter) and records in _CT_RUN_DIRS_MADE the ones that
+# were missing; the last run to leave, the one that then gets the lock exclusively, removes those, unless a
+# systemd-nspawn of someone else still runs (_ct_run_dirs_leave). Removing a mount point in the host's
+# namespace would detach what a container mounted on it in its own.
+_CT_RUN_DIRS=(/run/systemd /run/systemd/nspawn /run/systemd/nspawn/propagate /run/systemd/nspawn-root)
+_CT_RUN_DIRS_MADE=/run/sdnotify-nspawn-dirs
+_CT_RUN_LOCK=""
 
 # Prints why a container cannot be booted here, and returns 0; returns 1 when everything is present.
 # Ends the calling script when a prerequisite is missing: a skip with the reason (exit 0), or a failure under
@@ -78,10 +87,7 @@ ct_boot() {
   # A random id makes every boot a new machine; read-only, so systemd does not treat it as a first boot.
   tr -d '-' </proc/sys/kernel/random/uuid >"$CT_DIR/machine-id"
 
-  local d
-  for d in /run/systemd/nspawn /run/systemd/nspawn/propagate /run/systemd/nspawn-root; do
-    [ -e "$d" ] || CT_MADE_DIRS+=("$d")
-  done
+  _ct_run_dirs_enter
 
   # systemd-nspawn --keep-unit makes payload/ and supervisor/ cgroups under the caller's cgroup: give it
   # a cgroup of its own, so they are easy to find and remove and never shared with another container.
@@ -190,10 +196,7 @@ ct_teardown() {
 
   # The host's /run is not a tmpfs, so systemd-nspawn cannot remove these itself.
   rm -rf "/run/systemd/nspawn/propagate/$CT_NAME"
-  local i
-  for ((i = ${#CT_MADE_DIRS[@]} - 1; i >= 0; i--)); do
-    rmdir "${CT_MADE_DIRS[$i]}" 2>/dev/null || true
-  done
+  _ct_run_dirs_leave
   local cg
   for cg in "${CT_CGROUPS[@]}"; do
     if [ -d "$cg" ]; then find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
@@ -201,6 +204,35 @@ ct_teardown() {
   ct_leftover_check || return 1
   # Its machine-id and console log; kept above when something was left behind.
   rm -rf "$CT_DIR"
+}
+
+# Takes this shell's shared lock on /run (once) and records which of _CT_RUN_DIRS are missing, before
+# anything creates them.
+_ct_run_dirs_enter() {
+  [ -z "$_CT_RUN_LOCK" ] || return 0
+  exec {_CT_RUN_LOCK}</run
+  flock -s "$_CT_RUN_LOCK"
+  local d
+  for d in "${_CT_RUN_DIRS[@]}"; do
+    [ -e "$d" ] || echo "$d" >>"$_CT_RUN_DIRS_MADE"
+  done
+}
+
+# Releases the lock; if no other run holds it and no systemd-nspawn runs, removes the recorded directories
+# (deepest first; one still in use stays) and the record.
+_ct_run_dirs_leave() {
+  [ -n "$_CT_RUN_LOCK" ] || return 0
+  flock -u "$_CT_RUN_LOCK"
+  if flock -xn "$_CT_RUN_LOCK"; then
+    if [ -f "$_CT_RUN_DIRS_MADE" ] && ! grep -lsxq systemd-nspawn /proc/[0-9]*/comm; then
+      local d
+      for d in $(sort -ru "$_CT_RUN_DIRS_MADE"); do rmdir "$d" 2>/dev/null || true; done
+      rm -f "$_CT_RUN_DIRS_MADE"
+    fi
+    flock -u "$_CT_RUN_LOCK"
+  fi
+  exec {_CT_RUN_LOCK}<&-
+  _CT_RUN_LOCK=""
 }
 
 # Polls up to $2 tenths of a second for pid $1 to exit.

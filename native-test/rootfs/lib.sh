@@ -34,8 +34,6 @@ NT_ROOTFS_STATE="${NT_ROOTFS_STATE:-/run/sdnotify-rootfs}"
 NT_ROOTFS_BOOT_TIMEOUT="${NT_ROOTFS_BOOT_TIMEOUT:-60}"
 # The rootfs of the container last started (for the leftover check).
 _NT_ROOTFS_DIR=""
-# The directories in /run made for containers, removed once none runs.
-_NT_ROOTFS_MADE_DIRS=()
 
 # The JDK package of a suite: 11 on bullseye, 17 on bookworm, 21 on trixie, 25 on sid.
 nt_rootfs_jdk_package() {
@@ -82,17 +80,12 @@ _nt_rootfs_prepare() {
   CT_NSPAWN_PID=""
   CT_PID=""
   CT_CGROUPS=()
-  CT_MADE_DIRS=()
   CT_TORN_DOWN=""
   mkdir -p "$CT_DIR"
   tr -d '-' </proc/sys/kernel/random/uuid >"$CT_DIR/machine-id"
-  local d
-  # /run/systemd/nspawn is only a mount point on the host (see _nt_rootfs_exec_nspawn). What is made here
-  # is removed by _nt_rootfs_remove_dirs, not ct_teardown: only once no container runs (removing a mount
-  # point on the host detaches what another container mounted on it in its own namespace).
-  for d in /run/systemd /run/systemd/nspawn /run/systemd/nspawn-root; do
-    [ -e "$d" ] || _NT_ROOTFS_MADE_DIRS+=("$d")
-  done
+  # /run/systemd/nspawn is only a mount point on the host (see _nt_rootfs_exec_nspawn); the last run to
+  # leave removes it if it was made (see _ct_run_dirs_enter).
+  _ct_run_dirs_enter
   mkdir -p /run/systemd/nspawn
   local root prefix own
   while IFS='|' read -r root prefix; do
@@ -171,17 +164,6 @@ nt_rootfs_exec_dir() (
   exit "$rc"
 )
 
-# Removes (deepest first) the directories in /run made for containers, unless a systemd-nspawn still runs.
-_nt_rootfs_remove_dirs() {
-  local i
-  [ "${#_NT_ROOTFS_MADE_DIRS[@]}" -gt 0 ] || return 0
-  if grep -lsxq systemd-nspawn /proc/[0-9]*/comm; then return 0; fi
-  for ((i = ${#_NT_ROOTFS_MADE_DIRS[@]} - 1; i >= 0; i--)); do
-    rmdir "${_NT_ROOTFS_MADE_DIRS[$i]}" 2>/dev/null || true
-  done
-  _NT_ROOTFS_MADE_DIRS=()
-}
-
 # The EXIT trap of nt_rootfs_exec_dir: stops nspawn if it still runs (interrupted), removes the traces and
 # keeps the command's exit code unless something was left behind.
 _nt_rootfs_exec_finish() {
@@ -210,7 +192,7 @@ _nt_rootfs_exec_teardown() {
   fi
   wait "$CT_NSPAWN_PID" 2>/dev/null || true
   rm -rf "/run/systemd/nspawn/propagate/$CT_NAME"
-  _nt_rootfs_remove_dirs
+  _ct_run_dirs_leave
   for cg in "${CT_CGROUPS[@]}"; do
     if [ -d "$cg" ]; then find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
@@ -275,7 +257,7 @@ nt_rootfs_teardown() {
   local rc=0 m
   [ -n "$CT_NAME" ] || return 0
   ct_teardown || rc=1
-  _nt_rootfs_remove_dirs
+  _ct_run_dirs_leave
   rmdir "$NT_ROOTFS_STATE" 2>/dev/null || true
   if [ -n "$_NT_ROOTFS_DIR" ]; then
     m=$(awk -v d="$_NT_ROOTFS_DIR" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo)
