@@ -4,6 +4,7 @@ import static dev.sdnotify.container.Cases.expectBackend;
 import static dev.sdnotify.container.Cases.seconds;
 import static dev.sdnotify.container.Cases.unit;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,7 +37,8 @@ class FdStoreCase {
                 + "  else echo refused; fi;"
                 + "  sleep 0.05;"
                 + " done");
-        Thread.sleep(500);
+        // Some connections to the first process, then the restart while the client goes on.
+        Await.observeFor(Duration.ofMillis(500));
         service.restart();
         String out = Container.read(client.getInputStream());
         client.waitFor(30, TimeUnit.SECONDS);
