@@ -85,7 +85,7 @@ public final class JnaGateway {
                         "loaded " + Platform.mappedPath("/libsystemd.so", name) + Platform.lacking(missing));
             } catch (LinkageError e) {
                 failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ")
-                        .append(oneLine(e.getMessage()));
+                        .append(Platform.linkFailure(e.getMessage()));
             }
         }
         return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");

@@ -48,6 +48,27 @@ public final class Platform {
     }
 
     /**
+     * Why JNA did not load a system library, on one line: the dynamic linker's causes, each once. JNA also
+     * names the class path it searched for a bundled copy; libsystemd is never bundled, and in an
+     * executable jar that list names every nested jar (kilobytes in one log line), so it is left out, as is
+     * the heading that repeats the library's name.
+     */
+    public static String linkFailure(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        java.util.Set<String> causes = new java.util.LinkedHashSet<>();
+        for (String line : message.strip().split("\\s*\n\\s*")) {
+            boolean resourcePath = line.startsWith("Native library (") && line.contains(" not found in resource path (");
+            boolean heading = line.startsWith("Unable to load library '") && line.endsWith("':");
+            if (!resourcePath && !heading) {
+                causes.add(line);
+            }
+        }
+        return causes.isEmpty() ? oneLine(message) : String.join("; ", causes);
+    }
+
+    /**
      * The JDK's refusal of native access ({@code --illegal-native-access=deny}, JDK 24+) among the causes of
      * {@code e}, or null: JNA wraps it in an ExceptionInInitializerError.
      */
