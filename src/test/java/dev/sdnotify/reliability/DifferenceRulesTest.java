@@ -46,6 +46,20 @@ class DifferenceRulesTest {
     }
 
     @Test
+    void cloexecRaceBesideAKeptPidfdIdIsQuarantined() {
+        FuzzCase c = FuzzCase.of(Op.LISTEN).withEnv(FuzzCase.LISTEN_FDS, "5000000").withEnv(FuzzCase.LISTEN_PIDFDID, "7");
+        List<String> kept = new ArrayList<>(Collections.nCopies(FuzzCase.VARIABLES.size(), "unset"));
+        kept.set(FuzzCase.LISTEN_PIDFDID, "7");
+        Outcome oracle = new Outcome(-9, "-", List.of(), "3..44", kept);
+        Outcome ours = new Outcome(-9, "-", List.of(), "3..44(all)", Collections.nCopies(FuzzCase.VARIABLES.size(), "unset"));
+        Comparison r = new Comparison(null, oracle, ours);
+        assertTrue(DifferentialFuzzReliabilityTest.isQuarantined(c, r, 252), "252 keeps LISTEN_PIDFDID");
+        assertFalse(DifferentialFuzzReliabilityTest.isQuarantined(c, r, 262), "262 unsets it: a real difference");
+        Comparison sameWalk = new Comparison(null, oracle, new Outcome(-9, "-", List.of(), "3..44", ours.envAfter()));
+        assertFalse(DifferentialFuzzReliabilityTest.isQuarantined(c, sameWalk, 252), "no race, only the kept variable");
+    }
+
+    @Test
     void debian257ReadsSignedBinaryNumbers() {
         assertEquals("number-c23-plus-binary", explaining(Op.WATCHDOG, FuzzCase.WATCHDOG_USEC, "+0b1", 1, -22, 257));
         assertEquals("number-c23-plus-binary",
