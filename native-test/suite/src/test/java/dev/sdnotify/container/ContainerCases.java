@@ -97,8 +97,7 @@ final class ContainerCases implements BeforeAllCallback, InvocationInterceptor, 
             Container.Result journal = suite().container().run("journalctl", "-q", "-o", "short-monotonic",
                     "--no-pager", "--since", "@" + startedMillis / 1000, "-u", "sdn-*@" + backend + ".service",
                     "-u", "sdn-*@" + backend + ".socket");
-            journal.out().lines().skip(Math.max(0, journal.out().lines().count() - 60))
-                    .forEach(line -> lines.add("    " + line));
+            lines.add(Unit.tail(journal.out(), 60));
             lines.add("  " + failure);
         }
         try {
@@ -113,7 +112,7 @@ final class ContainerCases implements BeforeAllCallback, InvocationInterceptor, 
         StringBuilder out = new StringBuilder(String.format("%s %-24s %-10s %5d.%d s%n", verdict, name, backend,
                 ms / 1000, ms % 1000 / 100));
         if (failure != null) {
-            lines.forEach(line -> out.append("      ").append(line).append('\n'));
+            lines.stream().flatMap(String::lines).forEach(line -> out.append("      ").append(line).append('\n'));
         }
         System.out.print(out);
     }

@@ -4,7 +4,6 @@ import static dev.sdnotify.container.Cases.expectBackend;
 import static dev.sdnotify.container.Cases.seconds;
 import static dev.sdnotify.container.Cases.unit;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
 
@@ -33,8 +32,7 @@ class StoppingExtendCase {
         // active on STOPPING=1, its main process ran on for the service's 2.5 s meanwhile, and only its own
         // exit (not a kill) made the unit inactive.
         String stopped = Cases.container().read(stopping.file(".stopped"));
-        Map<String, String> at = new HashMap<>();
-        stopped.lines().filter(l -> l.contains("=")).forEach(l -> at.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+        Map<String, String> at = Unit.assignments(stopped);
         if (!"deactivating".equals(at.get("ActiveState"))) {
             throw new AssertionError(stopping + ": '" + at.get("ActiveState") + "' after its main process exited, not deactivating (" + stopped.replace('\n', ' ') + ")");
         }

@@ -78,16 +78,21 @@ final class Unit {
 
     /** Several properties read in one call, so that they describe one moment. */
     Map<String, String> props(String... properties) {
-        String out = container.check("systemctl", "show", "-p", String.join(",", properties), name);
+        Map<String, String> values = assignments(container.check("systemctl", "show", "-p", String.join(",", properties), name));
+        for (String property : properties) {
+            values.putIfAbsent(property, "");
+        }
+        return values;
+    }
+
+    /** The NAME=value lines of {@code systemctl show} output (or a file a unit wrote with it), in order. */
+    static Map<String, String> assignments(String text) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String line : out.split("\n", -1)) {
+        for (String line : text.split("\n", -1)) {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 values.put(line.substring(0, eq), line.substring(eq + 1));
             }
-        }
-        for (String property : properties) {
-            values.putIfAbsent(property, "");
         }
         return values;
     }
