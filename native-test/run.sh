@@ -186,6 +186,8 @@ done
 # rest, then the hardened ones (see native-test/suite/pom.xml), whichever fail: the rows below tell.
 cases_log="$NT_OUT/cases.log"
 rm -rf "native-test/suite/target/surefire-reports/$NT_SUITE_LABEL"
+# Emptied before the follower below opens it, so that it never shows a line of an earlier run.
+: >"$cases_log"
 set +e
 nt_mvn -B -f native-test/suite/pom.xml test -Dmaven.test.failure.ignore=true \
   -Dtest="$(IFS=,; echo "${classes[*]}")" -Dsdnotify.ct.hardened="${profiles[*]}" \
