@@ -15,7 +15,7 @@
 #
 # SO_SNDTIMEO is the value a 64-bit process (64-bit long and time_t) gets, i.e. SO_SNDTIMEO_OLD, the
 # struct timeval of two longs; the script checks that the two agree. Where the kernel's uapi headers
-# define a constant too (SOL_SOCKET, SO_*, O_CLOEXEC, F_*, AT_*, CLOCK_MONOTONIC), the uapi value and the
+# define a constant too (SOL_SOCKET, SO_*, O_CLOEXEC, F_*, FD_CLOEXEC, AT_EMPTY_PATH, STATX_*), the uapi value and the
 # glibc value must agree, and every architecture must have __WORDSIZE == __BITS_PER_LONG == 64, which
 # shows the target's macros took effect.
 set -euo pipefail
@@ -36,15 +36,13 @@ BIG_ENDIAN_ARCHES=" s390x ppc64 "
 # macros (below) for a structure's size or a member's offset or size.
 CONSTANTS=(SOL_SOCKET SO_TYPE SO_SNDBUF SO_SNDTIMEO SO_ACCEPTCONN SO_DOMAIN SO_SNDBUFFORCE SO_COOKIE
   STATFS_SIZE STATFS_F_TYPE_SIZE
-  AF_UNIX SOCK_DGRAM SOCK_CLOEXEC O_CLOEXEC SCM_RIGHTS SCM_CREDENTIALS MSG_NOSIGNAL
-  F_GETFD F_SETFD F_GETFL AT_FDCWD AT_SYMLINK_NOFOLLOW F_OK CLOCK_MONOTONIC
-  AF_VSOCK SOCK_STREAM SOCK_SEQPACKET SHUT_WR SOCKADDR_VM_SIZE SVM_PORT_OFFSET SVM_CID_OFFSET
-  SYS_pidfd_open AT_EMPTY_PATH STATX_INO STATX_SIZE STATX_INO_OFFSET STATFS_F_TYPE_OFFSET)
-# Those the kernel's uapi headers define as well (asm/socket.h, linux/fcntl.h, linux/time.h, asm/unistd.h,
-# linux/stat.h). struct sockaddr_vm needs glibc's struct sockaddr, so only the glibc probe reads it.
-UAPI_CONSTANTS=(SOL_SOCKET SO_TYPE SO_SNDBUF SO_SNDTIMEO SO_ACCEPTCONN SO_DOMAIN SO_SNDBUFFORCE SO_COOKIE
-  O_CLOEXEC F_GETFD F_SETFD F_GETFL AT_FDCWD AT_SYMLINK_NOFOLLOW CLOCK_MONOTONIC
+  AF_UNIX AF_VSOCK SOCK_STREAM SOCK_DGRAM SOCK_SEQPACKET SOCK_CLOEXEC O_CLOEXEC SCM_RIGHTS SCM_CREDENTIALS
+  MSG_DONTWAIT MSG_NOSIGNAL F_GETFD F_SETFD F_GETFL FD_CLOEXEC SHUT_WR
   SYS_pidfd_open AT_EMPTY_PATH STATX_INO STATX_SIZE STATX_INO_OFFSET)
+# Those the kernel's uapi headers define as well (asm/socket.h, linux/fcntl.h, linux/time.h, asm/unistd.h,
+# linux/stat.h).
+UAPI_CONSTANTS=(SOL_SOCKET SO_TYPE SO_SNDBUF SO_SNDTIMEO SO_ACCEPTCONN SO_DOMAIN SO_SNDBUFFORCE SO_COOKIE
+  O_CLOEXEC F_GETFD F_SETFD F_GETFL FD_CLOEXEC SYS_pidfd_open AT_EMPTY_PATH STATX_INO STATX_SIZE STATX_INO_OFFSET)
 
 die() { echo "verify-linux-abi: $*" >&2; exit 1; }
 
@@ -102,12 +100,8 @@ LIBC_HEADERS='#define _GNU_SOURCE
 #include <linux/vm_sockets.h>
 #define STATFS_SIZE sizeof(struct statfs)
 #define STATFS_F_TYPE_SIZE sizeof(((struct statfs *) 0)->f_type)
-#define STATFS_F_TYPE_OFFSET __builtin_offsetof(struct statfs, f_type)
 #define STATX_SIZE sizeof(struct statx)
-#define STATX_INO_OFFSET __builtin_offsetof(struct statx, stx_ino)
-#define SOCKADDR_VM_SIZE sizeof(struct sockaddr_vm)
-#define SVM_PORT_OFFSET __builtin_offsetof(struct sockaddr_vm, svm_port)
-#define SVM_CID_OFFSET __builtin_offsetof(struct sockaddr_vm, svm_cid)'
+#define STATX_INO_OFFSET __builtin_offsetof(struct statx, stx_ino)'
 UAPI_HEADERS='#include <asm/bitsperlong.h>
 #include <asm/socket.h>
 #include <asm/unistd.h>

@@ -4,10 +4,9 @@
  */
 module dev.sdnotify {
     requires com.sun.jna;
-    requires com.sun.jna.platform;
 
     exports dev.sdnotify;
 
-    // JNA reads and writes the structures' fields and builds the libsystemd proxy reflectively.
+    // JNA binds the libsystemd interface and the direct-mapped libc functions reflectively.
     opens dev.sdnotify.internal.jna to com.sun.jna;
 }

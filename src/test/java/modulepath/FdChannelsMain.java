@@ -32,9 +32,9 @@ public final class FdChannelsMain {
         } catch (Exception e) {
             failed("server", e, tcp);
         }
-        int udp = Sockets.udp(TestLibc.AF_INET);
+        int udp = Sockets.udp(TestLibc.AF_INET6);
         try (DatagramChannel channel = FdChannels.datagramChannel(udp);
-                DatagramChannel peer = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+                DatagramChannel peer = DatagramChannel.open().bind(new InetSocketAddress("::1", 0))) {
             channel.send(ByteBuffer.wrap("hi".getBytes(StandardCharsets.UTF_8)), peer.getLocalAddress());
             ByteBuffer in = ByteBuffer.allocate(8);
             peer.receive(in);

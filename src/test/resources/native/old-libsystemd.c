@@ -1,6 +1,7 @@
 /*
- * A libsystemd.so.0 as old releases were: without sd_notify_barrier (v246) and sd_pid_notify_barrier (v254).
- * Every function it has forwards to the host's real library, opened by its path (REAL_LIBSYSTEMD).
+ * A libsystemd.so.0 as old releases were: without sd_notify_barrier (v246) and sd_pid_notify_barrier (v254), and
+ * with WITHOUT_NAMES defined, also without sd_listen_fds_with_names (v227). Every function it has forwards to the
+ * host's real library, opened by its path (REAL_LIBSYSTEMD).
  */
 #include <dlfcn.h>
 #include <stdint.h>
@@ -47,6 +48,8 @@ int sd_listen_fds(int unset_environment) {
     return ((int (*)(int)) real("sd_listen_fds"))(unset_environment);
 }
 
+#ifndef WITHOUT_NAMES
 int sd_listen_fds_with_names(int unset_environment, char ***names) {
     return ((int (*)(int, char ***)) real("sd_listen_fds_with_names"))(unset_environment, names);
 }
+#endif

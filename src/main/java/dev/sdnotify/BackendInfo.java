@@ -14,17 +14,20 @@ public final class BackendInfo {
     private final String reason;
     private final boolean supervisorUnreachable;
 
-    /**
-     * As {@link SdNotify#backend()} reports it; public so that a fake {@link Notifier} in a test can describe
-     * itself.
-     *
-     * @param gateway {@code FFM}, {@code JNA}, or null when nothing native is used
-     */
-    public BackendInfo(Backend backend, String gateway, String reason, boolean supervisorUnreachable) {
+    private BackendInfo(Backend backend, String gateway, String reason, boolean supervisorUnreachable) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.gateway = gateway;
         this.reason = Objects.requireNonNull(reason, "reason");
         this.supervisorUnreachable = supervisorUnreachable;
+    }
+
+    /**
+     * A description as {@link SdNotify#backend()} gives one, for a fake in a test.
+     *
+     * @param gateway {@code FFM}, {@code JNA}, or null when nothing native is used
+     */
+    public static BackendInfo of(Backend backend, String gateway, String reason, boolean supervisorUnreachable) {
+        return new BackendInfo(backend, gateway, reason, supervisorUnreachable);
     }
 
     /** The backend calls go to. */

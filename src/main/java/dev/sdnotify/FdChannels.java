@@ -61,7 +61,7 @@ public final class FdChannels {
 
     /**
      * The fd of one of the JDK's own socket, pipe or file channels, for example to
-     * {@linkplain SdNotify#storeFds(String, int...) store} it. The fd stays the channel's: it is valid while
+     * {@linkplain SdNotify#storeFds(String, int, int...) store} it. The fd stays the channel's: it is valid while
      * the channel is open, and closing the channel closes it.
      *
      * @throws IllegalArgumentException if the channel is closed, or not one of the JDK's

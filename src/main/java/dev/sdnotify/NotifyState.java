@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * another: free text must not contain a newline, carriage return or NUL (the manager splits on the first
  * two, and a NUL makes it drop the whole message), nor a backslash (systemd v252 consumes backslashes as
  * escapes and drops a message ending in one). Text that breaks these rules can still be sent verbatim
- * with {@link Notifier#notify(String)}.
+ * with {@link Notifier#sendRaw(String)}.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -35,6 +35,9 @@ public final class NotifyState {
     /** {@code FDPOLL=0}: do not drop the stored fds when they report POLLHUP or POLLERR. */
     public static final NotifyState FDPOLL_DISABLED = new NotifyState("FDPOLL=0");
 
+    /** The longest text {@link #safeStatus} keeps, in characters. */
+    public static final int SAFE_STATUS_MAX = 200;
+
     /** Longest FDNAME systemd accepts ({@code FDNAME_MAX}). */
     public static final int FDNAME_MAX = 255;
 
@@ -49,6 +52,23 @@ public final class NotifyState {
     /** {@code STATUS=text}: a one-line status shown by {@code systemctl status}; empty clears it. */
     public static NotifyState status(String text) {
         return new NotifyState("STATUS=" + freeText("STATUS", text));
+    }
+
+    /**
+     * {@code STATUS=} for any text, such as an exception's message: a line break, NUL, backslash or unpaired
+     * surrogate becomes a space, and text beyond {@value #SAFE_STATUS_MAX} characters is cut.
+     */
+    public static NotifyState safeStatus(String text) {
+        StringBuilder s = new StringBuilder(Math.min(text.length(), SAFE_STATUS_MAX));
+        for (int i = 0; i < text.length() && s.length() < SAFE_STATUS_MAX; i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                s.append(c).append(text.charAt(++i));
+            } else {
+                s.append(c < 0x20 || c == 0x7f || c == '\\' || Character.isSurrogate(c) ? ' ' : c);
+            }
+        }
+        return new NotifyState("STATUS=" + s);
     }
 
     /** {@code ERRNO=n}: the service failed with this errno. */

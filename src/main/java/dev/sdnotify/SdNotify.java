@@ -1,21 +1,24 @@
 package dev.sdnotify;
 
-import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.core.Booted;
 import dev.sdnotify.internal.core.ReadinessFd;
+import dev.sdnotify.internal.daemon.Backends;
+import java.nio.file.Paths;
 import java.time.Duration;
 
 /**
- * One-line notifications to the supervisor of this process, through {@link Notifier#fromEnvironment()}.
+ * Notifications to the supervisor of this process, in one line each: the statics of
+ * {@link Notifier#fromEnvironment()}, whose methods say what each message means and every outcome, and the
+ * process-wide choices (backend, readiness fd).
  *
  * <pre>{@code
- * server.start();               // listening sockets exist now
- * SdNotify.ready("Serving on :8080");
+ * server.start();                       // the listening socket exists now
+ * SdNotify.ready("Serving on :8080");   // READY=1 and STATUS=Serving on :8080
  * }</pre>
  *
  * <p>Every sending method returns {@code true} when the message was sent, {@code false} when there is no
- * supervisor ({@code NOTIFY_SOCKET} unset), and throws {@link SdNotifyException} (errno, its name, and the
- * failing step) when the variable is malformed or the send fails. See {@link Notifier} for each message's
- * meaning and limits.
+ * supervisor ({@code NOTIFY_SOCKET} unset), and throws {@link SdNotifyException} (the errno, its name, and the
+ * failing step) when the variable is malformed or the send fails.
  */
 public final class SdNotify {
 
@@ -25,15 +28,12 @@ public final class SdNotify {
         return Notifier.fromEnvironment();
     }
 
-    /**
-     * {@code READY=1}. Send it once the service can serve. The first call also signals the readiness fd, if one
-     * is configured (see {@link #useReadinessFd(int)}).
-     */
+    /** {@link Notifier#ready()}: {@code READY=1}, and the readiness fd the first time. */
     public static boolean ready() {
         return notifier().ready();
     }
 
-    /** {@code READY=1} with {@code STATUS=status}, and the readiness fd as {@link #ready()}. */
+    /** {@link Notifier#ready(String)}: {@code READY=1} with {@code STATUS=status}. */
     public static boolean ready(String status) {
         return notifier().ready(status);
     }
@@ -43,7 +43,7 @@ public final class SdNotify {
         return notifier().status(text);
     }
 
-    /** {@code RELOADING=1} with {@code MONOTONIC_USEC} from CLOCK_MONOTONIC; follow with {@link #ready()}. */
+    /** {@link Notifier#reloading()}: {@code RELOADING=1} with {@code MONOTONIC_USEC}; follow with {@link #ready()}. */
     public static boolean reloading() {
         return notifier().reloading();
     }
@@ -53,7 +53,7 @@ public final class SdNotify {
         return notifier().stopping();
     }
 
-    /** {@code WATCHDOG=1}. */
+    /** {@code WATCHDOG=1}; {@link Watchdog#start(HealthCheck)} sends it for you. */
     public static boolean watchdog() {
         return notifier().watchdog();
     }
@@ -78,44 +78,45 @@ public final class SdNotify {
         return notifier().errno(errno);
     }
 
-    /** Sends typed states as one message. */
-    public static boolean send(NotifyState... states) {
-        return notifier().send(states);
+    /** {@link Notifier#send}: typed states as one message. */
+    public static boolean send(NotifyState state, NotifyState... more) {
+        return notifier().send(state, more);
     }
 
     /**
-     * Sends typed states, then removes {@code NOTIFY_SOCKET} from the C environment.
-     *
-     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
-     * ones included) read the environment.
+     * {@link Notifier#sendAndUnsetEnvironment}: sends, then removes {@code NOTIFY_SOCKET} from the C environment.
+     * {@code unsetenv} is not thread-safe: call it early, from one thread.
      */
-    public static boolean sendAndUnsetEnvironment(NotifyState... states) {
-        return notifier().sendAndUnsetEnvironment(states);
+    public static boolean sendAndUnsetEnvironment(NotifyState state, NotifyState... more) {
+        return notifier().sendAndUnsetEnvironment(state, more);
     }
 
-    /** Sends {@code rawState} verbatim, as {@code sd_notify(0, rawState)} does. */
-    public static boolean notify(String rawState) {
-        return notifier().notify(rawState);
+    /** {@link Notifier#sendRaw}: {@code rawState} verbatim, as {@code sd_notify(0, rawState)} sends it. */
+    public static boolean sendRaw(String rawState) {
+        return notifier().sendRaw(rawState);
     }
 
     /**
-     * {@code sd_notify(1, rawState)}: sends, then removes {@code NOTIFY_SOCKET} from the C environment.
-     *
-     * <p>{@code unsetenv} is not thread-safe: call it early, from one thread, before other threads (native
-     * ones included) read the environment.
+     * {@link Notifier#sendRawAndUnsetEnvironment}: {@code sd_notify(1, rawState)}.
+     * {@code unsetenv} is not thread-safe: call it early, from one thread.
      */
-    public static boolean notifyAndUnsetEnvironment(String rawState) {
-        return notifier().notifyAndUnsetEnvironment(rawState);
+    public static boolean sendRawAndUnsetEnvironment(String rawState) {
+        return notifier().sendRawAndUnsetEnvironment(rawState);
     }
 
-    /** Waits until the manager has processed the earlier messages; {@code null} waits without limit. */
+    /** {@link Notifier#barrier()}: waits until the manager has processed the earlier messages. */
+    public static boolean barrier() {
+        return notifier().barrier();
+    }
+
+    /** {@link Notifier#barrier(Duration)}: the same, for at most {@code timeout}. */
     public static boolean barrier(Duration timeout) {
         return notifier().barrier(timeout);
     }
 
-    /** Stores fds under {@code name} in the manager's fd store. */
-    public static boolean storeFds(String name, int... fds) {
-        return notifier().storeFds(name, fds);
+    /** {@link Notifier#storeFds}: stores fds under {@code name} in the manager's fd store. */
+    public static boolean storeFds(String name, int fd, int... more) {
+        return notifier().storeFds(name, fd, more);
     }
 
     /** Removes the fds stored under {@code name}. */
@@ -128,9 +129,13 @@ public final class SdNotify {
         return notifier().isAvailable();
     }
 
-    /** {@link Notifier#isSystemdBooted()}: whether this system was booted with systemd ({@code sd_booted}). */
+    /**
+     * Whether this system was booted with systemd ({@code sd_booted}): true when {@code /run/systemd/system/} is a
+     * directory (a symbolic link to one counts), false when nothing is there; throws {@link SdNotifyException} if it
+     * cannot be checked (EACCES, or ENOTDIR when something other than a directory is there). Needs no native code.
+     */
     public static boolean isSystemdBooted() {
-        return notifier().isSystemdBooted();
+        return Booted.check(Paths.get(Booted.PATH));
     }
 
     /** The backend in use and why; chooses it now if no call has yet. */
@@ -139,8 +144,8 @@ public final class SdNotify {
     }
 
     /**
-     * Replaces the process-wide backend ({@link Backend#PROPERTY} picks the first one); {@code null} chooses
-     * as {@code auto} does.
+     * Replaces the process-wide backend ({@link Backend#PROPERTY} picks the first one); {@code null} chooses as
+     * {@code auto} does.
      *
      * @throws IllegalStateException if that backend cannot be loaded here, with the reason
      */
@@ -150,16 +155,16 @@ public final class SdNotify {
 
     /**
      * Names the readiness fd: an inherited pipe the supervisor reads, as s6's {@code notification-fd}, dinit's
-     * {@code ready-notification = pipefd:N}, OpenRC's {@code notify=fd:N} or finit's {@code notify:s6} set up.
-     * The first {@link #ready()} (of any notifier but {@link Notifier#noop()}) writes a newline to it and closes
-     * it; it takes the place of the {@code READY_FD} environment variable, which names the fd otherwise. The fd
-     * is marked close-on-exec now, so that children started by native code do not inherit it.
+     * {@code ready-notification = pipefd:N}, OpenRC's {@code notify=fd:N} or finit's {@code notify:s6} set up. The
+     * first {@link #ready()} (of any notifier but {@link Notifier#noop()}) writes a newline to it and closes it; it
+     * takes the place of the {@code READY_FD} environment variable, which names the fd otherwise. The fd is marked
+     * close-on-exec now, so that children started by native code do not inherit it.
      *
      * @throws IllegalArgumentException if {@code fd} is below 3: the standard streams stay the JVM's
      * @throws IllegalStateException    if readiness was already signaled in this process
      * @throws SdNotifyException        if {@code fd} is not open, or not open for writing
      */
     public static void useReadinessFd(int fd) {
-        ReadinessFd.PROCESS.use(Backends.active().posix(), fd);
+        ReadinessFd.PROCESS.use(Backends.supervised(), fd);
     }
 }

@@ -1,14 +1,18 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.Log;
+import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.internal.core.WatchdogTimeouts;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,162 +21,228 @@ import java.util.function.LongSupplier;
  *
  * <p>Each round runs the check, then sends a keep-alive if it passed:
  * <ul>
- *   <li>the check returns {@code false}, throws, or answers only after a whole interval: the keeper stops
- *       feeding for good, so systemd restarts the service when the interval runs out. By default it first
- *       sends a {@code STATUS=} saying why; optionally {@code WATCHDOG=trigger} so systemd acts at once;</li>
- *   <li>a check that hangs sends nothing more, so systemd acts when the interval runs out;</li>
- *   <li>a failed send is logged and the next round tries again: one lost keep-alive is not fatal, and
- *       sends are bounded by a timeout of half the interval so a stuck supervisor cannot hang the keeper.
- *       Repeated failures are logged at WARNING through {@code System.Logger} ({@code dev.sdnotify}).</li>
+ *   <li>the check returns {@code false}, throws, or has not answered within its timeout (a quarter of the interval
+ *       by default): the check failed. The keeper stops feeding for good, so systemd restarts the service when the
+ *       interval runs out; it logs a WARNING and sends {@code STATUS=Watchdog: <reason>}, and with
+ *       {@link Builder#triggerOnFailure(boolean)} {@code WATCHDOG=trigger}, so systemd acts at once. A check still
+ *       running when the next round comes is failed again, without a second one being started;</li>
+ *   <li>{@link Builder#failuresBeforeStopping(int)} lets failed checks in a row below that number pass: each is
+ *       logged at WARNING and the round still sends its keep-alive;</li>
+ *   <li>a failed send is logged and the next round tries again: one lost keep-alive is not fatal, and sends are
+ *       bounded by half the interval, so a stuck supervisor cannot hang the keeper. Two failures in a row and more
+ *       are logged at WARNING through {@code System.Logger} ({@code dev.sdnotify}).</li>
  * </ul>
  *
- * <p>{@link Builder#failuresBeforeStopping(int)} lets a number of failed checks in a row pass before the
- * keep-alives stop. When the service sets a new timeout with {@link NotifyState#watchdogTimeout} (through any
- * notifier of this process), the keeper feeds at half of it from then on.
+ * <p>When the service sends a new timeout ({@link NotifyState#watchdogTimeout}, or {@code WATCHDOG_USEC=} in any
+ * message, through any of this library's notifiers for the same supervisor), the keeper feeds at half of it from
+ * then on; a timeout of 0 switches the watchdog off, and the keeper pauses until another comes.
  *
- * <p>With no watchdog configured ({@link Watchdog#interval()} empty) the keeper does nothing, starts no
- * thread, and {@link #isRunning()} is false; {@link #toString()} says why. By default the rounds run on one
- * daemon thread named {@code sdnotify-watchdog}, created by {@code start()} and ended by {@link #close()}.
+ * <p>With no watchdog configured the keeper does nothing, starts no thread, and {@link #isRunning()} is false;
+ * {@link #toString()} says why. Otherwise it runs on two daemon threads: {@code sdnotify-watchdog} for the rounds
+ * and {@code sdnotify-watchdog-check} for the check, ended by {@link #close()}.
  */
 public final class WatchdogKeeper implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("dev.sdnotify");
-    /** Failed sends in a row after which each further one is logged at WARNING. */
+    /** Failed sends in a row from which each further one is logged at WARNING. */
     static final int REPEATED_FAILURES = 2;
-    private static final int STATUS_REASON_MAX = 200;
 
-    /** Whether the service is healthy; returning {@code false} or throwing counts as unhealthy. */
-    @FunctionalInterface
-    public interface HealthCheck {
-        /**
-         * Asked before each keep-alive; an answer that takes a whole interval counts as unhealthy too.
-         *
-         * @throws Exception counts as unhealthy, as {@code false} does
-         */
-        boolean isHealthy() throws Exception;
-    }
+    /** Where a round is: waiting for its time, checking, sending, paused (watchdog off), or stopped for good. */
+    private enum Phase { WAITING, CHECKING, SENDING, PAUSED, STOPPED }
 
     private final HealthCheck check;
     private final Notifier notifier;
-    /** Follows {@link NotifyState#watchdogTimeout} sent by the service: read under {@link #lock}, or volatile. */
-    private volatile Duration interval;
-    private volatile long intervalNanos;
-    private volatile long periodNanos;
+    private final Duration checkTimeout;
     private final int failuresBeforeStopping;
-    private int failedChecks;
     private final boolean triggerOnFailure;
     private final boolean statusOnFailure;
     private final LongSupplier ticker;
     private final ScheduledExecutorService scheduler;
+    private final Executor checker;
     private final boolean ownsScheduler;
+    private final boolean ownsChecker;
     private final String idleReason;
+    private final LongConsumer follower = this::follow;
 
     private final Object lock = new Object();
-    /** Told of a new watchdog timeout while this keeper runs. */
-    private final Consumer<Duration> follower = this::follow;
-    private ScheduledFuture<?> next;
+    private Duration interval;
+    private Phase phase = Phase.WAITING;
     private boolean closed;
-    private volatile String failure;
+    private String failure;
+    private int failedChecks;
+    /** The schedule's one chain: a scheduled round runs only while it holds the latest ticket. */
+    private long ticket;
+    private ScheduledFuture<?> next;
+    /** The round being decided, when it began, and its check's timeout. */
+    private long round;
+    private long roundBegan;
+    private ScheduledFuture<?> checkDeadline;
+    /** Set while a check runs on {@link #checker}, whatever round started it. */
+    private boolean checkRunning;
+    private long checkStarted;
     private int failedSends;
 
-    private WatchdogKeeper(Builder b, Duration interval, String idleReason) {
+    private WatchdogKeeper(Builder b, Notifier notifier, Duration interval, String idleReason) {
         this.check = b.check;
+        this.notifier = notifier;
         this.interval = interval;
-        this.intervalNanos = interval == null ? 0 : interval.toNanos();
-        this.periodNanos = intervalNanos / 2;
-        this.notifier = b.notifier != null || interval == null ? b.notifier
-                : Notifier.fromEnvironment().withSendTimeout(Duration.ofNanos(Math.max(1000, periodNanos)));
-        this.triggerOnFailure = b.triggerOnFailure;
+        this.checkTimeout = b.checkTimeout;
         this.failuresBeforeStopping = b.failuresBeforeStopping;
+        this.triggerOnFailure = b.triggerOnFailure;
         this.statusOnFailure = b.statusOnFailure;
         this.ticker = b.ticker;
         this.idleReason = idleReason;
-        this.ownsScheduler = b.scheduler == null && interval != null;
-        this.scheduler = ownsScheduler ? newThread() : b.scheduler;
+        this.ownsScheduler = interval != null && b.scheduler == null;
+        this.ownsChecker = interval != null && b.checker == null;
+        this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sdnotify-watchdog"))
+                : b.scheduler;
+        this.checker = ownsChecker ? Executors.newSingleThreadExecutor(r -> daemon(r, "sdnotify-watchdog-check"))
+                : b.checker;
     }
 
-    private static ScheduledExecutorService newThread() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sdnotify-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     private void start() {
         if (interval == null) {
-            LOG.log(System.Logger.Level.DEBUG, "watchdog keeper idle: {0}", idleReason);
+            Log.log(System.Logger.Level.DEBUG, "watchdog keeper idle: {0}", idleReason);
             return;
         }
+        WatchdogTimeouts.follow(notifier, follower);
         synchronized (lock) {
-            next = scheduler.schedule(this::round, 0, TimeUnit.NANOSECONDS);
+            schedule(0);
         }
-        WatchdogTimeouts.follow(follower);
     }
 
-    /**
-     * A {@code WATCHDOG_USEC=} reached the manager, which restarts its timer with the new timeout: keep-alives
-     * at half the new interval from now on, the next one half of it from now.
-     */
-    private void follow(Duration timeout) {
+    private void schedule(long delayNanos) {
+        long t = ++ticket;
+        phase = Phase.WAITING;
+        next = scheduler.schedule(() -> round(t), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private long period() {
+        return interval.toNanos() / 2;
+    }
+
+    private Duration checkTimeout() {
+        return checkTimeout != null ? checkTimeout : interval.dividedBy(4);
+    }
+
+    /** A round: the check on the check thread, its timeout on the rounds' thread; whichever comes first decides. */
+    private void round(long t) {
+        long id;
+        boolean busy;
         synchronized (lock) {
-            if (closed || failure != null || timeout.equals(interval)) {
+            if (closed || t != ticket || phase != Phase.WAITING) {
                 return;
             }
-            interval = timeout;
-            intervalNanos = timeout.toNanos();
-            periodNanos = intervalNanos / 2;
-            if (next != null) {
-                next.cancel(false);
-                next = scheduler.schedule(this::round, periodNanos, TimeUnit.NANOSECONDS);
+            next = null;
+            id = ++round;
+            roundBegan = ticker.getAsLong();
+            phase = Phase.CHECKING;
+            busy = checkRunning;
+            if (!busy) {
+                checkRunning = true;
+                checkStarted = roundBegan;
+                checkDeadline = scheduler.schedule(() -> decide(id, "the health check did not answer within "
+                        + checkTimeout()), checkTimeout().toNanos(), TimeUnit.NANOSECONDS);
             }
         }
-        LOG.log(System.Logger.Level.DEBUG, "watchdog keeper follows the new interval {0}", timeout);
+        if (busy) {
+            decide(id, "the health check has not answered for " + Duration.ofNanos(roundBegan - checkStarted));
+            return;
+        }
+        checker.execute(() -> {
+            String unhealthy = runCheck();
+            synchronized (lock) {
+                checkRunning = false;
+            }
+            decide(id, unhealthy);
+        });
     }
 
-    /** One round: check, then keep-alive, then the next round half an interval after this one began. */
-    private void round() {
-        long began = ticker.getAsLong();
-        String unhealthy = null;
+    /** Runs the check: null when it passed, else why not, in words. */
+    private String runCheck() {
         try {
-            if (!check.isHealthy()) {
-                unhealthy = "the health check reported unhealthy";
-            }
-        } catch (Throwable t) {
-            // Anything the check throws is the service's health, reported below, not the keeper's failure.
-            unhealthy = "the health check threw " + t;
+            return check.isHealthy() ? null : "the health check reported unhealthy";
+        } catch (Throwable e) {
+            // Anything the check throws is the service's health, reported in the status, not the keeper's failure.
+            Log.log(System.Logger.Level.DEBUG, "watchdog health check threw {0}", e);
+            String message = e.getMessage();
+            return "the health check failed: " + (message != null && !message.isBlank() ? message
+                    : e.getClass().getSimpleName());
         }
-        long took = ticker.getAsLong() - began;
-        if (unhealthy == null && took >= intervalNanos) {
-            unhealthy = "the health check took " + Duration.ofNanos(took) + ", not less than the watchdog interval "
-                    + interval;
-        }
+    }
+
+    /** The first outcome of round {@code id}: a keep-alive, a failed check, or the end of the keep-alives. */
+    private void decide(long id, String unhealthy) {
         boolean stop;
         synchronized (lock) {
-            if (closed) {
+            if (closed || id != round || phase != Phase.CHECKING) {
                 return;
+            }
+            if (checkDeadline != null) {
+                checkDeadline.cancel(false);
+                checkDeadline = null;
             }
             failedChecks = unhealthy == null ? 0 : failedChecks + 1;
             stop = unhealthy != null && failedChecks >= failuresBeforeStopping;
             if (stop) {
                 failure = failedChecks > 1 ? unhealthy + " (" + failedChecks + " checks in a row)" : unhealthy;
-                next = null;
+                phase = Phase.STOPPED;
+            } else {
+                phase = interval == null ? Phase.PAUSED : Phase.SENDING;
             }
         }
         if (stop) {
-            WatchdogTimeouts.unfollow(follower);
+            WatchdogTimeouts.unfollow(notifier, follower);
             stopFeeding(failure);
             return;
         }
         if (unhealthy != null) {
-            LOG.log(System.Logger.Level.WARNING, "watchdog health check failed ({0} of {1} in a row before "
-                    + "keep-alives stop): {2}", failedChecks, failuresBeforeStopping, unhealthy);
+            Log.log(System.Logger.Level.WARNING, "watchdog health check failed ({0} of {1} in a row before keep-alives "
+                    + "stop): {2}", failedChecks, failuresBeforeStopping, unhealthy);
+        }
+        synchronized (lock) {
+            if (phase != Phase.SENDING) {
+                return;
+            }
         }
         keepAlive();
         synchronized (lock) {
-            if (!closed) {
-                next = scheduler.schedule(this::round, Math.max(0, periodNanos - took), TimeUnit.NANOSECONDS);
+            if (!closed && phase == Phase.SENDING) {
+                schedule(Math.max(0, period() - (ticker.getAsLong() - roundBegan)));
             }
         }
+    }
+
+    /**
+     * A new timeout reached the manager, which restarts its timer with it: keep-alives at half of it from now on,
+     * the next half of it from now; 0 or infinity switch the watchdog off. A round in progress keeps the one chain:
+     * it schedules the next round when it is done.
+     */
+    private void follow(long usec) {
+        Duration timeout = usec == 0 || usec == -1L ? null : WatchdogTimeouts.duration(usec);
+        synchronized (lock) {
+            if (closed || phase == Phase.STOPPED || Objects.equals(timeout, interval)) {
+                return;
+            }
+            interval = timeout;
+            if (phase == Phase.WAITING || phase == Phase.PAUSED) {
+                if (next != null) {
+                    next.cancel(false);
+                    next = null;
+                }
+                if (timeout == null) {
+                    phase = Phase.PAUSED;
+                } else {
+                    schedule(period());
+                }
+            }
+        }
+        Log.log(System.Logger.Level.DEBUG, "watchdog keeper follows the new timeout {0}",
+                timeout == null ? "(off)" : timeout);
     }
 
     private void keepAlive() {
@@ -180,7 +250,7 @@ public final class WatchdogKeeper implements AutoCloseable {
         try {
             if (notifier.watchdog()) {
                 if (failedSends >= REPEATED_FAILURES) {
-                    LOG.log(System.Logger.Level.INFO, "watchdog keep-alives are delivered again after {0} failures",
+                    Log.log(System.Logger.Level.INFO, "watchdog keep-alives are delivered again after {0} failures",
                             failedSends);
                 }
                 failedSends = 0;
@@ -191,16 +261,15 @@ public final class WatchdogKeeper implements AutoCloseable {
             problem = e.getMessage();
         }
         failedSends++;
-        System.Logger.Level level = failedSends >= REPEATED_FAILURES ? System.Logger.Level.WARNING
-                : System.Logger.Level.DEBUG;
-        LOG.log(level, "watchdog keep-alive not delivered ({0} in a row): {1}", failedSends, problem);
+        Log.log(failedSends >= REPEATED_FAILURES ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                "watchdog keep-alive not delivered ({0} in a row): {1}", failedSends, problem);
     }
 
     private void stopFeeding(String why) {
-        LOG.log(System.Logger.Level.WARNING, "watchdog keep-alives stopped, so systemd will restart the service: {0}",
+        Log.log(System.Logger.Level.WARNING, "watchdog keep-alives stopped, so systemd will restart the service: {0}",
                 why);
         if (statusOnFailure) {
-            sendQuietly(() -> notifier.status("Watchdog: " + statusText(why)), "STATUS");
+            sendQuietly(() -> notifier.send(NotifyState.safeStatus("Watchdog: " + why)), "STATUS");
         }
         if (triggerOnFailure) {
             sendQuietly(notifier::watchdogTrigger, "WATCHDOG=trigger");
@@ -211,39 +280,33 @@ public final class WatchdogKeeper implements AutoCloseable {
         try {
             send.run();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not send " + what + " after the health check failed", e);
+            Log.log(System.Logger.Level.WARNING, "could not send " + what + " after the health check failed: "
+                    + e.getMessage());
         }
     }
 
-    /** STATUS text refuses line breaks, NUL and backslashes; an exception's text may hold any of them. */
-    static String statusText(String reason) {
-        StringBuilder s = new StringBuilder(Math.min(reason.length(), STATUS_REASON_MAX));
-        for (int i = 0; i < reason.length() && s.length() < STATUS_REASON_MAX; i++) {
-            char c = reason.charAt(i);
-            boolean surrogate = Character.isSurrogate(c);
-            s.append(c < 0x20 || c == 0x7f || c == '\\' || surrogate ? ' ' : c);
-        }
-        return s.toString();
-    }
-
-    /** Whether keep-alives are being sent: a watchdog is configured, the check has not failed, not closed. */
+    /** Whether keep-alives are being sent: a watchdog is on, the check has not failed for good, not closed. */
     public boolean isRunning() {
         synchronized (lock) {
             return interval != null && !closed && failure == null;
         }
     }
 
-    /** The watchdog interval in use; empty when none is configured and the keeper is idle. */
+    /** The watchdog interval in use; empty when none is configured, or the service switched it off. */
     public Optional<Duration> interval() {
-        return Optional.ofNullable(interval);
+        synchronized (lock) {
+            return Optional.ofNullable(interval);
+        }
     }
 
     /** Why keep-alives stopped, once the health check has failed. */
     public Optional<String> failure() {
-        return Optional.ofNullable(failure);
+        synchronized (lock) {
+            return Optional.ofNullable(failure);
+        }
     }
 
-    /** Stops sending keep-alives and ends the keeper's own thread; idempotent. Sends nothing. */
+    /** Stops sending keep-alives and ends the keeper's own threads; idempotent. Sends nothing. */
     @Override
     public void close() {
         synchronized (lock) {
@@ -251,24 +314,31 @@ public final class WatchdogKeeper implements AutoCloseable {
                 return;
             }
             closed = true;
-            WatchdogTimeouts.unfollow(follower);
-            if (next != null) {
-                next.cancel(false);
-                next = null;
+            for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {next, checkDeadline}) {
+                if (f != null) {
+                    f.cancel(false);
+                }
             }
         }
+        WatchdogTimeouts.unfollow(notifier, follower);
         if (ownsScheduler) {
             scheduler.shutdownNow();
+        }
+        if (ownsChecker) {
+            ((ExecutorService) checker).shutdownNow();
         }
     }
 
     @Override
     public String toString() {
-        if (interval == null) {
-            return "WatchdogKeeper(idle: " + idleReason + ")";
+        synchronized (lock) {
+            if (idleReason != null) {
+                return "WatchdogKeeper(idle: " + idleReason + ")";
+            }
+            String state = failure != null ? "stopped: " + failure : closed ? "closed"
+                    : interval == null ? "paused: the service switched the watchdog off" : "running";
+            return "WatchdogKeeper(" + (interval != null ? "interval " + interval + ", " : "") + state + ")";
         }
-        String state = failure != null ? "stopped: " + failure : isRunning() ? "running" : "closed";
-        return "WatchdogKeeper(interval " + interval + ", " + state + ")";
     }
 
     /** Settings of a keeper; {@link #start()} makes it. */
@@ -276,36 +346,45 @@ public final class WatchdogKeeper implements AutoCloseable {
         private final HealthCheck check;
         private Notifier notifier;
         private Duration interval;
+        private Duration checkTimeout;
         private boolean triggerOnFailure;
         private boolean statusOnFailure = true;
         private int failuresBeforeStopping = 1;
         private LongSupplier ticker = System::nanoTime;
         private ScheduledExecutorService scheduler;
+        private Executor checker;
 
         Builder(HealthCheck check) {
             this.check = Objects.requireNonNull(check, "check");
         }
 
-        /**
-         * Where keep-alives go. Default: {@link Notifier#fromEnvironment()} with a send timeout of half the
-         * interval.
-         */
+        /** Where keep-alives go. Default: {@link Notifier#fromEnvironment()} with a send timeout of half the interval. */
         public Builder notifier(Notifier notifier) {
             this.notifier = Objects.requireNonNull(notifier, "notifier");
             return this;
         }
 
-        /**
-         * The watchdog interval; default: the {@linkplain #notifier(Notifier) notifier}'s
-         * {@link Notifier#watchdogInterval()}, read by {@link #start()}.
-         */
+        /** The watchdog interval; default: the notifier's {@link Notifier#watchdogInterval()}, read by {@link #start()}. */
         public Builder interval(Duration interval) {
-            Objects.requireNonNull(interval, "interval");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("watchdog interval must be positive, got " + interval);
-            }
-            this.interval = interval;
+            this.interval = positive(interval, "watchdog interval");
             return this;
+        }
+
+        /**
+         * How long a check may take before it counts as failed; default a quarter of the interval, so that a
+         * keep-alive after a slow check still comes well within the interval.
+         */
+        public Builder checkTimeout(Duration timeout) {
+            this.checkTimeout = positive(timeout, "check timeout");
+            return this;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + d);
+            }
+            return d;
         }
 
         /** Whether a failed check also sends {@code WATCHDOG=trigger}, so systemd acts at once. Default false. */
@@ -315,9 +394,9 @@ public final class WatchdogKeeper implements AutoCloseable {
         }
 
         /**
-         * How many failed checks in a row stop the keep-alives; default 1, the first. Below that number a failed
-         * check is logged at WARNING and the round still sends its keep-alive, so a transient failure (one slow
-         * query) does not restart the service; a passing check starts the count again.
+         * How many failed checks in a row stop the keep-alives; default 1, the first. Below that number a failed check
+         * is logged at WARNING and the round still sends its keep-alive, so a transient failure does not restart the
+         * service; a passing check starts the count again.
          *
          * @throws IllegalArgumentException if {@code checks} is below 1
          */
@@ -335,18 +414,24 @@ public final class WatchdogKeeper implements AutoCloseable {
             return this;
         }
 
-        /** The monotonic clock, in nanoseconds, that times the check; default {@link System#nanoTime()}. */
+        /** The monotonic clock, in nanoseconds, that times the rounds; default {@link System#nanoTime()}. */
         public Builder ticker(LongSupplier ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
         /**
-         * Runs the rounds instead of the keeper's own thread; {@link WatchdogKeeper#close()} then cancels the
-         * keeper's round but leaves the scheduler running.
+         * Runs the rounds and times the checks instead of the keeper's own thread; {@link WatchdogKeeper#close()}
+         * then cancels the keeper's tasks but leaves the scheduler running.
          */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Runs the checks instead of the keeper's own check thread; it must run one at a time, off the scheduler. */
+        public Builder checkExecutor(Executor checker) {
+            this.checker = Objects.requireNonNull(checker, "checker");
             return this;
         }
 
@@ -356,15 +441,21 @@ public final class WatchdogKeeper implements AutoCloseable {
          * @throws SdNotifyException if {@code WATCHDOG_USEC} or {@code WATCHDOG_PID} is malformed
          */
         public WatchdogKeeper start() {
-            Duration i = interval;
+            Notifier source = notifier != null ? notifier : Notifier.fromEnvironment();
+            Duration i = interval != null ? interval : source.watchdogInterval().orElse(null);
+            Notifier target = notifier != null || i == null ? source
+                    : source.withSendTimeout(i.dividedBy(2).compareTo(Duration.ofNanos(1000)) < 0
+                            ? Duration.ofNanos(1000) : i.dividedBy(2));
             String idle = null;
             if (i == null) {
-                i = (notifier != null ? notifier : Notifier.fromEnvironment()).watchdogInterval().orElse(null);
-                if (i == null) {
-                    idle = "no watchdog is configured (WATCHDOG_USEC unset, or WATCHDOG_PID names another process)";
+                idle = DaemonNotifier.watchdogElsewhere(source);
+                if (idle != null) {
+                    Log.log(System.Logger.Level.WARNING, "the watchdog keeper cannot feed: {0}", idle);
+                } else {
+                    idle = "no watchdog is configured (WATCHDOG_USEC unset)";
                 }
             }
-            WatchdogKeeper keeper = new WatchdogKeeper(this, i, idle);
+            WatchdogKeeper keeper = new WatchdogKeeper(this, target, i, idle);
             keeper.start();
             return keeper;
         }

@@ -2,8 +2,8 @@ package dev.sdnotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sdnotify.internal.core.Backends;
-import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.internal.daemon.Backends;
+import dev.sdnotify.internal.daemon.ChosenBackend;
 import dev.sdnotify.testing.CapturedLog;
 import java.util.List;
 import java.util.logging.Level;

@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.sdnotify.internal.core.Backends;
-import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.internal.core.DaemonNotifier;
+import dev.sdnotify.internal.daemon.Backends;
+import dev.sdnotify.internal.daemon.ChosenBackend;
+import dev.sdnotify.internal.daemon.Gateways;
+import dev.sdnotify.internal.daemon.SdDaemon;
+import dev.sdnotify.internal.kernel.LinuxAbi;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.Receiver;
@@ -21,9 +25,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +76,7 @@ class BackendSelectionTest {
         assertEquals(Backend.JAVA, b.info().backend(), b.toString());
         assertEquals("chosen explicitly", b.info().reason());
         assertEquals(TestGateway.expected(), b.info().gateway().orElseThrow(), b.toString());
-        assertNotNull(b.posix(), "the Java backend needs libc");
+        assertNotNull(b.kernel(), "the Java backend needs libc");
     }
 
     @Test
@@ -79,15 +85,42 @@ class BackendSelectionTest {
         ChosenBackend b = Backends.choose(Backend.LIBSYSTEMD);
         assertEquals(Backend.LIBSYSTEMD, b.info().backend(), b.toString());
         assertTrue(b.info().reason().startsWith("loaded ") && b.info().reason().contains("libsystemd"), b.info().reason());
-        assertNotNull(b.posix(), "libc is loaded alongside, for the clock");
+        assertNotNull(b.kernel(), "libc is loaded alongside, for the readiness fd and the barrier's pipe");
     }
 
     @Test
-    void autoPrefersLibsystemd() {
+    void autoPrefersLibsystemdUnderASupervisor() {
         Capabilities.requireLibsystemd();
-        ChosenBackend b = Backends.choose(null);
+        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.current(), Map.of("NOTIFY_SOCKET", "/run/x"));
         assertEquals(Backend.LIBSYSTEMD, b.info().backend(), b.toString());
         assertEquals(Backends.choose(Backend.LIBSYSTEMD).info().reason(), b.info().reason(), "auto reports the same load");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "LISTEN_FDS", "READY_FD"})
+    void autoTakesEachSupervisorVariableForASupervisor(String variable) {
+        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.current(), Map.of(variable, "3"));
+        assertNotNull(b.kernel(), variable + " alone must load native access: " + b);
+    }
+
+    @Test
+    void autoWithoutASupervisorVariableIsNoneAndLoadsNothing() {
+        ChosenBackend b = Backends.choose(null, () -> {
+            throw new AssertionError("no gateway may be loaded without a supervisor");
+        }, LinuxAbi.current(), Map.of("WATCHDOG_PID", "1", "LISTEN_PID", "1", "PATH", "/bin"));
+        assertEquals(Backend.NONE, b.info().backend(), b.toString());
+        assertNull(b.kernel(), b.toString());
+        assertTrue(b.info().reason().contains("nothing native was loaded"), b.info().reason());
+        assertFalse(b.info().isSupervisorUnreachable(), b.toString());
+    }
+
+    @Test
+    void libsystemdOnAnUnverifiedArchitectureSaysItsSendsCannotBeBounded() {
+        Capabilities.requireLibsystemd();
+        ChosenBackend b = Backends.choose(Backend.LIBSYSTEMD, Gateways::get, LinuxAbi.forArch("arm"), Map.of());
+        assertEquals(Backend.LIBSYSTEMD, b.info().backend(), b.toString());
+        assertTrue(b.info().reason().contains("sends cannot be bounded here") && b.info().reason().contains("os.arch=arm"),
+                b.info().reason());
     }
 
     /** BackendInfo documents the reason as "loaded /usr/lib/.../libsystemd.so.0": the file, not the soname. */
@@ -121,18 +154,27 @@ class BackendSelectionTest {
         ChosenBackend b = Backends.choose(Backend.NONE);
         assertEquals(Backend.NONE, b.info().backend(), b.toString());
         assertEquals("chosen explicitly", b.info().reason());
-        assertNull(b.posix(), "NONE loads no libc");
+        assertNull(b.kernel(), "NONE loads no libc");
         try (Receiver receiver = Receiver.bindPath(dir.resolve("notify"))) {
             CEnv.set("NOTIFY_SOCKET", receiver.address());
+            CEnv.set("WATCHDOG_USEC", "1000000");
+            CEnv.set("LISTEN_PID", String.valueOf(ProcessHandle.current().pid()));
+            CEnv.set("LISTEN_FDS", "1");
+            Notifier n = DaemonNotifier.over(b);
             assertEquals(0, b.daemon().pidNotifyWithFds(0, false, "READY=1".getBytes(StandardCharsets.UTF_8),
-                    new int[0], 0), "pidNotifyWithFds");
-            assertEquals(0, b.daemon().notifyBarrier(false, 1_000_000L), "notifyBarrier");
+                    new int[0], 0, SdDaemon.BLOCKING), "pidNotifyWithFds");
+            assertFalse(n.barrier(Duration.ofSeconds(1)), "barrier");
             assertEquals(0, b.daemon().watchdogEnabled(false, new long[1]), "watchdogEnabled");
-            assertEquals(0, b.daemon().booted(), "booted");
-            assertEquals(0, b.daemon().listenFds(false), "listenFds");
+            assertEquals(0, b.daemon().listenFdsWithNames(false, null), "listenFds");
             assertEquals(0, b.daemon().listenFdsWithNames(false, new ArrayList<>()), "listenFdsWithNames");
+            assertFalse(n.ready(), "ready");
+            assertFalse(n.isAvailable(), "isAvailable");
             assertEquals(List.of(), receiver.drain(), "NONE must send nothing");
             assertEquals(receiver.address(), CEnv.getString("NOTIFY_SOCKET"), "NONE must leave the variable");
+        } finally {
+            for (String v : List.of("WATCHDOG_USEC", "LISTEN_PID", "LISTEN_FDS")) {
+                CEnv.unset(v);
+            }
         }
     }
 

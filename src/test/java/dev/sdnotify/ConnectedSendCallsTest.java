@@ -3,8 +3,8 @@ package dev.sdnotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.sdnotify.internal.backend.Posix;
-import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.kernel.Kernel;
+import dev.sdnotify.internal.daemon.Backends;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
 import java.nio.charset.StandardCharsets;
@@ -24,22 +24,22 @@ class ConnectedSendCallsTest {
 
     @TempDir Path dir;
 
-    static Posix posix() {
-        Posix posix = Backends.choose(Backend.JAVA).posix();
-        assertNotNull(posix, "the java backend has a Posix here");
-        return posix;
+    static Kernel kernel() {
+        Kernel kernel = Backends.choose(Backend.JAVA).kernel();
+        assertNotNull(kernel, "the java backend has a kernel here");
+        return kernel;
     }
 
     @Test
     void aConnectedSendCarriesThePartFdsAndCredentials() {
-        Posix posix = posix();
+        Kernel kernel = kernel();
         try (Receiver r = Receiver.bindPath(dir.resolve("notify"))) {
             int socket = r.connectedSocket();
             int[] pipe = new int[2];
             C.pipe(pipe);
             try {
                 byte[] payload = "xxREADY=1yy".getBytes(StandardCharsets.US_ASCII);
-                int sent = posix.sendVsock(socket, null, payload, 2, 7, new int[] {pipe[1]}, 1, true, C.getpid());
+                int sent = kernel.sendmsg(socket, null, payload, 2, 7, new int[] {pipe[1]}, 1, true, C.getpid(), false);
                 assertEquals(7, sent);
                 List<Receiver.Datagram> got = r.drain();
                 assertEquals(1, got.size());
@@ -47,7 +47,7 @@ class ConnectedSendCallsTest {
                 assertEquals(C.getpid(), got.get(0).pid());
                 assertEquals(1, got.get(0).fdTargets().size());
                 assertEquals(Receiver.describeFd(pipe[1]), got.get(0).fdTargets().get(0));
-                assertEquals(0, posix.sendVsock(socket, null, payload, 0, 0, null, 0, false, 0), "an empty one");
+                assertEquals(0, kernel.sendmsg(socket, null, payload, 0, 0, null, 0, false, 0, false), "an empty one");
                 assertEquals("", r.drain().get(0).text());
             } finally {
                 C.close(socket);
@@ -59,15 +59,15 @@ class ConnectedSendCallsTest {
 
     @Test
     void shutdownForWritingEndsThePeersStream() {
-        Posix posix = posix();
+        Kernel kernel = kernel();
         int[] pair = new int[2];
         assertEquals(0, C.socketpair(TestLibc.AF_UNIX, TestLibc.SOCK_STREAM | TestLibc.SOCK_CLOEXEC, 0, pair));
         try {
             assertEquals(1L, C.write(pair[1], new byte[] {'x'}, 1));
-            assertEquals(1, posix.receiveByte(pair[0]), "a byte");
-            assertEquals(0, posix.shutdownWrite(pair[1]));
-            assertEquals(0, posix.receiveByte(pair[0]), "the end of the stream");
-            assertEquals(-9, posix.shutdownWrite(-1), "EBADF");
+            assertEquals(1, kernel.receiveByte(pair[0]), "a byte");
+            assertEquals(0, kernel.shutdownWrite(pair[1]));
+            assertEquals(0, kernel.receiveByte(pair[0]), "the end of the stream");
+            assertEquals(-9, kernel.shutdownWrite(-1), "EBADF");
         } finally {
             C.close(pair[0]);
             C.close(pair[1]);
@@ -75,7 +75,7 @@ class ConnectedSendCallsTest {
         int[] pipe = new int[2];
         C.pipe(pipe);
         try {
-            assertEquals(-88, posix.receiveByte(pipe[0]), "ENOTSOCK");
+            assertEquals(-88, kernel.receiveByte(pipe[0]), "ENOTSOCK");
         } finally {
             C.close(pipe[0]);
             C.close(pipe[1]);

@@ -3,7 +3,7 @@ package dev.sdnotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.LibsystemdDifferences;
@@ -95,7 +95,7 @@ class ContractTest {
     }
 
     interface Call {
-        int invoke(SdDaemon d, Fixture f);
+        int invoke(Daemon d, Fixture f);
     }
 
     /** A received datagram, with its fds named by their index among the fds sent (-1: not one of them). */
@@ -149,7 +149,7 @@ class ContractTest {
         }
     }
 
-    static Observation run(SdDaemon daemon, Setup setup, Call call, Path dir) throws IOException {
+    static Observation run(Daemon daemon, Setup setup, Call call, Path dir) throws IOException {
         Files.createDirectories(dir);
         try (Fixture f = new Fixture()) {
             setup.prepare(dir, f);
@@ -457,6 +457,8 @@ class ContractTest {
         if (agree) {
             assertEquals(oracle, ours, id + ": the java backend must observe exactly what libsystemd does");
         }
+        assertEquals(oracle, run(backends.libsystemdBackend, setup, call, dir.resolve("backend")),
+                id + ": the libsystemd backend passes the call to libsystemd unchanged");
     }
 
     @ParameterizedTest(name = "N16 sd_pid_notify(getppid()) as root")

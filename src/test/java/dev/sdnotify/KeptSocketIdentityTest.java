@@ -11,6 +11,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.sdnotify.internal.core.DaemonNotifier;
+import dev.sdnotify.internal.daemon.ChosenBackend;
+import dev.sdnotify.internal.daemon.Gateways;
+import dev.sdnotify.internal.daemon.JavaDaemon;
+import dev.sdnotify.internal.daemon.KeptSocket;
+import dev.sdnotify.internal.kernel.Environment;
+import dev.sdnotify.internal.kernel.Gateway;
+import dev.sdnotify.internal.kernel.GivenEnvironment;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +36,11 @@ class KeptSocketIdentityTest {
     void aNumberTakenOverByAnotherDatagramSocketIsNeitherUsedNorClosed() {
         try (Receiver manager = Receiver.bindPath(dir.resolve("notify"));
                 Receiver elsewhere = Receiver.bindPath(dir.resolve("elsewhere"))) {
-            Notifier notifier = Notifier.forEnvironment(Map.of("NOTIFY_SOCKET", manager.address()));
+            // A kept socket of the test's own: the process's may have been opened by an earlier test.
+            Gateway g = Gateways.get().value();
+            Environment env = new GivenEnvironment(Map.of("NOTIFY_SOCKET", manager.address()));
+            Notifier notifier = DaemonNotifier.over(new ChosenBackend(BackendInfo.of(Backend.JAVA, g.name(), "test",
+                    false), new JavaDaemon(env, g.kernel(), new KeptSocket(g.kernel())), env, g.kernel()));
             Map<Integer, String> before = ProcFds.open();
             assertTrue(notifier.status("one"));
             int kept = newSocket(before, ProcFds.open());

@@ -3,7 +3,7 @@ package dev.sdnotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.OwnPidfd;
@@ -102,7 +102,7 @@ class ListenFdsContractTest {
                 .replace("$upToFirstClosed", Integer.toString(firstClosed - 3 + 1));
     }
 
-    static Observation run(SdDaemon d, String pid, String pidfdId, String fds, String names, boolean unset,
+    static Observation run(Daemon d, String pid, String pidfdId, String fds, String names, boolean unset,
             boolean withNames) {
         CEnv.set("LISTEN_PID", pid);
         CEnv.set("LISTEN_PIDFDID", pidfdId);
@@ -261,6 +261,8 @@ class ListenFdsContractTest {
         if (agree) {
             assertEquals(oracle, ours, id + ": java backend against libsystemd");
         }
+        assertEquals(oracle, run(backends.libsystemdBackend, pid, pidfdId, fds, names, unset, withNames),
+                id + ": libsystemd backend");
     }
 
     static Observation expected(Outcome o, String pid, String pidfdId, String fds, String names, boolean unset,

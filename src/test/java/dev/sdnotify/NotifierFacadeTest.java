@@ -20,10 +20,11 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import dev.sdnotify.internal.backend.Posix;
-import dev.sdnotify.internal.backend.SdDaemon;
-import dev.sdnotify.internal.core.ChosenBackend;
 import dev.sdnotify.internal.core.DaemonNotifier;
+import dev.sdnotify.internal.daemon.ChosenBackend;
+import dev.sdnotify.internal.daemon.SdDaemon;
+import dev.sdnotify.internal.kernel.Environment;
+import dev.sdnotify.internal.kernel.Kernel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,15 +39,20 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 
-/** The public API over a mocked {@link SdDaemon}: payloads, seam arguments, and how results become outcomes. */
+/**
+ * The public API over a mocked {@link SdDaemon}, environment and kernel: payloads, seam arguments, and how results
+ * become outcomes.
+ */
 class NotifierFacadeTest {
     static final String NS = "NOTIFY_SOCKET";
     static final String SOCKET = "/run/systemd/notify";
 
+    static final long BLOCKING = SdDaemon.BLOCKING;
+
     SdDaemon daemon;
-    Posix posix;
-    ChosenBackend info;
-    DaemonNotifier notifier;
+    Environment environment;
+    Kernel kernel;
+    Notifier notifier;
     final Map<String, byte[]> env = new HashMap<>();
 
     static byte[] utf8(String s) {
@@ -56,20 +62,23 @@ class NotifierFacadeTest {
     @BeforeEach
     void setUp() {
         daemon = mock(SdDaemon.class);
-        posix = mock(Posix.class);
-        when(posix.getenv(anyString())).thenAnswer(inv -> env.get(inv.<String>getArgument(0)));
-        info = new ChosenBackend(new BackendInfo(Backend.JAVA, "mock", "test", false), daemon, posix);
-        notifier = new DaemonNotifier(info);
+        environment = mock(Environment.class);
+        when(environment.getenv(anyString())).thenAnswer(inv -> env.get(inv.<String>getArgument(0)));
+        org.mockito.Mockito.doAnswer(inv -> env.remove(inv.<String>getArgument(0))).when(environment)
+                .unsetenv(anyString());
+        kernel = mock(Kernel.class);
+        notifier = DaemonNotifier.over(new ChosenBackend(BackendInfo.of(Backend.JAVA, "mock", "test", false), daemon,
+                environment, kernel));
     }
 
     void notifyReturns(int r) {
-        when(daemon.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt())).thenReturn(r);
+        when(daemon.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt(), anyLong())).thenReturn(r);
     }
 
     /** The payload of the only pidNotifyWithFds call, as text. */
     String sentPayload() {
         ArgumentCaptor<byte[]> payload = ArgumentCaptor.forClass(byte[].class);
-        verify(daemon).pidNotifyWithFds(anyInt(), anyBoolean(), payload.capture(), any(), anyInt());
+        verify(daemon).pidNotifyWithFds(anyInt(), anyBoolean(), payload.capture(), any(), anyInt(), anyLong());
         return new String(payload.getValue(), StandardCharsets.UTF_8);
     }
 
@@ -83,7 +92,7 @@ class NotifierFacadeTest {
             env.put(NS, utf8(SOCKET));
             notifyReturns(1);
             assertTrue(notifier.ready());
-            verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("READY=1")), isNull(), eq(0));
+            verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("READY=1")), isNull(), eq(0), eq(BLOCKING));
         }
 
         @Test
@@ -126,7 +135,7 @@ class NotifierFacadeTest {
                     () -> notifier.sendWithFds(new int[] {5, 6}, NotifyState.FDSTORE));
             assertEquals("sd_pid_notify_with_fds", e.operation());
             assertEquals(9, e.errno());
-            verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("FDSTORE=1")), eq(new int[] {5, 6}), eq(2));
+            verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("FDSTORE=1")), eq(new int[] {5, 6}), eq(2), eq(BLOCKING));
         }
 
         @Test
@@ -138,7 +147,7 @@ class NotifierFacadeTest {
                     () -> notifier.sendAsPid(777, NotifyState.READY));
             assertEquals("sd_pid_notify", e.operation());
             assertEquals(1, e.errno());
-            verify(daemon).pidNotifyWithFds(eq(777), eq(false), eq(utf8("READY=1")), isNull(), eq(0));
+            verify(daemon).pidNotifyWithFds(eq(777), eq(false), eq(utf8("READY=1")), isNull(), eq(0), eq(BLOCKING));
         }
 
         @Test
@@ -146,7 +155,7 @@ class NotifierFacadeTest {
         void asPidSuccess() {
             notifyReturns(1);
             assertTrue(notifier.sendAsPid(777, NotifyState.STOPPING));
-            verify(daemon).pidNotifyWithFds(eq(777), eq(false), eq(utf8("STOPPING=1")), isNull(), eq(0));
+            verify(daemon).pidNotifyWithFds(eq(777), eq(false), eq(utf8("STOPPING=1")), isNull(), eq(0), eq(BLOCKING));
         }
 
         @Test
@@ -158,13 +167,13 @@ class NotifierFacadeTest {
         }
 
         @Test
-        @DisplayName("N7/N8: notify(raw) passes the UTF-8 bytes unchanged, no newline added")
+        @DisplayName("N7/N8: sendRaw passes the UTF-8 bytes unchanged, no newline added")
         void rawBytes() {
             notifyReturns(1);
             String raw = "A=1\nB=\\x\u00e9\u4e2d\n";
-            assertTrue(notifier.notify(raw));
+            assertTrue(notifier.sendRaw(raw));
             ArgumentCaptor<byte[]> payload = ArgumentCaptor.forClass(byte[].class);
-            verify(daemon).pidNotifyWithFds(eq(0), eq(false), payload.capture(), isNull(), eq(0));
+            verify(daemon).pidNotifyWithFds(eq(0), eq(false), payload.capture(), isNull(), eq(0), eq(BLOCKING));
             assertArrayEquals(utf8(raw), payload.getValue());
         }
 
@@ -175,24 +184,24 @@ class NotifierFacadeTest {
         }
 
         @Test
-        @DisplayName("N18: notifyAndUnsetEnvironment reads NOTIFY_SOCKET before the call, so the error names it")
+        @DisplayName("N18: sendRawAndUnsetEnvironment reads NOTIFY_SOCKET before the call, so the error names it")
         void notifyUnsetNamesSocket() {
-            assertUnsetVariantNamesSocket(n -> n.notifyAndUnsetEnvironment("READY=1"));
+            assertUnsetVariantNamesSocket(n -> n.sendRawAndUnsetEnvironment("READY=1"));
         }
 
         void assertUnsetVariantNamesSocket(Function<Notifier, Boolean> call) {
             env.put(NS, utf8(SOCKET));
-            when(daemon.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt())).thenAnswer(inv -> {
+            when(daemon.pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt(), anyLong())).thenAnswer(inv -> {
                 env.remove(NS);
                 return -111;
             });
             SdNotifyException e = assertThrows(SdNotifyException.class, () -> call.apply(notifier));
             assertTrue(e.getMessage().contains("NOTIFY_SOCKET=\"" + SOCKET + "\""), e.getMessage());
-            InOrder order = inOrder(posix, daemon);
-            order.verify(posix).getenv(NS);
+            InOrder order = inOrder(environment, daemon);
+            order.verify(environment).getenv(NS);
             // Sent without the backend's unset, so an EINTR could be retried; then removed, whatever the outcome.
-            order.verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("READY=1")), isNull(), eq(0));
-            order.verify(posix).unsetenv(NS);
+            order.verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("READY=1")), isNull(), eq(0), eq(BLOCKING));
+            order.verify(environment).unsetenv(NS);
             assertNull(env.get(NS));
         }
 
@@ -213,28 +222,34 @@ class NotifierFacadeTest {
             notifyReturns(1);
             assertTrue(notifier.storeFds("db", 5, 6));
             verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("FDSTORE=1\nFDNAME=db")), eq(new int[] {5, 6}),
-                    eq(2));
+                    eq(2), eq(BLOCKING));
         }
 
         @Test
-        @DisplayName("storeFds without fds → IllegalArgumentException, nothing sent")
-        void storeNoFds() {
-            assertThrows(IllegalArgumentException.class, () -> notifier.storeFds("db"));
-            verify(daemon, never()).pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt());
-        }
-
-        @Test
-        @DisplayName("reloading sends RELOADING=1 and MONOTONIC_USEC from posix.monotonicMicros()")
-        void reloading() {
-            when(posix.monotonicMicros()).thenReturn(123_456_789L);
+        @DisplayName("storeFds of one fd sends it alone")
+        void storeOneFd() {
             notifyReturns(1);
+            assertTrue(notifier.storeFds("db", 5));
+            verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("FDSTORE=1\nFDNAME=db")), eq(new int[] {5}), eq(1),
+                    eq(BLOCKING));
+        }
+
+        @Test
+        @DisplayName("reloading sends RELOADING=1 and MONOTONIC_USEC, the JVM's CLOCK_MONOTONIC now")
+        void reloading() {
+            notifyReturns(1);
+            long before = System.nanoTime() / 1000;
             assertTrue(notifier.reloading());
-            assertEquals("RELOADING=1\nMONOTONIC_USEC=123456789", sentPayload());
+            long after = System.nanoTime() / 1000;
+            String payload = sentPayload();
+            assertTrue(payload.startsWith("RELOADING=1\nMONOTONIC_USEC="), payload);
+            long usec = Long.parseLong(payload.substring(payload.indexOf('=', 12) + 1));
+            assertTrue(before <= usec && usec <= after, before + " <= " + usec + " <= " + after);
         }
 
         /** The barrier's steps over the mocks: a pipe (7, 8), the message through the backend, the wait. */
         void barrierSteps(int sendResult, int... pollResults) {
-            when(posix.pipeCloexec(any())).thenAnswer(inv -> {
+            when(kernel.pipeCloexec(any())).thenAnswer(inv -> {
                 int[] fds = inv.getArgument(0);
                 fds[0] = 7;
                 fds[1] = 8;
@@ -247,31 +262,45 @@ class NotifierFacadeTest {
                 for (int i = 1; i < pollResults.length; i++) {
                     rest[i - 1] = pollResults[i];
                 }
-                when(posix.pollForHangup(eq(7), anyLong())).thenReturn(pollResults[0], rest);
+                when(kernel.pollForHangup(eq(7), anyLong())).thenReturn(pollResults[0], rest);
             }
         }
 
         static final int POLLHUP = 0x10;
 
         @Test
-        @DisplayName("B7: barrier(null) → BARRIER=1 with the write end, then a wait of -1 (UINT64_MAX)")
+        @DisplayName("B7: barrier() → BARRIER=1 with the write end, then waits of 100 ms until the hang-up")
         void barrierInfinite() {
-            barrierSteps(1, POLLHUP);
-            assertTrue(notifier.barrier(null));
-            InOrder order = inOrder(posix, daemon);
+            barrierSteps(1, 0, 0, POLLHUP);
+            assertTrue(notifier.barrier());
+            InOrder order = inOrder(kernel, daemon);
             order.verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("BARRIER=1")), eq(new int[] {8}), eq(1),
-                    eq(-1L));
-            order.verify(posix).close(8);
-            order.verify(posix).pollForHangup(7, -1L);
-            order.verify(posix).close(7);
+                    eq(BLOCKING));
+            order.verify(kernel).close(8);
+            order.verify(kernel, times(3)).pollForHangup(7, 100_000L);
+            order.verify(kernel).close(7);
         }
 
         @Test
-        @DisplayName("B4: barrier(250 ms) → a wait of 250000 µs")
+        @DisplayName("B4: barrier(50 ms) → one wait of 50000 µs")
         void barrierMillis() {
             barrierSteps(1, POLLHUP);
-            assertTrue(notifier.barrier(Duration.ofMillis(250)));
-            verify(posix).pollForHangup(7, 250_000L);
+            assertTrue(notifier.barrier(Duration.ofMillis(50)));
+            verify(kernel).pollForHangup(eq(7), org.mockito.ArgumentMatchers.longThat(w -> w > 40_000 && w <= 50_000));
+        }
+
+        @Test
+        @DisplayName("a barrier in a thread that is interrupted ends with EINTR, the interrupt kept")
+        void barrierOfAnInterruptedThread() {
+            barrierSteps(1, 0);
+            Thread.currentThread().interrupt();
+            try {
+                SdNotifyException e = assertThrows(SdNotifyException.class, () -> notifier.barrier());
+                assertEquals(4, e.errno());
+                assertTrue(Thread.currentThread().isInterrupted());
+            } finally {
+                Thread.interrupted();
+            }
         }
 
         @Test
@@ -280,11 +309,9 @@ class NotifierFacadeTest {
             barrierSteps(1, -4, -4, POLLHUP);
             assertTrue(notifier.barrier(Duration.ofSeconds(10)));
             ArgumentCaptor<Long> waits = ArgumentCaptor.forClass(Long.class);
-            verify(posix, times(3)).pollForHangup(eq(7), waits.capture());
+            verify(kernel, times(3)).pollForHangup(eq(7), waits.capture());
             verify(daemon, times(1)).pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt(), anyLong());
-            assertEquals(10_000_000L, waits.getAllValues().get(0));
-            assertTrue(waits.getAllValues().get(1) <= 10_000_000L && waits.getAllValues().get(2) > 0, waits.getAllValues()
-                    .toString());
+            assertEquals(List.of(100_000L, 100_000L, 100_000L), waits.getAllValues(), "slices of the time left");
         }
 
         @Test
@@ -292,9 +319,9 @@ class NotifierFacadeTest {
         void barrierNotApplicable() {
             barrierSteps(0);
             assertFalse(notifier.barrier(Duration.ofSeconds(1)));
-            verify(posix).close(7);
-            verify(posix).close(8);
-            verify(posix, never()).pollForHangup(anyInt(), anyLong());
+            verify(kernel).close(7);
+            verify(kernel).close(8);
+            verify(kernel, never()).pollForHangup(anyInt(), anyLong());
         }
 
         @Test
@@ -317,10 +344,10 @@ class NotifierFacadeTest {
             SdNotifyException e = assertThrows(SdNotifyException.class,
                     () -> notifier.barrierAndUnsetEnvironment(Duration.ofSeconds(1)));
             assertTrue(e.getMessage().contains("parsing NOTIFY_SOCKET=\"relative\""), e.getMessage());
-            InOrder order = inOrder(posix, daemon);
-            order.verify(posix).getenv(NS);
-            order.verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("BARRIER=1")), any(), eq(1), eq(-1L));
-            order.verify(posix).unsetenv(NS);
+            InOrder order = inOrder(environment, daemon);
+            order.verify(environment).getenv(NS);
+            order.verify(daemon).pidNotifyWithFds(eq(0), eq(false), eq(utf8("BARRIER=1")), any(), eq(1), eq(BLOCKING));
+            order.verify(environment).unsetenv(NS);
         }
 
         @Test
@@ -329,7 +356,7 @@ class NotifierFacadeTest {
             assertFalse(notifier.isAvailable());
             env.put(NS, utf8(SOCKET));
             assertTrue(notifier.isAvailable());
-            verify(daemon, never()).pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt());
+            verify(daemon, never()).pidNotifyWithFds(anyInt(), anyBoolean(), any(), any(), anyInt(), anyLong());
         }
     }
 
@@ -342,9 +369,11 @@ class NotifierFacadeTest {
         assertFalse(n.sendAndUnsetEnvironment(NotifyState.READY));
         assertFalse(n.sendWithFds(new int[] {5}, NotifyState.FDSTORE));
         assertFalse(n.sendAsPid(777, NotifyState.READY));
-        assertFalse(n.notify("READY=1"));
-        assertFalse(n.notifyAndUnsetEnvironment("READY=1"));
-        assertFalse(n.barrier(null));
+        assertFalse(n.sendRaw("READY=1"));
+        assertFalse(n.sendRawAndUnsetEnvironment("READY=1"));
+        assertFalse(n.barrier());
+        assertFalse(n.barrier(Duration.ofSeconds(1)));
+        assertFalse(n.barrierAsPid(777, Duration.ofSeconds(1)));
         assertFalse(n.barrierAndUnsetEnvironment(Duration.ofSeconds(1)));
         assertFalse(n.reloading());
         assertFalse(n.ready());
@@ -493,9 +522,9 @@ class NotifierFacadeTest {
         void unsetRemovesPidfdId() {
             listenReturns(1, "a");
             notifier.listenFdsAndUnsetEnvironment();
-            InOrder order = inOrder(daemon, posix);
+            InOrder order = inOrder(daemon, environment);
             order.verify(daemon).listenFdsWithNames(eq(true), any());
-            order.verify(posix).unsetenv("LISTEN_PIDFDID");
+            order.verify(environment).unsetenv("LISTEN_PIDFDID");
         }
 
         @Test

@@ -385,14 +385,9 @@ class NotifyStateTest {
         }
 
         @Test
-        void emptyMessageIsRefused() {
-            assertThrows(IllegalArgumentException.class, () -> DaemonNotifier.message());
-            assertThrows(IllegalArgumentException.class, () -> DaemonNotifier.message(new NotifyState[0]));
-        }
-
-        @Test
         void nullStateIsRefused() {
-            assertThrows(NullPointerException.class, () -> DaemonNotifier.message(NotifyState.READY, null));
+            assertThrows(NullPointerException.class, () -> DaemonNotifier.message(NotifyState.READY, (NotifyState) null));
+            assertThrows(NullPointerException.class, () -> DaemonNotifier.message(null));
         }
     }
 
@@ -401,9 +396,9 @@ class NotifyStateTest {
     @Nested
     class TimeoutMicros {
         @Test
-        void nullMeansInfinite() {
-            // UINT64_MAX
-            assertEquals(-1L, DaemonNotifier.timeoutMicros(null));
+        void nullIsRefusedNamingTheCallWithoutATimeout() {
+            NullPointerException e = assertThrows(NullPointerException.class, () -> DaemonNotifier.timeoutMicros(null));
+            assertTrue(e.getMessage().contains("barrier() waits without one"), e.getMessage());
         }
 
         @Test

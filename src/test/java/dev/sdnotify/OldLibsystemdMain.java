@@ -1,12 +1,10 @@
 package dev.sdnotify;
 
-import dev.sdnotify.internal.backend.SdDaemon;
-import dev.sdnotify.internal.core.Backends;
+import java.time.Duration;
 
 /**
- * Run by {@link OldLibsystemdTest} in a child JVM whose libsystemd.so.0 lacks the barrier functions: prints the
- * backend, then the seam's {@code sd_notify_barrier} and {@code sd_pid_notify_barrier} results and one
- * {@code READY=1}, which libsystemd itself sends.
+ * Run by {@link OldLibsystemdTest} in a child JVM whose libsystemd.so.0 is an old one: prints the backend, then a
+ * barrier, a {@code READY=1} and a barrier sent as this process's pid.
  */
 public final class OldLibsystemdMain {
     private OldLibsystemdMain() {}
@@ -14,13 +12,10 @@ public final class OldLibsystemdMain {
     public static void main(String[] args) {
         try {
             System.out.println(SdNotify.backend());
-            SdDaemon daemon = Backends.active().daemon();
-            System.out.println("missing " + daemon.missingFunctions());
-            System.out.println("sd_notify_barrier " + daemon.notifyBarrier(false, 10_000_000L));
-            System.out.println("sd_pid_notify_barrier " + daemon.pidNotifyBarrier(0, false, 10_000_000L));
+            System.out.println("barrier " + SdNotify.barrier(Duration.ofSeconds(10)));
             System.out.println("ready " + SdNotify.ready());
-            System.out.println("barrierAsPid " + Notifier.fromEnvironment().barrierAsPid(
-                    ProcessHandle.current().pid(), java.time.Duration.ofSeconds(10)));
+            System.out.println("barrierAsPid " + Notifier.fromEnvironment().barrierAsPid(ProcessHandle.current().pid(),
+                    Duration.ofSeconds(10)));
         } catch (RuntimeException | LinkageError e) {
             System.out.println("FAILED " + e);
             System.exit(3);

@@ -3,8 +3,8 @@ package dev.sdnotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.sdnotify.internal.backend.Posix;
-import dev.sdnotify.internal.core.Backends;
+import dev.sdnotify.internal.kernel.Kernel;
+import dev.sdnotify.internal.daemon.Backends;
 import dev.sdnotify.testing.OwnPidfd;
 import dev.sdnotify.testing.ProcFds;
 import org.junit.jupiter.api.Test;
@@ -17,14 +17,14 @@ class OwnPidfdIdTest {
     @Test
     void theGatewayReadsTheSameIdAndClosesThePidfd() {
         OwnPidfd.requirePidfs();
-        Posix posix = Backends.choose(Backend.JAVA).posix();
-        assertNotNull(posix, "the java backend has a Posix here");
+        Kernel kernel = Backends.choose(Backend.JAVA).kernel();
+        assertNotNull(kernel, "the java backend has a kernel here");
         long expected = OwnPidfd.inodeId();
         int before = ProcFds.count();
         long[] out = new long[1];
-        assertEquals(0, posix.ownPidfdInodeId(out));
+        assertEquals(0, kernel.ownPidfdInodeId(out));
         assertEquals(expected, out[0], "the pidfd inode id");
-        assertEquals(0, posix.ownPidfdInodeId(out));
+        assertEquals(0, kernel.ownPidfdInodeId(out));
         assertEquals(expected, out[0], "the same process, the same id");
         assertEquals(before, ProcFds.count(), "the pidfd is closed again");
     }

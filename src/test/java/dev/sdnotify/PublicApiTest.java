@@ -69,7 +69,7 @@ class PublicApiTest {
             assertTrue(SdNotify.mainPid(1234));
             assertTrue(SdNotify.errno(5));
             assertTrue(SdNotify.stopping());
-            assertTrue(SdNotify.notify("X=a\\b"));
+            assertTrue(SdNotify.sendRaw("X=a\\b"));
             assertEquals(List.of("READY=1\nSTATUS=Überprüfung läuft ✓", "STATUS=serving", "WATCHDOG=1",
                     "WATCHDOG=trigger", "EXTEND_TIMEOUT_USEC=1500000", "MAINPID=1234", "ERRNO=5", "STOPPING=1",
                     "X=a\\b"), texts(r));

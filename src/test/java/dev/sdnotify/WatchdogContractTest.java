@@ -2,7 +2,7 @@ package dev.sdnotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.TestLibc;
@@ -65,7 +65,7 @@ class WatchdogContractTest {
                 .replace("$other", Integer.toString(own + 1));
     }
 
-    static Observation run(SdDaemon d, String usec, String pid, boolean unset, boolean nullOut) {
+    static Observation run(Daemon d, String usec, String pid, boolean unset, boolean nullOut) {
         CEnv.set("WATCHDOG_USEC", usec);
         CEnv.set("WATCHDOG_PID", pid);
         long[] out = nullOut ? null : new long[] {SENTINEL};
@@ -142,5 +142,6 @@ class WatchdogContractTest {
         if (agree) {
             assertEquals(oracle, ours, id + ": java backend against libsystemd");
         }
+        assertEquals(oracle, run(backends.libsystemdBackend, usec, pid, unset, nullOut), id + ": libsystemd backend");
     }
 }

@@ -13,9 +13,9 @@ import dev.sdnotify.ListenFd;
 import dev.sdnotify.Notifier;
 import dev.sdnotify.NotifyState;
 import dev.sdnotify.SdNotifyException;
-import dev.sdnotify.internal.backend.SdDaemon;
-import dev.sdnotify.internal.core.Backends;
-import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.testing.Daemon;
+import dev.sdnotify.internal.daemon.Backends;
+import dev.sdnotify.internal.daemon.ChosenBackend;
 import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.reliability.FuzzCase.Token;
 import dev.sdnotify.reliability.FuzzGenerator.Kind;
@@ -56,8 +56,8 @@ class BadEnvironmentReliabilityTest {
     static final TestLibc C = TestLibc.INSTANCE;
     static final int GENERATED = 1500;
     static final byte[] X = {'X'};
-    static SdDaemon oracle;
-    static SdDaemon javaSeam;
+    static Daemon oracle;
+    static Daemon javaSeam;
     static FuzzWorld world;
 
     @TempDir Path dir;
@@ -111,14 +111,14 @@ class BadEnvironmentReliabilityTest {
     @EnumSource(value = Backend.class, names = {"LIBSYSTEMD", "JAVA"})
     void everyRejectedNotifySocketIsNamed(Backend backend) {
         ChosenBackend info = Backends.choose(backend);
-        Notifier notifier = new DaemonNotifier(info);
+        Notifier notifier = DaemonNotifier.over(info);
         SplittableRandom r = new SplittableRandom(11);
         Set<String> templates = values(() -> FuzzGenerator.notifySocket(r), "", "/", "@", "x", "relative/x",
                 " /abs", "vsock:1:x", "/" + "x".repeat(107), "@" + "y".repeat(107), Token.MISSING.t(),
                 Token.STREAM.t(), Token.FILE.t(), Token.FILE.t() + "/x", Token.TMP.t(), Token.RECV.t() + "/");
         // The seam of the backend in use gives the errno: libsystemd's own, or the java backend's, which is
         // 262's and may differ from an older oracle's (ContractTest and the fuzzer check that difference).
-        SdDaemon reference = backend == Backend.JAVA ? javaSeam : oracle;
+        Daemon reference = backend == Backend.JAVA ? javaSeam : oracle;
         int rejected = 0;
         for (String template : templates) {
             byte[] value = world.expand(template);
@@ -130,14 +130,14 @@ class BadEnvironmentReliabilityTest {
                 continue;
             }
             rejected++;
-            assertNamed("NOTIFY_SOCKET", expected, show(value), () -> notifier.notify("X"));
+            assertNamed("NOTIFY_SOCKET", expected, show(value), () -> notifier.sendRaw("X"));
             assertNamed("NOTIFY_SOCKET", expected, show(value), () -> notifier.status("x"));
             assertNamed("NOTIFY_SOCKET", expected, show(value),
                     () -> notifier.sendWithFds(new int[] {0}, NotifyState.FDSTORE));
             if (expectedBarrier < 0 && expectedBarrier != -110) {
                 assertNamed("NOTIFY_SOCKET", expectedBarrier, show(value), () -> notifier.barrier(Duration.ZERO));
             }
-            assertNamed("NOTIFY_SOCKET", expected, show(value), () -> notifier.notifyAndUnsetEnvironment("X"));
+            assertNamed("NOTIFY_SOCKET", expected, show(value), () -> notifier.sendRawAndUnsetEnvironment("X"));
             assertEquals(null, FastLibc.getVariable("NOTIFY_SOCKET"), "removed even though the send failed");
             world.drainReceivers();
         }
@@ -163,7 +163,7 @@ class BadEnvironmentReliabilityTest {
                     continue;
                 }
                 rejected++;
-                assertNamed("WATCHDOG_USEC=", expected, show(value), () -> watchdogInterval(new DaemonNotifier(info), unset));
+                assertNamed("WATCHDOG_USEC=", expected, show(value), () -> watchdogInterval(DaemonNotifier.over(info), unset));
                 assertEquals(unset, FastLibc.getVariable("WATCHDOG_USEC") == null);
             }
         }
@@ -177,7 +177,7 @@ class BadEnvironmentReliabilityTest {
                     continue;
                 }
                 rejected++;
-                assertNamed("WATCHDOG_PID=", expected, show(value), () -> watchdogInterval(new DaemonNotifier(info), unset));
+                assertNamed("WATCHDOG_PID=", expected, show(value), () -> watchdogInterval(DaemonNotifier.over(info), unset));
                 assertEquals(unset, FastLibc.getVariable("WATCHDOG_PID") == null);
             }
         }
@@ -235,7 +235,7 @@ class BadEnvironmentReliabilityTest {
             }
             byte[] value = values[variable.equals("LISTEN_PID=") ? 0 : variable.equals("LISTEN_FDS=") ? 1 : 2];
             try {
-                assertNamed(variable, expected, show(value), () -> listenFds(new DaemonNotifier(info), unset));
+                assertNamed(variable, expected, show(value), () -> listenFds(DaemonNotifier.over(info), unset));
             } finally {
                 flags.restore();
             }
@@ -322,8 +322,8 @@ class BadEnvironmentReliabilityTest {
             assertNotNull(CEnv.get("NOTIFY_SOCKET"), "a refused message does not reach the unset step");
 
             // The raw call is sd_notify: anything, verbatim.
-            assertTrue(notifier.notify("x".repeat(4097)));
-            assertTrue(notifier.notify("x".repeat(100_000)));
+            assertTrue(notifier.sendRaw("x".repeat(4097)));
+            assertTrue(notifier.sendRaw("x".repeat(100_000)));
             assertEquals(List.of(4097, 100_000), sizes(receiver));
             ReliabilityReport.figure("badEnvironment." + backend.id() + ".typedRefusals", refused.size());
             assertFalse(refused.isEmpty());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sdnotify.BothBackends;
-import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.reliability.FuzzCase.Op;
 import dev.sdnotify.reliability.FuzzWorld.Comparison;
 import dev.sdnotify.reliability.FuzzWorld.Outcome;
@@ -83,8 +83,8 @@ class DifferentialFuzzReliabilityTest {
         kept.set(FuzzCase.LISTEN_PIDFDID, oracle.envAfter().get(FuzzCase.LISTEN_PIDFDID));
         return oracle.envAfter().equals(kept);
     }
-    static SdDaemon libsystemd;
-    static SdDaemon java;
+    static Daemon libsystemd;
+    static Daemon java;
     static FuzzWorld world;
     static final LibsystemdDifferences DIFFERENCES = LibsystemdDifferences.load();
     /** Corpus cases whose difference a row of the table explains, per case of the table. */
@@ -108,7 +108,7 @@ class DifferentialFuzzReliabilityTest {
         }
     }
 
-    static Comparison compare(SdDaemon oracle, SdDaemon candidate, FuzzCase c) {
+    static Comparison compare(Daemon oracle, Daemon candidate, FuzzCase c) {
         return world.compare(oracle, candidate, c);
     }
 
@@ -126,7 +126,7 @@ class DifferentialFuzzReliabilityTest {
     }
 
     /** A difference no row of the table explains. */
-    static boolean differs(SdDaemon candidate, FuzzCase c) {
+    static boolean differs(Daemon candidate, FuzzCase c) {
         Comparison r = compare(libsystemd, candidate, c);
         return !r.agree() && tolerated(c, r) == null;
     }
@@ -136,7 +136,7 @@ class DifferentialFuzzReliabilityTest {
      * from the backend: another thread of this JVM opened or closed an fd at the first closed fd, where a
      * listen call stops (the JVM reads cgroup files now and then).
      */
-    static boolean reproduces(SdDaemon candidate, FuzzCase c) {
+    static boolean reproduces(Daemon candidate, FuzzCase c) {
         for (int i = 0; i < RERUNS; i++) {
             if (!differs(candidate, c)) {
                 return false;
@@ -145,7 +145,7 @@ class DifferentialFuzzReliabilityTest {
         return true;
     }
 
-    static String mismatchReport(String where, FuzzCase original, Comparison first, SdDaemon candidate) {
+    static String mismatchReport(String where, FuzzCase original, Comparison first, Daemon candidate) {
         int[] attempts = {0};
         FuzzCase minimal = Shrinker.shrink(original, c -> differs(candidate, c) && differs(candidate, c), attempts);
         Comparison again = compare(libsystemd, candidate, minimal);
@@ -359,7 +359,7 @@ class DifferentialFuzzReliabilityTest {
      */
     @Test
     void aPlantedDivergenceIsFoundAndShrunk() {
-        SdDaemon planted = new ForgetfulUnset(java);
+        Daemon planted = new ForgetfulUnset(java);
         FuzzGenerator generator = new FuzzGenerator(7);
         FuzzCase found = null;
         Comparison first = null;
@@ -384,7 +384,7 @@ class DifferentialFuzzReliabilityTest {
     }
 
     /** The Java backend with one planted bug: a failed send leaves NOTIFY_SOCKET set despite unset_environment. */
-    record ForgetfulUnset(SdDaemon d) implements SdDaemon {
+    record ForgetfulUnset(Daemon d) implements Daemon {
         @Override
         public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds) {
             int r = d.pidNotifyWithFds(pid, false, state, fds, nFds);

@@ -1,7 +1,7 @@
 package dev.sdnotify.reliability;
 
 import com.sun.jna.Native;
-import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.reliability.FuzzCase.Token;
 import dev.sdnotify.testing.FastLibc;
 import dev.sdnotify.testing.OwnPidfd;
@@ -183,7 +183,7 @@ final class FuzzWorld implements AutoCloseable {
         }
     }
 
-    Outcome run(SdDaemon d, Prepared p) {
+    Outcome run(Daemon d, Prepared p) {
         FuzzCase c = p.c();
         for (int i = 0; i < p.env().length; i++) {
             FastLibc.setVariable(FuzzCase.VARIABLES.get(i), p.env()[i]);
@@ -283,7 +283,7 @@ final class FuzzWorld implements AutoCloseable {
         }
     }
 
-    Comparison compare(SdDaemon oracle, SdDaemon candidate, FuzzCase c) {
+    Comparison compare(Daemon oracle, Daemon candidate, FuzzCase c) {
         Prepared p = prepare(c);
         Outcome a = run(oracle, p);
         Outcome b = run(candidate, p);
@@ -292,7 +292,7 @@ final class FuzzWorld implements AutoCloseable {
     }
 
     /** A case on one backend alone, as {@link #compare} runs it. */
-    Outcome runAlone(SdDaemon d, FuzzCase c) {
+    Outcome runAlone(Daemon d, FuzzCase c) {
         Outcome o = run(d, prepare(c));
         clearEnvironment();
         return o;

@@ -9,8 +9,8 @@ import dev.sdnotify.BackendInfo;
 import dev.sdnotify.ListenFd;
 import dev.sdnotify.Notifier;
 import dev.sdnotify.SdNotifyException;
-import dev.sdnotify.internal.core.Backends;
-import dev.sdnotify.internal.core.ChosenBackend;
+import dev.sdnotify.internal.daemon.Backends;
+import dev.sdnotify.internal.daemon.ChosenBackend;
 import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
@@ -182,7 +182,7 @@ class ResourceHygieneReliabilityTest {
     void noThreadIsStarted(Backend backend) throws Exception {
         requireBackend(backend);
         ChosenBackend info = Backends.choose(backend);
-        Notifier notifier = new DaemonNotifier(info);
+        Notifier notifier = DaemonNotifier.over(info);
         int[] pipe = new int[2];
         assertEquals(0, C.pipe(pipe));
         try (Receiver receiver = Receiver.bindPath(dir.resolve("notify"))) {
@@ -209,7 +209,7 @@ class ResourceHygieneReliabilityTest {
             for (int i = 0; i < rounds; i++) {
                 assertTrue(notifier.ready("round " + i));
                 assertTrue(notifier.watchdog());
-                assertTrue(notifier.notify("X=" + i));
+                assertTrue(notifier.sendRaw("X=" + i));
                 assertTrue(notifier.storeFds("pipe", pipe[0], pipe[1]));
                 assertTrue(notifier.sendAsPid(C.getpid(), dev.sdnotify.NotifyState.STOPPING));
                 assertTrue(notifier.reloading());
@@ -219,10 +219,10 @@ class ResourceHygieneReliabilityTest {
                     assertEquals("ETIMEDOUT", e.errnoName());
                 }
                 CEnv.set("WATCHDOG_USEC", "1000000");
-                assertTrue(watchdogInterval(new DaemonNotifier(info), false).isPresent());
+                assertTrue(watchdogInterval(DaemonNotifier.over(info), false).isPresent());
                 CEnv.set("LISTEN_PID", Integer.toString(C.getpid()));
                 CEnv.set("LISTEN_FDS", "1");
-                assertEquals(1, listenFds(new DaemonNotifier(info), true).size());
+                assertEquals(1, listenFds(DaemonNotifier.over(info), true).size());
                 assertEquals(7, receiver.drain().size());
             }
         } finally {

@@ -4,16 +4,17 @@ import dev.sdnotify.SdNotifyException;
 import dev.sdnotify.internal.protocol.Errno;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * {@code sd_booted()} without native code. libsystemd checks {@code /run/systemd/system/} with the trailing
- * slash, which follows a symbolic link and requires a directory; reading the attributes with links followed
- * gives the same answers: a directory is 1, nothing there (or a dangling link) is 0, anything else an error.
+ * {@code sd_booted()} without native code. libsystemd checks {@code /run/systemd/system/} with the trailing slash,
+ * which follows a symbolic link and requires a directory; reading the attributes with links followed gives the same
+ * answers: a directory is 1, nothing there (or a dangling link) is 0, anything else an error. The JDK names the
+ * kernel's error only in words, and those are localized, so the errno is told from the path itself.
  */
 public final class Booted {
     public static final String PATH = "/run/systemd/system/";
@@ -30,24 +31,22 @@ public final class Booted {
             return false;
         } catch (AccessDeniedException e) {
             throw failed(Errno.EACCES, "checking " + path + ": permission denied");
-        } catch (FileSystemException e) {
-            throw failed(errnoOf(e.getReason()), "checking " + path + ": " + e.getReason());
         } catch (IOException e) {
+            // On the way: a file that is not a directory (ENOTDIR), or links that lead nowhere in the end (ELOOP).
+            for (Path p = path.getRoot(); p != null; p = next(p, path)) {
+                if (Files.exists(p) && !Files.isDirectory(p)) {
+                    throw failed(Errno.ENOTDIR, "checking " + path + ": " + p + " is not a directory");
+                }
+                if (Files.isSymbolicLink(p) && !Files.exists(p) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    throw failed(Errno.ELOOP, "checking " + path + ": " + p + " is a link that leads nowhere");
+                }
+            }
             throw failed(Errno.EIO, "checking " + path + ": " + e.getMessage());
         }
     }
 
-    /** The JDK reports the kernel's error only as strerror text; these are the ones a lookup can give. */
-    private static int errnoOf(String reason) {
-        if (reason == null) {
-            return Errno.EIO;
-        }
-        switch (reason) {
-            case "Not a directory": return Errno.ENOTDIR;
-            case "Too many levels of symbolic links": return Errno.ELOOP;
-            case "File name too long": return Errno.ENAMETOOLONG;
-            default: return Errno.EIO;
-        }
+    private static Path next(Path p, Path path) {
+        return p.getNameCount() < path.getNameCount() ? p.resolve(path.getName(p.getNameCount())) : null;
     }
 
     private static SdNotifyException failed(int errno, String detail) {

@@ -3,14 +3,14 @@ package dev.sdnotify.internal.core;
 import dev.sdnotify.ListenFd;
 import dev.sdnotify.Notifier;
 import dev.sdnotify.NotifyState;
-import dev.sdnotify.SdNotifyException;
 import dev.sdnotify.SocketActivation;
-import dev.sdnotify.internal.backend.JavaDaemon;
-import dev.sdnotify.internal.backend.SdDaemon;
+import dev.sdnotify.internal.daemon.Backends;
+import dev.sdnotify.internal.daemon.Barrier;
+import dev.sdnotify.internal.daemon.ChosenBackend;
+import dev.sdnotify.internal.daemon.SdDaemon;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,45 +23,64 @@ import java.util.Optional;
 public final class DaemonNotifier implements Notifier {
     /** systemd reads at most this many bytes of a message and drops longer ones. */
     public static final int MESSAGE_MAX = 4096;
+    /** Whom the process's notifiers talk to, whichever backend they use: the supervisor in the C environment. */
+    private static final Object PROCESS = new Object();
 
     /** Follows the process-wide backend, including a later {@code SdNotify.useBackend}. */
-    public static final DaemonNotifier PROCESS_WIDE = new DaemonNotifier(null, ReadinessFd.PROCESS, null);
-
-    private static final String WATCHDOG_USEC_PREFIX = "WATCHDOG_USEC=";
-    /** The keep-alive's bytes, built once: the watchdog path allocates nothing on the Java backend. */
-    private static final byte[] WATCHDOG = message(NotifyState.WATCHDOG);
+    public static final DaemonNotifier PROCESS_WIDE = new DaemonNotifier(null, ReadinessFd.PROCESS, PROCESS, null);
+    /** {@code Notifier.noop()}: backend {@code none}, whose sends, reads and readiness fd find nothing. */
+    public static final DaemonNotifier NOOP = new DaemonNotifier(Backends.none("Notifier.noop()"), new ReadinessFd(),
+            null, null);
 
     /** Null: the process-wide backend, looked up at each call. */
     private final ChosenBackend fixed;
     /** The readiness fd signaled along with READY=1: the process's, or a given environment's own. */
     private final ReadinessFd readiness;
+    /** The supervisor this notifier talks to, as {@link WatchdogTimeouts} tells one from another. */
+    private final Object supervisor;
     /** {@code null}: sends wait while the receiver's queue is full, as libsystemd's do. */
     private final Duration sendTimeout;
-    private final long sendTimeoutUsec;
 
-    /** A notifier over exactly this backend, which signals the process's readiness fd. */
-    public DaemonNotifier(ChosenBackend fixed) {
-        this(Objects.requireNonNull(fixed, "backend"), ReadinessFd.PROCESS, null);
-    }
-
-    /** A notifier over exactly this backend that signals {@code readiness} with READY=1. */
-    public DaemonNotifier(ChosenBackend fixed, ReadinessFd readiness) {
-        this(Objects.requireNonNull(fixed, "backend"), Objects.requireNonNull(readiness, "readiness"), null);
-    }
-
-    private DaemonNotifier(ChosenBackend fixed, ReadinessFd readiness, Duration sendTimeout) {
+    DaemonNotifier(ChosenBackend fixed, ReadinessFd readiness, Object supervisor, Duration sendTimeout) {
         this.fixed = fixed;
         this.readiness = readiness;
+        this.supervisor = supervisor;
         this.sendTimeout = sendTimeout;
-        this.sendTimeoutUsec = sendTimeout == null ? SdDaemon.BLOCKING : sendTimeoutMicros(sendTimeout);
+    }
+
+    /** A notifier over exactly this backend of the process. */
+    public static Notifier over(ChosenBackend backend) {
+        return new DaemonNotifier(Objects.requireNonNull(backend, "backend"), ReadinessFd.PROCESS, PROCESS, null);
+    }
+
+    /** The Java protocol over {@code variables}, with a readiness fd of its own: {@code Notifier.forEnvironment}. */
+    public static Notifier forEnvironment(Map<String, String> variables) {
+        ChosenBackend b = Backends.forEnvironment(variables);
+        return new DaemonNotifier(b, new ReadinessFd(), b.environment(), null);
     }
 
     /**
-     * The Java protocol over {@code variables} instead of the C environment, with a readiness fd of its own
-     * ({@code READY_FD} among them): {@code Notifier.forEnvironment}.
+     * Why a keeper over {@code n} cannot feed a watchdog that is there, with what to change in the unit; null when
+     * there is no watchdog for anyone.
      */
-    public static Notifier forEnvironment(Map<String, String> variables) {
-        return new DaemonNotifier(Backends.forEnvironment(variables), new ReadinessFd(), null);
+    public static String watchdogElsewhere(Notifier n) {
+        if (!(n instanceof DaemonNotifier)) {
+            return null;
+        }
+        ChosenBackend b = ((DaemonNotifier) n).backend();
+        byte[] pid = b.environment().getenv(Variables.WATCHDOG_PID);
+        if (b.environment().getenv(Variables.WATCHDOG_USEC) == null || pid == null) {
+            return null;
+        }
+        return "WATCHDOG_USEC is set, but " + Failures.show(Variables.WATCHDOG_PID, pid) + " is not this JVM (pid "
+                + ProcessHandle.current().pid() + "): the unit's main process is a start script that does not exec "
+                + "java. End the script with exec java ..., or give the unit NotifyAccess=all and send MAINPID= from "
+                + "the JVM, then start the keeper with the interval of WATCHDOG_USEC";
+    }
+
+    /** The supervisor {@code n} talks to, or null for a notifier of another kind. */
+    static Object supervisorOf(Notifier n) {
+        return n instanceof DaemonNotifier ? ((DaemonNotifier) n).supervisor : null;
     }
 
     @Override
@@ -70,12 +89,7 @@ public final class DaemonNotifier implements Notifier {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("send timeout must be positive, got " + timeout);
         }
-        return new DaemonNotifier(fixed, readiness, timeout);
-    }
-
-    /** At least one microsecond, since a zero {@code SO_SNDTIMEO} means no limit. */
-    private static long sendTimeoutMicros(Duration timeout) {
-        return Math.max(1L, timeoutMicros(timeout));
+        return new DaemonNotifier(fixed, readiness, supervisor, timeout);
     }
 
     private ChosenBackend backend() {
@@ -84,87 +98,58 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean isAvailable() {
-        ChosenBackend b = backend();
-        if (b.isUnreachable()) {
-            // True: sends are attempted, and throw with the reason.
-            return ((Unreachable) b.daemon()).isSet(Variables.NOTIFY_SOCKET);
-        }
-        return Failures.getenv(b, Variables.NOTIFY_SOCKET) != null;
+        return backend().environment().getenv(Variables.NOTIFY_SOCKET) != null;
     }
 
     @Override
-    public boolean send(NotifyState... states) {
-        return followed(deliver(0, false, message(states), null), states);
+    public boolean send(NotifyState state, NotifyState... more) {
+        return deliver(0, false, message(state, more), null);
     }
 
     @Override
-    public boolean sendAndUnsetEnvironment(NotifyState... states) {
-        return followed(deliver(0, true, message(states), null), states);
-    }
-
-    /** A new watchdog timeout that reached the manager is followed by the process's keepers. */
-    private static boolean followed(boolean sent, NotifyState[] states) {
-        if (sent) {
-            for (NotifyState s : states) {
-                String line = s.toString();
-                if (line.startsWith(WATCHDOG_USEC_PREFIX)) {
-                    long usec = Long.parseLong(line.substring(WATCHDOG_USEC_PREFIX.length()));
-                    WatchdogTimeouts.sent(Duration.ofSeconds(usec / 1_000_000L, (usec % 1_000_000L) * 1000L));
-                }
-            }
-        }
-        return sent;
+    public boolean sendAndUnsetEnvironment(NotifyState state, NotifyState... more) {
+        return deliver(0, true, message(state, more), null);
     }
 
     @Override
-    public boolean sendWithFds(int[] fds, NotifyState... states) {
+    public boolean sendWithFds(int[] fds, NotifyState state, NotifyState... more) {
         Objects.requireNonNull(fds, "fds");
-        return deliver(0, false, message(states), fds.clone());
+        return deliver(0, false, message(state, more), fds.clone());
     }
 
     @Override
-    public boolean sendAsPid(long pid, NotifyState... states) {
-        return deliver(checkedPid(pid), false, message(states), null);
+    public boolean sendAsPid(long pid, NotifyState state, NotifyState... more) {
+        return deliver(checkedPid(pid), false, message(state, more), null);
     }
 
     @Override
-    public boolean notify(String rawState) {
+    public boolean sendRaw(String rawState) {
         return deliver(0, false, rawState.getBytes(StandardCharsets.UTF_8), null);
     }
 
     @Override
-    public boolean notifyAndUnsetEnvironment(String rawState) {
+    public boolean sendRawAndUnsetEnvironment(String rawState) {
         return deliver(0, true, rawState.getBytes(StandardCharsets.UTF_8), null);
     }
 
     @Override
-    public boolean watchdog() {
-        return deliver(0, false, WATCHDOG, null);
-    }
-
-    @Override
-    public boolean reloading() {
-        ChosenBackend b = backend();
-        if (b.posix() == null) {
-            // none: not applicable; an unreachable supervisor: throws with the reason.
-            return b.daemon().pidNotifyWithFds(0, false, new byte[0], null, 0) > 0;
-        }
-        return send(NotifyState.RELOADING, NotifyState.monotonicUsec(b.posix().monotonicMicros()));
+    public boolean barrier() {
+        return barrier(0, -1L, false, null);
     }
 
     @Override
     public boolean barrier(Duration timeout) {
-        return barrier(0, timeout, false);
+        return barrier(0, timeoutMicros(timeout), false, timeout);
     }
 
     @Override
     public boolean barrierAndUnsetEnvironment(Duration timeout) {
-        return barrier(0, timeout, true);
+        return barrier(0, timeoutMicros(timeout), true, timeout);
     }
 
     @Override
     public boolean barrierAsPid(long pid, Duration timeout) {
-        return barrier(checkedPid(pid), timeout, false);
+        return barrier(checkedPid(pid), timeoutMicros(timeout), false, timeout);
     }
 
     private static int checkedPid(long pid) {
@@ -174,47 +159,36 @@ public final class DaemonNotifier implements Notifier {
         return (int) pid;
     }
 
-    /**
-     * A signal (a JVM cannot mask them) ends the seam's wait with EINTR; here the wait is repeated on the same
-     * pipe for the time that is left, so only the manager or the timeout ends it. The steps are libsystemd's
-     * ({@link JavaDaemon#barrier}), the message sent through the backend in use. With {@code unset}, the
-     * variable is removed once, after the barrier.
-     */
-    private boolean barrier(int pid, Duration timeout, boolean unset) {
-        long usec = timeoutMicros(timeout);
+    /** The variable's value, for the message of a failure: read before a call that removes it, else after. */
+    private static byte[] variable(ChosenBackend b, String name, boolean read) {
+        return read ? b.environment().getenv(name) : null;
+    }
+
+    /** {@link Barrier}, its message sent through the backend; with {@code unset}, the variable is removed after it. */
+    private boolean barrier(int pid, long usec, boolean unset, Duration timeout) {
         ChosenBackend b = backend();
-        byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
+        if (b.kernel() == null) {
+            return false;
+        }
+        byte[] socket = variable(b, Variables.NOTIFY_SOCKET, unset);
         int r;
         try {
-            r = b.posix() == null ? b.daemon().notifyBarrier(false, usec, sendTimeoutUsec)
-                    : JavaDaemon.barrier(b.posix(), b.daemon(), pid, false, usec, sendTimeoutUsec, true);
+            r = Barrier.run(b.kernel(), b.daemon(), pid, usec, sendTimeoutMicros());
         } finally {
             if (unset) {
-                unsetNotifySocket(b);
+                b.environment().unsetenv(Variables.NOTIFY_SOCKET);
             }
         }
         if (r >= 0) {
             return r > 0;
         }
-        if (!unset) {
-            socket = Failures.getenv(b, Variables.NOTIFY_SOCKET);
-        }
-        throw Failures.notifyFailed(pid != 0 ? "sd_pid_notify_barrier" : "sd_notify_barrier", -r, socket, 1, timeout,
-                sendTimeout);
+        throw Failures.notifyFailed(b, pid != 0 ? "sd_pid_notify_barrier" : "sd_notify_barrier", -r,
+                unset ? socket : variable(b, Variables.NOTIFY_SOCKET, true), 1, timeout, sendTimeout);
     }
 
-    /** The unset variants' last step; the backends' own unset would come before a retry could run. */
-    private static void unsetNotifySocket(ChosenBackend b) {
-        if (b.posix() != null) {
-            b.posix().unsetenv(Variables.NOTIFY_SOCKET);
-        }
-    }
-
-    /** Microseconds for the seam; null is {@code UINT64_MAX} (no timeout), and huge values saturate. */
+    /** Microseconds for the seam; huge values saturate. */
     public static long timeoutMicros(Duration timeout) {
-        if (timeout == null) {
-            return -1L;
-        }
+        Objects.requireNonNull(timeout, "timeout (barrier() waits without one)");
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("barrier timeout must not be negative, got " + timeout);
         }
@@ -224,63 +198,57 @@ public final class DaemonNotifier implements Notifier {
         return timeout.getSeconds() * 1_000_000L + timeout.getNano() / 1000;
     }
 
+    /** At least one microsecond: the seam's bound must be positive. */
+    private long sendTimeoutMicros() {
+        return sendTimeout == null ? SdDaemon.BLOCKING : Math.max(1L, timeoutMicros(sendTimeout));
+    }
+
     /**
-     * One message. A signal that interrupts a send before the datagram was queued (EINTR: nothing was sent)
-     * is not the caller's failure: the send is retried, for the time left of a send timeout. With
-     * {@code unset}, the variable is removed once, after the last attempt, whatever the outcome.
+     * One message. A signal that interrupts a send before the datagram was queued (EINTR: nothing was sent) is not
+     * the caller's failure: the send is retried, for the time left of a send timeout. With {@code unset}, the
+     * variable is removed once, after the last attempt, whatever the outcome. A new watchdog timeout that reached
+     * the kernel is told to the keepers of the same supervisor.
      */
     private boolean deliver(int pid, boolean unset, byte[] payload, int[] fds) {
         ChosenBackend b = backend();
         int nFds = fds == null ? 0 : fds.length;
-        byte[] socket = unset ? Failures.getenv(b, Variables.NOTIFY_SOCKET) : null;
-        long deadline = sendTimeout == null ? 0 : System.nanoTime() + sendTimeout.toNanos();
+        byte[] socket = variable(b, Variables.NOTIFY_SOCKET, unset);
+        long deadline = System.nanoTime() + (sendTimeout == null ? 0 : sendTimeout.toNanos());
+        long bound = sendTimeoutMicros();
         int r;
         try {
-            r = sendOnce(b, pid, payload, fds, nFds, sendTimeoutUsec);
-            while (r == -Errno.EINTR) {
-                long left = sendTimeoutUsec;
+            r = b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds, bound);
+            while (r == -Errno.EINTR && !Thread.currentThread().isInterrupted()) {
                 if (sendTimeout != null) {
-                    left = (deadline - System.nanoTime()) / 1000;
-                    if (left <= 0) {
+                    bound = (deadline - System.nanoTime()) / 1000;
+                    if (bound <= 0) {
                         r = -Errno.EAGAIN;
                         break;
                     }
                 }
-                r = sendOnce(b, pid, payload, fds, nFds, left);
+                r = b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds, bound);
             }
         } finally {
             if (unset) {
-                unsetNotifySocket(b);
+                b.environment().unsetenv(Variables.NOTIFY_SOCKET);
             }
+        }
+        if (r > 0) {
+            WatchdogTimeouts.sent(supervisor, payload);
         }
         if (r >= 0) {
             return r > 0;
         }
-        throw sendFailed(b, unset ? socket : Failures.getenv(b, Variables.NOTIFY_SOCKET), pid, nFds, r);
-    }
-
-    private static int sendOnce(ChosenBackend b, int pid, byte[] payload, int[] fds, int nFds, long sendTimeoutUsec) {
-        return sendTimeoutUsec == SdDaemon.BLOCKING ? b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds)
-                : b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds, sendTimeoutUsec);
-    }
-
-    private SdNotifyException sendFailed(ChosenBackend b, byte[] socket, int pid, int nFds, int r) {
         String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
-        return Failures.notifyFailed(operation, -r, socket, nFds, null, sendTimeout);
+        throw Failures.notifyFailed(b, operation, -r, unset ? socket : variable(b, Variables.NOTIFY_SOCKET, true), nFds,
+                null, sendTimeout);
     }
 
     /** The states as one message, one per line, UTF-8; refuses what systemd would drop. */
-    public static byte[] message(NotifyState... states) {
-        if (states.length == 0) {
-            throw new IllegalArgumentException("a message needs at least one state");
-        }
-        StringBuilder text = new StringBuilder();
-        for (NotifyState s : states) {
-            Objects.requireNonNull(s, "state");
-            if (text.length() > 0) {
-                text.append('\n');
-            }
-            text.append(s);
+    public static byte[] message(NotifyState state, NotifyState... more) {
+        StringBuilder text = new StringBuilder(Objects.requireNonNull(state, "state").toString());
+        for (NotifyState s : more) {
+            text.append('\n').append(Objects.requireNonNull(s, "state"));
         }
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MESSAGE_MAX) {
@@ -292,10 +260,8 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public String toString() {
-        String means = sendTimeout == null ? "" : backend().daemon().sendTimeoutMeans();
         return "Notifier(" + (fixed != null ? fixed : "process-wide backend")
-                + (sendTimeout != null ? ", send timeout " + sendTimeout + (means.isEmpty() ? "" : ", " + means) : "")
-                + ")";
+                + (sendTimeout != null ? ", send timeout " + sendTimeout : "") + ")";
     }
 
     @Override
@@ -321,22 +287,15 @@ public final class DaemonNotifier implements Notifier {
 
     private Optional<Duration> watchdogInterval(boolean unset) {
         ChosenBackend b = backend();
-        byte[] usecText = unset ? Failures.getenv(b, Variables.WATCHDOG_USEC) : null;
-        byte[] pidText = unset ? Failures.getenv(b, Variables.WATCHDOG_PID) : null;
+        byte[] usecText = variable(b, Variables.WATCHDOG_USEC, unset);
+        byte[] pidText = variable(b, Variables.WATCHDOG_PID, unset);
         long[] usec = new long[1];
         int r = b.daemon().watchdogEnabled(unset, usec);
-        if (r > 0) {
-            return Optional.of(Duration.ofSeconds(Long.divideUnsigned(usec[0], 1_000_000L),
-                    Long.remainderUnsigned(usec[0], 1_000_000L) * 1000L));
+        if (r < 0) {
+            throw Failures.watchdogFailed(-r, unset ? usecText : variable(b, Variables.WATCHDOG_USEC, true),
+                    unset ? pidText : variable(b, Variables.WATCHDOG_PID, true));
         }
-        if (r == 0) {
-            return Optional.empty();
-        }
-        if (!unset) {
-            usecText = Failures.getenv(b, Variables.WATCHDOG_USEC);
-            pidText = Failures.getenv(b, Variables.WATCHDOG_PID);
-        }
-        throw Failures.watchdogFailed(-r, usecText, pidText);
+        return r == 0 ? Optional.empty() : Optional.of(WatchdogTimeouts.duration(usec[0]));
     }
 
     @Override
@@ -351,28 +310,19 @@ public final class DaemonNotifier implements Notifier {
 
     private List<ListenFd> listenFds(boolean unset) {
         ChosenBackend b = backend();
-        byte[] pid = unset ? Failures.getenv(b, Variables.LISTEN_PID) : null;
-        byte[] pidfdId = unset ? Failures.getenv(b, Variables.LISTEN_PIDFDID) : null;
-        byte[] fds = unset ? Failures.getenv(b, Variables.LISTEN_FDS) : null;
-        byte[] names = unset ? Failures.getenv(b, Variables.LISTEN_FDNAMES) : null;
+        byte[][] before = listenVariables(b, unset);
         List<byte[]> rawNames = new ArrayList<>();
         int n;
         try {
             n = b.daemon().listenFdsWithNames(unset, rawNames);
         } finally {
-            if (unset && b.posix() != null) {
+            if (unset) {
                 // A libsystemd before 259 leaves LISTEN_PIDFDID; a child must not inherit it either.
-                b.posix().unsetenv(Variables.LISTEN_PIDFDID);
+                b.environment().unsetenv(Variables.LISTEN_PIDFDID);
             }
         }
         if (n < 0) {
-            if (!unset) {
-                pid = Failures.getenv(b, Variables.LISTEN_PID);
-                pidfdId = Failures.getenv(b, Variables.LISTEN_PIDFDID);
-                fds = Failures.getenv(b, Variables.LISTEN_FDS);
-                names = Failures.getenv(b, Variables.LISTEN_FDNAMES);
-            }
-            throw Failures.listenFailed(-n, pid, pidfdId, fds, names);
+            throw Failures.listenFailed(b, -n, unset ? before : listenVariables(b, true));
         }
         List<ListenFd> result = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -382,8 +332,11 @@ public final class DaemonNotifier implements Notifier {
         return Collections.unmodifiableList(result);
     }
 
-    @Override
-    public boolean isSystemdBooted() {
-        return Booted.check(Paths.get(Booted.PATH));
+    private static byte[][] listenVariables(ChosenBackend b, boolean read) {
+        byte[][] values = new byte[Variables.LISTEN.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = variable(b, Variables.LISTEN.get(i), read);
+        }
+        return values;
     }
 }

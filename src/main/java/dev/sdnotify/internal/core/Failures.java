@@ -1,12 +1,18 @@
 package dev.sdnotify.internal.core;
 
 import dev.sdnotify.SdNotifyException;
+import dev.sdnotify.internal.daemon.ChosenBackend;
 import dev.sdnotify.internal.protocol.CNumbers;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
 import dev.sdnotify.internal.protocol.NotifyAddress;
 import dev.sdnotify.internal.protocol.Variables;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 
 /** Builds the exception for a failed call: which variable, address or step was at fault, and the errno. */
@@ -16,8 +22,12 @@ final class Failures {
 
     private Failures() {}
 
-    static byte[] getenv(ChosenBackend b, String name) {
-        return b.posix() == null ? null : b.posix().getenv(name);
+    /**
+     * {@code detail}, or for ELIBACC, which only a process without native access gets, the backend's reason: the
+     * one way such a process learns what failed and how to fix it.
+     */
+    static String withReason(ChosenBackend b, int errno, String detail) {
+        return errno == Errno.ELIBACC && b.info().isSupervisorUnreachable() ? b.info().reason() : detail;
     }
 
     public static String show(String name, byte[] value) {
@@ -28,8 +38,12 @@ final class Failures {
      * {@code barrierTimeout} is the barrier's wait, {@code sendTimeout} the notifier's limit on a send;
      * either may be null.
      */
-    public static SdNotifyException notifyFailed(String operation, int errno, byte[] socket, int nFds,
+    static SdNotifyException notifyFailed(ChosenBackend b, String operation, int errno, byte[] socket, int nFds,
             Duration barrierTimeout, Duration sendTimeout) {
+        if (errno == Errno.ELIBACC) {
+            return new SdNotifyException(operation, errno, withReason(b, errno, "sending to "
+                    + show(Variables.NOTIFY_SOCKET, socket)));
+        }
         if (errno == Errno.E2BIG) {
             // Refused before NOTIFY_SOCKET is read, whatever its value.
             return new SdNotifyException(operation, errno, tooManyFds(nFds));
@@ -50,14 +64,31 @@ final class Failures {
         boolean opening = errno == Errno.EAFNOSUPPORT || errno == Errno.EMFILE || errno == Errno.ENFILE;
         String step = (opening ? "opening an AF_UNIX datagram socket for " : "sendmsg to ")
                 + show(Variables.NOTIFY_SOCKET, socket);
-        String hint = sendHint(errno, nFds, barrierTimeout, sendTimeout);
+        String hint = errno == Errno.ECONNREFUSED ? notASocket(socket) : sendHint(errno, nFds, barrierTimeout,
+                sendTimeout);
         return new SdNotifyException(operation, errno, hint == null ? step : step + ": " + hint);
+    }
+
+    /** ECONNREFUSED: what the path names, when it is not a socket (the kernel says the same for both). */
+    private static String notASocket(byte[] socket) {
+        if (socket == null || socket.length == 0 || socket[0] != '/') {
+            return "nothing is bound to that name";
+        }
+        Path path = Paths.get(new String(socket, StandardCharsets.UTF_8));
+        try {
+            int type = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+            return type == 0140000 ? "nothing is bound to the socket there (its service is gone?)"
+                    : "the path is not a socket but " + (type == 0040000 ? "a directory" : type == 0100000
+                    ? "a regular file" : "a file of mode " + Integer.toOctalString(type)) + ": set NOTIFY_SOCKET to "
+                    + "the supervisor's socket";
+        } catch (IOException | RuntimeException e) {
+            return "nothing is bound there, or it is not a socket";
+        }
     }
 
     private static String sendHint(int errno, int nFds, Duration barrierTimeout, Duration sendTimeout) {
         switch (errno) {
             case Errno.ENOENT: return "no socket exists at that path";
-            case Errno.ECONNREFUSED: return "nothing is bound there, or it is not a socket";
             case Errno.EPROTOTYPE: return "the socket there is not a datagram socket";
             case Errno.EACCES: return "this process may not write to that socket";
             case Errno.EBADF: return nFds > 0 ? "one of the " + nFds + " fds is not open" : null;
@@ -112,8 +143,15 @@ final class Failures {
         return new SdNotifyException("sd_watchdog_enabled", errno, detail);
     }
 
-    /** Names the socket-activation variable at fault, given their values before the call. */
-    static SdNotifyException listenFailed(int errno, byte[] pid, byte[] pidfdId, byte[] fds, byte[] names) {
+    /**
+     * Names the socket-activation variable at fault, given their values before the call, in the order of
+     * {@link Variables#LISTEN}.
+     */
+    static SdNotifyException listenFailed(ChosenBackend b, int errno, byte[][] values) {
+        byte[] pid = values[0];
+        byte[] pidfdId = values[1];
+        byte[] fds = values[2];
+        byte[] names = values[3];
         long[] value = new long[1];
         String detail;
         // In the order libsystemd 262 reads them.
@@ -135,6 +173,6 @@ final class Failures {
                     + show(Variables.LISTEN_FDS, fds)
                     + " (names are split on ':')";
         }
-        return new SdNotifyException("sd_listen_fds_with_names", errno, detail);
+        return new SdNotifyException("sd_listen_fds_with_names", errno, withReason(b, errno, detail));
     }
 }

@@ -1,7 +1,11 @@
 package dev.sdnotify.internal.core;
 
+import dev.sdnotify.internal.Log;
 import dev.sdnotify.SdNotifyException;
-import dev.sdnotify.internal.backend.Posix;
+import dev.sdnotify.internal.daemon.ChosenBackend;
+import dev.sdnotify.internal.daemon.JavaDaemon;
+import dev.sdnotify.internal.kernel.Kernel;
+import dev.sdnotify.internal.kernel.LinuxAbi;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNumber;
 import dev.sdnotify.internal.protocol.Variables;
@@ -17,13 +21,11 @@ import java.util.function.BooleanSupplier;
  * environment, at most once per process, since the number may name another file afterwards.
  */
 public final class ReadinessFd {
-    private static final System.Logger LOG = System.getLogger("dev.sdnotify");
     /** The process's one readiness fd; others belong to notifiers over a given environment. */
     public static final ReadinessFd PROCESS = new ReadinessFd();
 
     public static final String OPERATION = "readiness fd";
     private static final byte[] NEWLINE = {'\n'};
-    private static final int FD_CLOEXEC = 1;
     private static final int O_ACCMODE = 3;
     private static final int O_RDONLY = 0;
     private static final int S_IFMT = 0170000;
@@ -36,12 +38,10 @@ public final class ReadinessFd {
 
     /**
      * {@link dev.sdnotify.SdNotify#useReadinessFd(int)}: remembers {@code fd} for the first ready and marks it
-     * close-on-exec now, failing early when it is not open or not open for writing. {@code posix} null (backend
-     * none) only remembers it.
+     * close-on-exec now, failing early when it is not open or not open for writing. Backend {@code none} only
+     * remembers it.
      */
-    public ReadinessFd() {}
-
-    public synchronized void use(Posix posix, int fd) {
+    public synchronized void use(ChosenBackend b, int fd) {
         if (fd < FdNumber.FIRST_FREE) {
             String stream = FdNumber.standardStream(fd);
             throw new IllegalArgumentException("readiness fd " + fd + (stream == null ? " is not an fd number"
@@ -52,19 +52,18 @@ public final class ReadinessFd {
             throw new IllegalStateException("readiness was already signaled in this process; the readiness fd is "
                     + "written once and closed");
         }
-        if (posix != null) {
+        Kernel kernel = b.kernel();
+        if (kernel != null) {
             String source = "fd " + fd + " given to SdNotify.useReadinessFd";
-            int flags = posix.getFileStatusFlags(fd);
-            checkWritable(flags, source);
+            checkWritable(b, kernel.fcntl(fd, LinuxAbi.F_GETFL, 0), source);
             String notPipe = notAPipe(fd);
             if (notPipe != null) {
                 throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe
                         + ", not a pipe: a supervisor's readiness fd is the write end of a pipe");
             }
-            int fdFlags = posix.getFdFlags(fd);
-            int r = fdFlags < 0 ? fdFlags : posix.setFdFlags(fd, fdFlags | FD_CLOEXEC);
+            int r = JavaDaemon.setCloexec(kernel, fd);
             if (r < 0) {
-                throw new SdNotifyException(OPERATION, -r, "marking " + source + " close-on-exec");
+                throw failed(b, -r, "marking " + source + " close-on-exec");
             }
         }
         given = fd;
@@ -84,10 +83,7 @@ public final class ReadinessFd {
         }
         boolean signaled = false;
         try {
-            if (backend.isUnreachable()) {
-                ((Unreachable) backend.daemon()).require(OPERATION, Variables.READY_FD);
-            }
-            signaled = signal(backend.posix());
+            signaled = signal(backend);
         } catch (SdNotifyException e) {
             if (failure == null) {
                 failure = e;
@@ -100,7 +96,7 @@ public final class ReadinessFd {
                 throw failure;
             }
             // The supervisor has READY=1: its answer must not be a failure because of the other channel.
-            LOG.log(System.Logger.Level.WARNING, "READY=1 was sent, but the readiness fd could not be signaled: {0}",
+            Log.log(System.Logger.Level.WARNING, "READY=1 was sent, but the readiness fd could not be signaled: {0}",
                     failure.getMessage());
         }
         return sent || signaled;
@@ -108,25 +104,26 @@ public final class ReadinessFd {
 
     /**
      * Writes the newline and closes the fd, the first time an fd is known; later calls do nothing and return
-     * false. {@code posix} null (backend none) signals nothing and consumes nothing.
+     * false. Backend {@code none} signals nothing and consumes nothing.
      */
-    public synchronized boolean signal(Posix posix) {
-        if (consumed || posix == null) {
+    private synchronized boolean signal(ChosenBackend b) {
+        Kernel kernel = b.kernel();
+        if (consumed || kernel == null) {
             return false;
         }
-        byte[] text = posix.getenv(Variables.READY_FD);
+        byte[] text = b.environment().getenv(Variables.READY_FD);
         if (given < 0 && text == null) {
             return false;
         }
         consumed = true;
         if (text != null) {
             // Whatever follows, children must not inherit a number that no longer names the pipe.
-            posix.unsetenv(Variables.READY_FD);
+            b.environment().unsetenv(Variables.READY_FD);
         }
         int fd = given >= 0 ? given : parse(text);
         String source = given >= 0 ? "fd " + fd + " given to SdNotify.useReadinessFd"
                 : "fd " + fd + " from " + Failures.show(Variables.READY_FD, text);
-        checkWritable(posix.getFileStatusFlags(fd), source);
+        checkWritable(b, kernel.fcntl(fd, LinuxAbi.F_GETFL, 0), source);
         String notPipe = notAPipe(fd);
         if (notPipe != null) {
             if (given >= 0) {
@@ -134,25 +131,25 @@ public final class ReadinessFd {
             }
             // Inherited through a copied environment (a JVM started by a service of s6, say): the number names
             // something of this process's own. Leave it alone.
-            LOG.log(System.Logger.Level.WARNING, "{0} is {1}, not a pipe, so it is not the readiness fd of this "
+            Log.log(System.Logger.Level.WARNING, "{0} is {1}, not a pipe, so it is not the readiness fd of this "
                     + "process''s supervisor (inherited from another process?); left untouched, READY_FD removed",
                     source, notPipe);
             return false;
         }
         int r;
         do {
-            r = posix.write(fd, NEWLINE, NEWLINE.length);
+            r = kernel.write(fd, NEWLINE, NEWLINE.length);
         } while (r == -Errno.EINTR);
         if (r < 0) {
             if (r != -Errno.EBADF) {
-                posix.close(fd);
+                kernel.close(fd);
             }
-            throw new SdNotifyException(OPERATION, -r, "writing a newline to " + source + writeHint(-r));
+            throw failed(b, -r, "writing a newline to " + source + writeHint(-r));
         }
-        r = posix.close(fd);
+        r = kernel.close(fd);
         if (r < 0 && r != -Errno.EINTR) {
             // Linux releases the fd even when close reports EINTR.
-            throw new SdNotifyException(OPERATION, -r, "closing " + source + " after writing the newline");
+            throw failed(b, -r, "closing " + source + " after writing the newline");
         }
         return true;
     }
@@ -189,12 +186,16 @@ public final class ReadinessFd {
         return fd;
     }
 
-    private static void checkWritable(int statusFlags, String source) {
+    private static SdNotifyException failed(ChosenBackend b, int errno, String detail) {
+        return new SdNotifyException(OPERATION, errno, Failures.withReason(b, errno, detail));
+    }
+
+    private static void checkWritable(ChosenBackend b, int statusFlags, String source) {
         if (statusFlags == -Errno.EBADF) {
             throw new SdNotifyException(OPERATION, Errno.EBADF, source + " is not open");
         }
         if (statusFlags < 0) {
-            throw new SdNotifyException(OPERATION, -statusFlags, "reading the flags of " + source);
+            throw failed(b, -statusFlags, "reading the flags of " + source);
         }
         if ((statusFlags & O_ACCMODE) == O_RDONLY) {
             throw new SdNotifyException(OPERATION, Errno.EBADF, source

@@ -1,13 +1,12 @@
 package dev.sdnotify.internal.ffm;
 
-import dev.sdnotify.internal.nativeaccess.Loaded;
-import dev.sdnotify.internal.nativeaccess.NativeGateway;
-import dev.sdnotify.internal.nativeaccess.Platform;
+import dev.sdnotify.internal.kernel.Gateway;
+import dev.sdnotify.internal.kernel.Loaded;
 
 /**
- * The FFM gateway as seen from JDK 11 to 21: absent. The jar's {@code META-INF/versions/22} holds the real
- * one, which a JDK 22 or later loads in place of this class; reaching this class there means the versioned
- * classes were not used.
+ * The FFM gateway as seen from JDK 11 to 21: absent. The jar's {@code META-INF/versions/22} holds the real one,
+ * which a JDK 22 or later loads in place of this class; reaching this class there means the versioned classes
+ * were not used.
  */
 public final class FfmGateway {
     /** The first JDK with the final Foreign Function &amp; Memory API. */
@@ -15,8 +14,8 @@ public final class FfmGateway {
 
     private FfmGateway() {}
 
-    public static Loaded<NativeGateway> load() {
-        int jdk = Platform.jdkFeature();
+    public static Loaded<Gateway> load() {
+        int jdk = Runtime.version().feature();
         if (jdk < MIN_JDK) {
             return Loaded.failed("the FFM API needs JDK " + MIN_JDK + " or later; this is JDK " + jdk);
         }

@@ -5,7 +5,6 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -21,7 +20,7 @@ import java.nio.channels.spi.SelectorProvider;
  * The JDK's own channel classes in {@code sun.nio.ch}, reached by reflection: the only way to give a channel an
  * existing fd other than 0. The constructors tried are those of JDK 11 and of JDK 17 to 25; the package must be
  * opened to this module, and every failure to reach it names the JVM option that does. It calls constructors and
- * methods and reads fields, and never sets a field: JDK 26's checks on final-field mutation (JEP 500,
+ * methods and reads fields, and never sets one: JDK 26's checks on final-field mutation (JEP 500,
  * {@code --illegal-final-field-mutation}) do not concern it.
  */
 public final class JdkChannels {
@@ -53,22 +52,30 @@ public final class JdkChannels {
             }
             channel = construct(old, what, provider, newFd(fd, what), true);
         }
-        ServerSocketChannel result = (ServerSocketChannel) channel;
-        matchFamily(result, impl, kind, what);
-        return result;
+        return (ServerSocketChannel) channel;
     }
 
-    /** An AF_INET or AF_INET6 datagram socket as a channel; the channel owns the fd from now on. */
+    /**
+     * An AF_INET or AF_INET6 datagram socket as a channel; the channel owns the fd from now on. The JDK labels a
+     * datagram channel it builds around an fd AF_INET6 wherever IPv6 is available, as its own
+     * {@code System.inheritedChannel()} does, and an AF_INET socket so labelled fails every send (the JDK encodes a
+     * sockaddr_in6); the label is final. Such a socket is refused before the fd is touched.
+     */
     static DatagramChannel datagramChannel(int fd, SocketKind kind) throws IOException {
         String what = "fd " + fd + " as a DatagramChannel";
+        if (kind.family() == SocketKind.AF_INET
+                && (Boolean) invoke(method(jdkClass("Net", what), "isIPv6Available", what), null, what)) {
+            throw new IllegalArgumentException(what + ": it is an AF_INET socket, and this JDK labels a datagram "
+                    + "channel made from an fd AF_INET6 where IPv6 is available, which fails every send. Pass an "
+                    + "AF_INET6 socket (systemd: ListenDatagram=[::]:PORT, which takes IPv4 too), or run with "
+                    + "-Djava.net.preferIPv4Stack=true");
+        }
         Class<?> impl = jdkClass("DatagramChannelImpl", what);
         Constructor<?> c = constructor(impl, SelectorProvider.class, FileDescriptor.class);
         if (c == null) {
             throw unknownJdk(impl, what);
         }
-        DatagramChannel result = (DatagramChannel) construct(c, what, SelectorProvider.provider(), newFd(fd, what));
-        matchFamily(result, impl, kind, what);
-        return result;
+        return (DatagramChannel) construct(c, what, SelectorProvider.provider(), newFd(fd, what));
     }
 
     /** The fd of one of the JDK's socket, pipe or file channels; it stays the channel's. */
@@ -80,7 +87,7 @@ public final class JdkChannels {
             return (Integer) invoke(getter, channel, what);
         }
         if (channel instanceof FileChannel && channel.getClass().getName().equals(PACKAGE + ".FileChannelImpl")) {
-            FileDescriptor fd = (FileDescriptor) read(field(channel.getClass(), "fd", what), channel, what);
+            FileDescriptor fd = (FileDescriptor) read(channel, "fd", what);
             Method fdVal = method(jdkClass("IOUtil", what), "fdVal", what, FileDescriptor.class);
             return (Integer) invoke(fdVal, null, what, fd);
         }
@@ -135,17 +142,6 @@ public final class JdkChannels {
         }
     }
 
-    private static Field field(Class<?> owner, String name, String what) {
-        for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
-            try {
-                return open(c.getDeclaredField(name), what);
-            } catch (NoSuchFieldException e) {
-                // Declared higher up, or not at all.
-            }
-        }
-        return null;
-    }
-
     private static <T extends AccessibleObject> T open(T member, String what) {
         try {
             member.setAccessible(true);
@@ -186,15 +182,13 @@ public final class JdkChannels {
         }
     }
 
-    private static Object read(Field f, Object target, String what) {
-        if (f == null) {
-            throw new IllegalStateException(what + ": this JDK (" + Runtime.version() + ") keeps no fd field in "
-                    + target.getClass().getName());
-        }
+    /** A field of {@code target}'s class, read: the JDK's channels keep their fd in one. */
+    private static Object read(Object target, String name, String what) {
         try {
-            return f.get(target);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(what + ": " + e, e);
+            return open(target.getClass().getDeclaredField(name), what).get(target);
+        } catch (NoSuchFieldException | IllegalAccessException e) {
+            throw new IllegalStateException(what + ": this JDK (" + Runtime.version() + ") keeps no fd field in "
+                    + target.getClass().getName(), e);
         }
     }
 
@@ -212,28 +206,4 @@ public final class JdkChannels {
         return new IOException(what + ": " + cause, cause);
     }
 
-    /**
-     * The JDK labels every inet channel it builds around an fd INET6 when the host has IPv6, as its own
-     * {@code System.inheritedChannel()} does; an AF_INET socket so labelled fails every send to an address
-     * (the JDK encodes a sockaddr_in6). The label is set to the socket's real family.
-     */
-    private static void matchFamily(Channel channel, Class<?> impl, SocketKind kind, String what) throws IOException {
-        if (kind.family() != SocketKind.AF_INET) {
-            return;
-        }
-        Field family = field(impl, "family", what);
-        if (family == null || family.getType() != ProtocolFamily.class
-                || read(family, channel, what) != StandardProtocolFamily.INET6) {
-            return;
-        }
-        try {
-            family.set(channel, StandardProtocolFamily.INET);
-        } catch (IllegalAccessException | RuntimeException e) {
-            channel.close();
-            throw new IllegalStateException(what + ": this JDK (" + Runtime.version() + ") would send from the "
-                    + "AF_INET socket as if it were AF_INET6 and does not let the label be corrected, so the "
-                    + "channel, and the fd with it, was closed. Pass an AF_INET6 socket (systemd: ListenDatagram= "
-                    + "with an IPv6 or wildcard address), or run with -Djava.net.preferIPv4Stack=true", e);
-        }
-    }
 }

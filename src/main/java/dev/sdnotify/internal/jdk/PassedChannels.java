@@ -1,9 +1,11 @@
 package dev.sdnotify.internal.jdk;
 
 import dev.sdnotify.SdNotifyException;
-import dev.sdnotify.internal.nativeaccess.Gateways;
-import dev.sdnotify.internal.nativeaccess.Loaded;
-import dev.sdnotify.internal.nativeaccess.NativeGateway;
+import dev.sdnotify.internal.daemon.Gateways;
+import dev.sdnotify.internal.kernel.Gateway;
+import dev.sdnotify.internal.kernel.Kernel;
+import dev.sdnotify.internal.kernel.LinuxAbi;
+import dev.sdnotify.internal.kernel.Loaded;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.SocketKind;
 import java.io.IOException;
@@ -80,16 +82,22 @@ public final class PassedChannels {
         if (fd < 0) {
             throw new IllegalArgumentException("fd must not be negative, got " + fd);
         }
-        Loaded<NativeGateway> gateway = Gateways.get();
+        Loaded<Gateway> gateway = Gateways.get();
         if (gateway.value() == null) {
             throw new UnsupportedOperationException("checking fd " + fd + " needs libc: " + gateway.description());
         }
+        Kernel kernel = gateway.value().kernel();
+        LinuxAbi abi = LinuxAbi.current();
         int[] out = new int[3];
-        int r = gateway.value().libc().socketKind(fd, out);
-        if (r < 0) {
-            String why = r == -Errno.EBADF ? "it is not open" : r == -Errno.ENOTSOCK ? "it is not a socket" : null;
-            throw new SdNotifyException("getsockopt", -r, "checking what fd " + fd + " is"
-                    + (why == null ? "" : ": " + why));
+        int[] options = {abi.soType, abi.soDomain, abi.soAcceptconn};
+        for (int i = 0; i < options.length; i++) {
+            int r = kernel.getOption(fd, options[i]);
+            if (r < 0) {
+                String why = r == -Errno.EBADF ? "it is not open" : r == -Errno.ENOTSOCK ? "it is not a socket" : null;
+                throw new SdNotifyException("getsockopt", -r, "checking what fd " + fd + " is"
+                        + (why == null ? "" : ": " + why));
+            }
+            out[i] = r;
         }
         return new SocketKind(out[0], out[1], out[2] != 0);
     }

@@ -1,35 +1,33 @@
 package dev.sdnotify.internal.jna;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where JNA will unpack its native stub ({@code libjnidispatch.so}), decided before JNA initializes. JNA
- * copies the stub from its jar into {@code $XDG_CACHE_HOME/JNA/temp} (or {@code ~/.cache/JNA/temp}), falling
- * back to {@code java.io.tmpdir}, and then maps it executable. Hardened units make both unusable
- * ({@code ProtectSystem=strict}, {@code ProtectHome=}, {@code ReadOnlyPaths=/}, {@code NoExecPaths=}), so
- * when neither {@code jna.boot.library.path} nor {@code jna.tmpdir} is set and JNA's own choice is unusable,
- * a directory the unit grants is chosen instead. This class touches no JNA class.
+ * Where JNA will unpack its native stub ({@code libjnidispatch.so}), decided before JNA initializes. JNA copies the
+ * stub into {@code $XDG_CACHE_HOME/JNA/temp} (or {@code ~/.cache/JNA/temp}), falling back to {@code java.io.tmpdir},
+ * and maps it executable. Hardened units make both unusable ({@code ProtectSystem=strict}, {@code ProtectHome=},
+ * {@code ReadOnlyPaths=/}, {@code NoExecPaths=}), so when neither {@code jna.boot.library.path} nor
+ * {@code jna.tmpdir} is set and JNA's own choice is unusable, a directory the unit grants is chosen instead. This
+ * class touches no JNA class.
  */
 final class JnaStubDirectory {
     static final String TMPDIR = "jna.tmpdir";
     static final String BOOT_PATH = "jna.boot.library.path";
-
     /** Tried in order when JNA's own directory is unusable: directories systemd creates for the unit first. */
     static final String[] GRANTED = {"RUNTIME_DIRECTORY", "STATE_DIRECTORY", "CACHE_DIRECTORY", "XDG_RUNTIME_DIR"};
-    /**
-     * Shared memory: a tmpfs that {@code ProtectSystem=strict} leaves writable and mounted without noexec on
-     * systemd hosts; tried last.
-     */
+    /** A tmpfs that {@code ProtectSystem=strict} leaves writable and mounted without noexec on systemd hosts. */
     static final String SHARED_MEMORY = "/dev/shm";
 
-    /** What was decided: the directory set (or null), and the text for the log or for an error. */
+    /** What was decided: the directory set (or null), and the text for the log or for an error (null: JNA's own). */
     static final class Decision {
         final String chosen;
         final String explanation;
@@ -42,18 +40,24 @@ final class JnaStubDirectory {
 
     private final Map<String, String> env;
     private final Properties properties;
-    private final Mounts mounts;
+    /** mountinfo(5) lines: field 5 is the mount point, field 6 the per-mount options. */
+    private final List<String> mountinfo;
 
-    JnaStubDirectory(Map<String, String> env, Properties properties, Mounts mounts) {
+    JnaStubDirectory(Map<String, String> env, Properties properties, List<String> mountinfo) {
         this.env = env;
         this.properties = properties;
-        this.mounts = mounts;
+        this.mountinfo = mountinfo;
     }
 
-    /**
-     * Decides, and sets {@code jna.tmpdir} in {@code properties} when another directory is needed and one is
-     * usable. {@code explanation} is null when JNA's own choice stands.
-     */
+    static List<String> mountinfo() {
+        try {
+            return Files.readAllLines(Paths.get("/proc/self/mountinfo"));
+        } catch (IOException | UncheckedIOException e) {
+            return Collections.emptyList();
+        }
+    }
+
+    /** Decides, and sets {@code jna.tmpdir} in the properties when another directory is needed and one is usable. */
     Decision decide() {
         if (properties.getProperty(BOOT_PATH) != null) {
             return new Decision(null, null);
@@ -63,15 +67,14 @@ final class JnaStubDirectory {
             String why = unusable(Paths.get(set));
             return new Decision(null, why == null ? null : "-D" + TMPDIR + "=" + set + " " + why);
         }
-        List<String> tried = new ArrayList<>();
         Path own = jnaCacheDirectory();
         String ownWhy = unusable(own);
         if (ownWhy == null) {
             return new Decision(null, null);
         }
-        tried.add(own + " " + ownWhy);
+        List<String> tried = new ArrayList<>(List.of(own + " " + ownWhy));
         Path tmp = Paths.get(properties.getProperty("java.io.tmpdir", "/tmp"));
-        // JNA falls back to java.io.tmpdir when it cannot write its cache directory.
+        // JNA falls back to java.io.tmpdir only when it cannot write its cache directory.
         String tmpWhy = unusable(tmp);
         if (tmpWhy == null && notWritable(own) != null) {
             return new Decision(null, null);
@@ -83,7 +86,7 @@ final class JnaStubDirectory {
                 tried.add("$" + variable + " unset");
                 continue;
             }
-            // RuntimeDirectory= and friends may list several directories, separated by ':'.
+            // RuntimeDirectory= and its kin may list several directories, separated by ':'.
             for (String dir : value.split(":")) {
                 String why = dir.isEmpty() ? "is empty" : unusable(Paths.get(dir));
                 if (why == null) {
@@ -102,8 +105,8 @@ final class JnaStubDirectory {
 
     private Decision choose(String dir, String source, List<String> tried) {
         properties.setProperty(TMPDIR, dir);
-        return new Decision(dir, "JNA unpacks its native stub into " + dir + " (" + source + "), set as -D"
-                + TMPDIR + ", because " + String.join("; ", tried));
+        return new Decision(dir, "JNA unpacks its native stub into " + dir + " (" + source + "), set as -D" + TMPDIR
+                + ", because " + String.join("; ", tried));
     }
 
     /** {@code Native.getTempDir()}'s first choice on Linux. */
@@ -120,11 +123,30 @@ final class JnaStubDirectory {
         if (why != null) {
             return why;
         }
-        Mounts.Mount m = mounts.find(resolve(nearestExisting(dir)));
-        if (m != null && m.noexec) {
-            return "is on a noexec mount (" + m.point + ")";
+        Path mount = noexecMount(resolve(nearestExisting(dir)));
+        return mount == null ? null : "is on a noexec mount (" + mount + ")";
+    }
+
+    /**
+     * The mount point {@code path} is on when that mount is noexec, else null: the last listed mount whose point
+     * is the longest prefix of the path, by names. mountinfo writes space, tab, newline and backslash as octal.
+     */
+    Path noexecMount(Path path) {
+        Path best = null;
+        boolean noexec = false;
+        for (String line : mountinfo) {
+            String[] f = line.split(" ");
+            if (f.length < 6) {
+                continue;
+            }
+            Path point = Paths.get(f[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+                    .replace("\\134", "\\"));
+            if (path.startsWith(point) && (best == null || point.getNameCount() >= best.getNameCount())) {
+                best = point;
+                noexec = List.of(f[5].split(",")).contains("noexec");
+            }
         }
-        return null;
+        return noexec ? best : null;
     }
 
     /** Why JNA could not create or write {@code dir} (its own test: {@code mkdirs}, then writable), or null. */

@@ -1,6 +1,7 @@
 package dev.sdnotify.internal.protocol;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The socket address named by {@code NOTIFY_SOCKET}, as libsystemd 262 builds it: a value that starts with
@@ -15,19 +16,14 @@ public final class NotifyAddress {
     /** {@code offsetof(struct sockaddr_un, sun_path)}: the two-byte {@code sun_family}. */
     public static final int SUN_PATH_OFFSET = 2;
 
-    private final byte[] sunPath;
-    private final int addressLength;
+    /** Linux's AF_UNIX, the same on every architecture. */
+    private static final short AF_UNIX = 1;
+
+    private final byte[] sockaddr;
     private final VsockAddress vsock;
 
-    private NotifyAddress(byte[] sunPath, int addressLength) {
-        this.sunPath = sunPath;
-        this.addressLength = addressLength;
-        this.vsock = null;
-    }
-
-    private NotifyAddress(VsockAddress vsock) {
-        this.sunPath = new byte[0];
-        this.addressLength = 0;
+    private NotifyAddress(byte[] sockaddr, VsockAddress vsock) {
+        this.sockaddr = sockaddr;
         this.vsock = vsock;
     }
 
@@ -41,7 +37,7 @@ public final class NotifyAddress {
         byte first = length > 0 ? value[0] : 0;
         if (first != '/' && first != '@') {
             if (VsockAddress.prefixLength(value) > 0) {
-                return new NotifyAddress(VsockAddress.parse(value));
+                return new NotifyAddress(null, VsockAddress.parse(value));
             }
             throw new InvalidAddress(-Errno.EPROTO, "is neither an absolute path, an @abstract name nor a vsock "
                     + "address (vsock:CID:PORT); set it to the supervisor's socket");
@@ -52,13 +48,13 @@ public final class NotifyAddress {
         if (length + 1 > SUN_PATH_SIZE) {
             return failTooLong(first, length);
         }
-        byte[] path = Arrays.copyOf(value, length);
+        // Abstract names are not NUL-terminated on the wire: the length covers the name only.
+        ByteBuffer address = ByteBuffer.allocate(SUN_PATH_OFFSET + length + (first == '@' ? 0 : 1))
+                .order(ByteOrder.nativeOrder()).putShort(AF_UNIX).put(value, 0, length);
         if (first == '@') {
-            path[0] = 0;
-            // Abstract names are not NUL-terminated on the wire: the length covers the name only.
-            return new NotifyAddress(path, SUN_PATH_OFFSET + length);
+            address.put(SUN_PATH_OFFSET, (byte) 0);
         }
-        return new NotifyAddress(path, SUN_PATH_OFFSET + length + 1);
+        return new NotifyAddress(address.array(), null);
     }
 
     private static NotifyAddress failTooLong(byte first, int length) throws InvalidAddress {
@@ -71,19 +67,12 @@ public final class NotifyAddress {
         return vsock;
     }
 
-    /** The bytes of {@code sun_path} that matter (the rest of the 108 are zero); empty for vsock. */
-    public byte[] sunPath() {
-        return sunPath.clone();
-    }
-
-    /** {@code msg_namelen}: two bytes of family plus the path, with its NUL for a file system path. */
-    public int addressLength() {
-        return addressLength;
-    }
-
-    /** Whether this names a socket in the abstract namespace (an {@code @} address). */
-    public boolean isAbstract() {
-        return sunPath.length > 0 && sunPath[0] == 0;
+    /**
+     * The {@code struct sockaddr_un}, {@code msg_namelen} bytes long: the family, then the path with its NUL, or
+     * a NUL and the abstract name without one; null for vsock.
+     */
+    public byte[] sockaddr() {
+        return sockaddr == null ? null : sockaddr.clone();
     }
 
     /** Why a {@code NOTIFY_SOCKET} value is refused, with the errno libsystemd gives for it. */

@@ -22,6 +22,9 @@ public final class Variables {
      */
     public static final String READY_FD = "READY_FD";
 
+    /** The socket-activation variables, in the order libsystemd 262 reads them. */
+    public static final List<String> LISTEN = List.of(LISTEN_PID, LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES);
+
     /** Every variable above: what a child process of the service must not inherit. */
     public static final List<String> SUPERVISOR = List.of(NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID, LISTEN_PID,
             LISTEN_PIDFDID, LISTEN_FDS, LISTEN_FDNAMES, READY_FD);

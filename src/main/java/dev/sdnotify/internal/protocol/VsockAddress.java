@@ -1,6 +1,8 @@
 package dev.sdnotify.internal.protocol;
 
 import dev.sdnotify.internal.protocol.NotifyAddress.InvalidAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -130,6 +132,20 @@ public final class VsockAddress {
     /** The type the prefix forces, or null for {@code vsock:} (a datagram, or what the kernel has instead). */
     public Type forcedType() {
         return forcedType;
+    }
+
+    /**
+     * {@code struct sockaddr_vm} for {@code cid} and {@code port}: the family (u16), two reserved bytes, the port
+     * and the CID (u32 each), and four zero bytes.
+     */
+    public static byte[] sockaddr(int cid, int port) {
+        return ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putShort(0, (short) 40 /* AF_VSOCK */)
+                .putInt(4, port).putInt(8, cid).array();
+    }
+
+    /** {@link #sockaddr(int, int)} of this address. */
+    public byte[] sockaddr() {
+        return sockaddr(cid, port);
     }
 
     /** The peer's CID, an unsigned 32-bit number. */

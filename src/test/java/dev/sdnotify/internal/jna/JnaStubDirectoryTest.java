@@ -42,7 +42,7 @@ class JnaStubDirectoryTest {
         for (String p : noexec) {
             lines.add(id++ + " 1 0:40 / " + p.replace(" ", "\\040") + " rw,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw");
         }
-        return new JnaStubDirectory(env, properties, Mounts.parse(lines)).decide();
+        return new JnaStubDirectory(env, properties, lines).decide();
     }
 
     @Test
@@ -57,10 +57,10 @@ class JnaStubDirectoryTest {
     void xdgCacheHomeIsWhereJnaLooksFirst() {
         env.put("XDG_CACHE_HOME", "/var/cache/x");
         assertEquals(Paths.get("/var/cache/x/JNA/temp"), new JnaStubDirectory(env, properties,
-                Mounts.parse(List.of())).jnaCacheDirectory());
+                List.of()).jnaCacheDirectory());
         env.put("XDG_CACHE_HOME", "  ");
         assertEquals(home.resolve(".cache/JNA/temp"), new JnaStubDirectory(env, properties,
-                Mounts.parse(List.of())).jnaCacheDirectory());
+                List.of()).jnaCacheDirectory());
     }
 
     @Test
@@ -116,13 +116,15 @@ class JnaStubDirectoryTest {
 
     @Test
     void mountinfoEscapesAndLongestPrefix() {
-        Mounts m = Mounts.parse(List.of(
+        JnaStubDirectory m = new JnaStubDirectory(env, properties, List.of(
                 "1 0 8:1 / / rw - ext4 /dev/sda1 rw",
                 "2 1 0:4 / /srv/a\\040b rw,noexec - tmpfs tmpfs rw",
                 "3 2 0:5 / /srv/a\\040b/c rw - tmpfs tmpfs rw",
+                "4 1 0:6 / /srv/ab rw,noexec - tmpfs tmpfs rw",
                 "short line"));
-        assertTrue(m.find(Paths.get("/srv/a b/x")).noexec);
-        assertEquals(Paths.get("/srv/a b/c"), m.find(Paths.get("/srv/a b/c/d")).point);
-        assertEquals(Paths.get("/"), m.find(Paths.get("/srv/a")).point, "a prefix of names, not of characters");
+        assertEquals(Paths.get("/srv/a b"), m.noexecMount(Paths.get("/srv/a b/x")));
+        assertNull(m.noexecMount(Paths.get("/srv/a b/c/d")), "the longest prefix, an exec mount");
+        assertNull(m.noexecMount(Paths.get("/srv/a")), "a prefix of names, not of characters");
+        assertEquals(Paths.get("/srv/ab"), m.noexecMount(Paths.get("/srv/ab/c")));
     }
 }

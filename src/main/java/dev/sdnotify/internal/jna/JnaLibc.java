@@ -1,0 +1,164 @@
+package dev.sdnotify.internal.jna;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import dev.sdnotify.internal.kernel.Libc;
+import dev.sdnotify.internal.protocol.Errno;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link Libc} by JNA's direct mapping: the native methods are libc's functions, bound when this class is first
+ * used, with no proxy and no reflection per call. C's long and size_t are NativeLong, which JNA sizes per data model;
+ * results of type ssize_t are ints, since the counts are small and -1 reads as -1 in either width.
+ */
+final class JnaLibc implements Libc {
+    /** Whether libc has statx (glibc 2.28 and later). */
+    private static final boolean STATX;
+
+    static {
+        // All at once, when the gateway loads: JNA opens files to register functions, which must not happen in the
+        // middle of a call that walks the fds.
+        NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        Native.register(JnaLibc.class, libc);
+        Native.register(Env.class, libc);
+        boolean statx;
+        try {
+            Native.register(Statx.class, libc);
+            statx = true;
+        } catch (UnsatisfiedLinkError e) {
+            statx = false;
+        }
+        STATX = statx;
+    }
+
+    /** {@code getenv}, apart since its pointer result must be read in the platform's width. */
+    private static final class Env {
+        static native Pointer getenv(ByteBuffer name);
+    }
+
+    /** {@code statx}, bound apart: glibc before 2.28 lacks it, which must not keep the rest from binding. */
+    private static final class Statx {
+        static native int statx(int dirfd, ByteBuffer path, int flags, int mask, ByteBuffer statx);
+    }
+
+    @Override
+    public int pointerSize() {
+        return Native.POINTER_SIZE;
+    }
+
+    @Override
+    public int errno() {
+        return Native.getLastError();
+    }
+
+    @Override
+    public long address(ByteBuffer buffer) {
+        return Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
+    }
+
+    @Override
+    public ByteBuffer view(long address, int size) {
+        return new Pointer(address).getByteBuffer(0, size);
+    }
+
+    @Override
+    public long getenv(ByteBuffer name) {
+        return Pointer.nativeValue(Env.getenv(name));
+    }
+
+    @Override
+    public void free(long address) {
+        Native.free(address);
+    }
+
+    @Override
+    public int recv(int fd, ByteBuffer buffer, long length, int flags) {
+        return recv(fd, buffer, new NativeLong(length), flags);
+    }
+
+    @Override
+    public int ppoll(ByteBuffer fds, long count, ByteBuffer timeout, ByteBuffer sigmask) {
+        return ppoll(fds, new NativeLong(count), timeout, sigmask);
+    }
+
+    @Override
+    public int write(int fd, ByteBuffer data, long length) {
+        return write(fd, data, new NativeLong(length));
+    }
+
+    @Override
+    public int syscall(long number, long a, long b) {
+        return syscall(new NativeLong(number), new NativeLong(a), new NativeLong(b));
+    }
+
+    @Override
+    public int statx(int dirfd, ByteBuffer path, int flags, int mask, ByteBuffer statx) {
+        if (STATX) {
+            return Statx.statx(dirfd, path, flags, mask, statx);
+        }
+        Native.setLastError(Errno.ENOSYS);
+        return -1;
+    }
+
+    private native int recv(int fd, ByteBuffer buffer, NativeLong length, int flags);
+
+    private native int ppoll(ByteBuffer fds, NativeLong count, ByteBuffer timeout, ByteBuffer sigmask);
+
+    private native int write(int fd, ByteBuffer data, NativeLong length);
+
+    private native int syscall(NativeLong number, NativeLong a, NativeLong b);
+
+    @Override
+    public native int unsetenv(ByteBuffer name);
+
+    @Override
+    public native int getpid();
+
+    @Override
+    public native int getuid();
+
+    @Override
+    public native int geteuid();
+
+    @Override
+    public native int getgid();
+
+    @Override
+    public native int getegid();
+
+    @Override
+    public native int socket(int domain, int type, int protocol);
+
+    @Override
+    public native int getsockopt(int fd, int level, int name, ByteBuffer value, ByteBuffer length);
+
+    @Override
+    public native int setsockopt(int fd, int level, int name, ByteBuffer value, int length);
+
+    @Override
+    public native int bind(int fd, ByteBuffer address, int length);
+
+    @Override
+    public native int connect(int fd, ByteBuffer address, int length);
+
+    @Override
+    public native int sendmsg(int fd, ByteBuffer message, int flags);
+
+    @Override
+    public native int shutdown(int fd, int how);
+
+    @Override
+    public native int close(int fd);
+
+    @Override
+    public native int pipe2(ByteBuffer fds, int flags);
+
+    @Override
+    public native int fcntl(int fd, int command, int argument);
+
+    @Override
+    public native int fstatfs(int fd, ByteBuffer statfs);
+}

@@ -1,0 +1,334 @@
+package dev.sdnotify.internal.kernel;
+
+import dev.sdnotify.internal.protocol.Errno;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@link Kernel} over a gateway's {@link Libc}: the structures each call needs, laid out once here for both
+ * gateways. The layouts are LP64 glibc's, those of every architecture {@link LinuxAbi} verifies; the calls
+ * without pointers inside structures (options, fcntl, write, pipes) hold everywhere.
+ */
+public final class LibcKernel implements Kernel {
+    // struct msghdr, struct iovec, struct cmsghdr and struct ucred from <sys/socket.h> and <sys/uio.h>, LP64.
+    static final int MSG_NAME = 0;
+    static final int MSG_NAMELEN = 8;
+    static final int MSG_IOV = 16;
+    static final int MSG_IOVLEN = 24;
+    static final int MSG_CONTROL = 32;
+    static final int MSG_CONTROLLEN = 40;
+    static final int MSG_FLAGS = 48;
+    static final int MSGHDR_SIZE = 56;
+    static final int IOVEC_SIZE = 16;
+    /** {@code CMSG_LEN(0)}: cmsg_len (a size_t), cmsg_level, cmsg_type. */
+    static final int CMSG_HEADER = 16;
+    static final int UCRED_SIZE = 12;
+    /** The reused area: room for 253 fds, credentials and any message systemd reads (4096 bytes). */
+    private static final int AREA = 8192;
+
+    private final Libc libc;
+    private final LinuxAbi abi;
+    /** One area kept for the next call: a thread takes it or, while another has it, makes its own. */
+    private final AtomicReference<Area> spare = new AtomicReference<>();
+
+    public LibcKernel(Libc libc, LinuxAbi abi) {
+        this.libc = libc;
+        this.abi = abi;
+    }
+
+    /** Native memory for one call, and its address. */
+    private static final class Area {
+        final ByteBuffer memory;
+        final long address;
+
+        Area(Libc libc, int size) {
+            memory = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+            address = libc.address(memory);
+        }
+    }
+
+    private Area take(int size) {
+        Area a = size <= AREA ? spare.getAndSet(null) : null;
+        return a != null ? a : new Area(libc, Math.max(size, AREA));
+    }
+
+    private void give(Area a) {
+        if (a.memory.capacity() == AREA) {
+            spare.set(a);
+        }
+    }
+
+    /** {@code length} bytes of {@code b} from {@code offset}, as a buffer of their own: a pointer into it. */
+    static ByteBuffer slice(ByteBuffer b, int offset, int length) {
+        ByteBuffer d = b.duplicate();
+        d.position(offset).limit(offset + length);
+        return d.slice().order(ByteOrder.nativeOrder());
+    }
+
+    private static void put(ByteBuffer b, int offset, byte[] bytes, int from, int length) {
+        ByteBuffer d = b.duplicate();
+        d.position(offset);
+        d.put(bytes, from, length);
+    }
+
+    static ByteBuffer direct(int size) {
+        return ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+    }
+
+    /** {@code bytes} and a NUL, in native memory. */
+    static ByteBuffer cString(byte[] bytes) {
+        ByteBuffer b = direct(bytes.length + 1);
+        put(b, 0, bytes, 0, bytes.length);
+        return b;
+    }
+
+    /** The NUL-terminated string at {@code address}. */
+    public static byte[] string(Libc libc, long address) {
+        // Long enough for any string the environment or libsystemd holds; only bytes up to the NUL are read.
+        ByteBuffer s = libc.view(address, 1 << 30);
+        int length = 0;
+        while (s.get(length) != 0) {
+            length++;
+        }
+        byte[] bytes = new byte[length];
+        s.get(bytes);
+        return bytes;
+    }
+
+    /** A struct timespec or timeval: two C longs, as wide as a pointer on Linux. */
+    private ByteBuffer times(long seconds, long fraction) {
+        int word = libc.pointerSize();
+        ByteBuffer b = direct(2 * word);
+        if (word == 8) {
+            b.putLong(0, seconds).putLong(8, fraction);
+        } else {
+            b.putInt(0, (int) Math.min(seconds, Integer.MAX_VALUE)).putInt(4, (int) fraction);
+        }
+        return b;
+    }
+
+    /** A call's result, or {@code -errno} when it failed. */
+    private int check(int r) {
+        return r < 0 ? -libc.errno() : r;
+    }
+
+    private static int align(int n) {
+        return (n + 7) & -8;
+    }
+
+    private static int cmsgSpace(int dataLength) {
+        return CMSG_HEADER + align(dataLength);
+    }
+
+    @Override
+    public int getpid() {
+        return libc.getpid();
+    }
+
+    @Override
+    public int getuid() {
+        return libc.getuid();
+    }
+
+    @Override
+    public int getgid() {
+        return libc.getgid();
+    }
+
+    @Override
+    public boolean realAndEffectiveIdsDiffer() {
+        return libc.getuid() != libc.geteuid() || libc.getgid() != libc.getegid();
+    }
+
+    @Override
+    public int socket(int family, int type) {
+        return check(libc.socket(family, type | LinuxAbi.SOCK_CLOEXEC, 0));
+    }
+
+    @Override
+    public int getOption(int fd, int option) {
+        ByteBuffer b = direct(8);
+        b.putInt(4, 4);
+        int r = check(libc.getsockopt(fd, abi.solSocket, option, slice(b, 0, 4), slice(b, 4, 4)));
+        return r < 0 ? r : b.getInt(0);
+    }
+
+    @Override
+    public int setOption(int fd, int option, int value) {
+        ByteBuffer b = direct(4);
+        b.putInt(0, value);
+        return check(libc.setsockopt(fd, abi.solSocket, option, b, 4));
+    }
+
+    @Override
+    public int setSendTimeout(int fd, long usec) {
+        ByteBuffer timeval = times(usec / 1_000_000L, usec % 1_000_000L);
+        return check(libc.setsockopt(fd, abi.solSocket, abi.soSndtimeo, timeval, timeval.capacity()));
+    }
+
+    @Override
+    public long socketCookie(int fd) {
+        // On every keep-alive: in the reused area.
+        Area a = take(16);
+        try {
+            a.memory.putInt(8, 8);
+            int r = check(libc.getsockopt(fd, abi.solSocket, abi.soCookie, slice(a.memory, 0, 8),
+                    slice(a.memory, 8, 4)));
+            return r < 0 ? r : a.memory.getLong(0);
+        } finally {
+            give(a);
+        }
+    }
+
+    @Override
+    public int bind(int fd, byte[] address) {
+        return check(libc.bind(fd, cString(address), address.length));
+    }
+
+    @Override
+    public int connect(int fd, byte[] address) {
+        return check(libc.connect(fd, cString(address), address.length));
+    }
+
+    @Override
+    public int sendmsg(int fd, byte[] address, byte[] payload, int offset, int length, int[] fds, int nFds,
+            boolean credentials, int credPid, boolean dontWait) {
+        if (offset < 0 || length < 0 || offset + length > payload.length) {
+            throw new IndexOutOfBoundsException(offset + "+" + length + " of " + payload.length + " bytes");
+        }
+        int rights = nFds > 0 ? cmsgSpace(4 * nFds) : 0;
+        int controlLength = rights + (credentials ? cmsgSpace(UCRED_SIZE) : 0);
+        int name = MSGHDR_SIZE + IOVEC_SIZE;
+        int control = name + (address == null ? 0 : align(address.length));
+        int data = control + controlLength;
+        Area a = take(data + length);
+        try {
+            ByteBuffer m = a.memory;
+            m.putLong(MSG_NAME, address == null ? 0 : a.address + name);
+            m.putLong(MSG_NAMELEN, 0).putInt(MSG_NAMELEN, address == null ? 0 : address.length);
+            m.putLong(MSG_IOV, a.address + MSGHDR_SIZE);
+            m.putLong(MSG_IOVLEN, 1);
+            m.putLong(MSG_CONTROL, controlLength == 0 ? 0 : a.address + control);
+            m.putLong(MSG_CONTROLLEN, controlLength);
+            m.putLong(MSG_FLAGS, 0);
+            m.putLong(MSGHDR_SIZE, a.address + data);
+            m.putLong(MSGHDR_SIZE + 8, length);
+            if (address != null) {
+                put(m, name, address, 0, address.length);
+            }
+            for (int i = control; i < data; i += 8) {
+                m.putLong(i, 0);
+            }
+            if (nFds > 0) {
+                controlHeader(m, control, 4 * nFds, LinuxAbi.SCM_RIGHTS);
+                for (int i = 0; i < nFds; i++) {
+                    m.putInt(control + CMSG_HEADER + 4 * i, fds[i]);
+                }
+            }
+            if (credentials) {
+                int c = control + rights;
+                controlHeader(m, c, UCRED_SIZE, LinuxAbi.SCM_CREDENTIALS);
+                m.putInt(c + CMSG_HEADER, credPid).putInt(c + CMSG_HEADER + 4, libc.getuid())
+                        .putInt(c + CMSG_HEADER + 8, libc.getgid());
+            }
+            put(m, data, payload, offset, length);
+            int flags = LinuxAbi.MSG_NOSIGNAL | (dontWait ? LinuxAbi.MSG_DONTWAIT : 0);
+            // The count fits an int: the payload is a Java array.
+            return check(libc.sendmsg(fd, m, flags));
+        } finally {
+            give(a);
+        }
+    }
+
+    private static void controlHeader(ByteBuffer m, int at, int dataLength, int type) {
+        m.putLong(at, CMSG_HEADER + dataLength).putInt(at + 8, 1 /* SOL_SOCKET */).putInt(at + 12, type);
+    }
+
+    @Override
+    public int shutdownWrite(int fd) {
+        return check(libc.shutdown(fd, LinuxAbi.SHUT_WR));
+    }
+
+    @Override
+    public int receiveByte(int fd) {
+        return check(libc.recv(fd, direct(1), 1, LinuxAbi.MSG_NOSIGNAL));
+    }
+
+    @Override
+    public int close(int fd) {
+        return check(libc.close(fd));
+    }
+
+    @Override
+    public int pipeCloexec(int[] fds) {
+        ByteBuffer b = direct(8);
+        int r = check(libc.pipe2(b, LinuxAbi.O_CLOEXEC));
+        if (r >= 0) {
+            fds[0] = b.getInt(0);
+            fds[1] = b.getInt(4);
+        }
+        return r;
+    }
+
+    @Override
+    public int pollForHangup(int fd, long timeoutUsec) {
+        // struct pollfd: int fd, short events, short revents.
+        ByteBuffer pollfd = direct(8);
+        pollfd.putInt(0, fd);
+        ByteBuffer timeout = null;
+        if (timeoutUsec != -1L) {
+            timeout = times(Long.divideUnsigned(timeoutUsec, 1_000_000L),
+                    Long.remainderUnsigned(timeoutUsec, 1_000_000L) * 1000L);
+        }
+        int r = check(libc.ppoll(pollfd, 1, timeout, null));
+        return r <= 0 ? r : pollfd.getShort(6) & 0xffff;
+    }
+
+    @Override
+    public int fcntl(int fd, int command, int argument) {
+        return check(libc.fcntl(fd, command, argument));
+    }
+
+    @Override
+    public int write(int fd, byte[] data, int length) {
+        ByteBuffer b = direct(Math.max(1, length));
+        put(b, 0, data, 0, length);
+        return check(libc.write(fd, b, length));
+    }
+
+    @Override
+    public int ownPidfdInodeId(long[] out) {
+        int fd = check(libc.syscall(LinuxAbi.SYS_PIDFD_OPEN, libc.getpid(), 0));
+        if (fd < 0) {
+            return fd;
+        }
+        try {
+            ByteBuffer statfs = direct(abi.statfsSize);
+            int r = check(libc.fstatfs(fd, statfs));
+            if (r < 0) {
+                return r;
+            }
+            long type = abi.statfsFTypeSize == 8 ? statfs.getLong(0) : statfs.getInt(0) & 0xFFFFFFFFL;
+            if (type != PID_FS_MAGIC) {
+                // An anonymous inode (Linux before 6.9): its number is the same for every pidfd.
+                return -Errno.EOPNOTSUPP;
+            }
+            ByteBuffer statx = direct(LinuxAbi.STATX_SIZE);
+            r = check(libc.statx(fd, direct(1), LinuxAbi.AT_EMPTY_PATH, LinuxAbi.STATX_INO, statx));
+            if (r == -Errno.ENOSYS) {
+                return -Errno.EOPNOTSUPP;
+            }
+            if (r < 0) {
+                return r;
+            }
+            if ((statx.getInt(0) & LinuxAbi.STATX_INO) == 0) {
+                return -Errno.EOPNOTSUPP;
+            }
+            out[0] = statx.getLong(LinuxAbi.STATX_INO_OFFSET);
+            return 0;
+        } finally {
+            libc.close(fd);
+        }
+    }
+}
