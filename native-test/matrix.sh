@@ -118,17 +118,17 @@ for suite in "${SUITES[@]}"; do
   jdks=target/matrix/jdk
   case "$suite" in
     bullseye)
-      make_jdk bullseye "$jdks/bullseye-11" /usr/lib/jvm/java-11-openjdk-amd64/bin/java
+      make_jdk bullseye "$jdks/bullseye-11" "$(nt_rootfs_java bullseye 11)"
       run_java11 bullseye "$REPO/$jdks/bullseye-11" || status=1
       make_jdk bullseye "$jdks/bullseye-temurin" "$NT_JDK_FFM/bin/java" "$NT_JDK_FFM"
       run_gateway bullseye ffm "$REPO/$jdks/bullseye-temurin" 20000 || status=1 ;;
     trixie)
-      make_jdk trixie "$jdks/trixie-21" /usr/lib/jvm/java-21-openjdk-amd64/bin/java
+      make_jdk trixie "$jdks/trixie-21" "$(nt_rootfs_java trixie 21)"
       run_gateway trixie jna "$REPO/$jdks/trixie-21" 20000 || status=1
       make_jdk trixie "$jdks/trixie-temurin" "$NT_JDK_FFM/bin/java" "$NT_JDK_FFM"
       run_gateway trixie ffm "$REPO/$jdks/trixie-temurin" 20000 || status=1 ;;
     sid)
-      make_jdk sid "$jdks/sid-25" /usr/lib/jvm/java-25-openjdk-amd64/bin/java
+      make_jdk sid "$jdks/sid-25" "$(nt_rootfs_java sid 25)"
       run_gateway sid ffm "$REPO/$jdks/sid-25" 100000 || status=1 ;;
     *) echo "matrix: no plan for suite $suite" >&2; status=1 ;;
   esac

@@ -58,16 +58,8 @@ chmod 755 "$NT_OUT/bin/barrier-trials" "$NT_OUT/bin/spring-run"
 # The files of the root's libsystemd (nt_suite_setup found them), hidden from the java backend's units so
 # that the library cannot load it.
 LIBSYSTEMD_FILES="$NT_SUITE_LIBSYSTEMD $NT_SUITE_LIBSYSTEMD_REAL"
-# What the libsystemd backend reports, on the root's library: the file loaded, and the optional functions
-# that version lacks (sd_notify_barrier came with 246, sd_pid_notify_barrier with 254), done by the java
-# protocol instead.
-LIBSYSTEMD_LACKS=""
-if [ "$NT_SUITE_SYSTEMD" -lt 246 ]; then
-  LIBSYSTEMD_LACKS="; it lacks sd_notify_barrier, sd_pid_notify_barrier: the java protocol does their work"
-elif [ "$NT_SUITE_SYSTEMD" -lt 254 ]; then
-  LIBSYSTEMD_LACKS="; it lacks sd_pid_notify_barrier: the java protocol does their work"
-fi
-LIBSYSTEMD_REPORT="loaded $NT_SUITE_LIBSYSTEMD_REAL$LIBSYSTEMD_LACKS"
+# What the libsystemd backend reports, on the root's library: the file loaded.
+LIBSYSTEMD_REPORT="loaded $NT_SUITE_LIBSYSTEMD_REAL"
 
 # ---------------------------------------------------------------------------------------------- units
 # The unit files of native-test/units, and what depends on the root: its vsock guard, the hardened units'

@@ -10,7 +10,7 @@
 # renamed into place only once it is complete and has run the suite's java and systemctl under
 # systemd-nspawn. debootstrap runs in a mount namespace of its own (its /proc, /sys and /dev mounts vanish
 # with it, whatever happens), with a policy-rc.d that keeps maintainer scripts from starting services.
-# NT_ROOTFS_MIRROR overrides the mirror (http://deb.debian.org/debian). Needs root; installs debootstrap
+# NT_ROOTFS_MIRROR overrides the mirror (by default the one this machine's apt uses). Needs root; installs debootstrap
 # and systemd-container with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -25,7 +25,18 @@ _NT_ROOTFS_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$_NT_ROOTFS_HERE/../lib/container.sh"
 
 NT_ROOTFS_CACHE="${NT_ROOTFS_CACHE:-/var/cache/sdnotify-rootfs}"
-NT_ROOTFS_MIRROR="${NT_ROOTFS_MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror this machine's apt uses (the first URIs: of its deb822 sources that is not the security
+# archive, else the first deb line of sources.list); NT_ROOTFS_MIRROR overrides it.
+nt_rootfs_mirror() {
+  local m
+  m=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null \
+    | grep -v -- '-security' | head -n 1 || true)
+  [ -n "$m" ] || m=$(sed -n 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*\).*/\2/p' \
+    /etc/apt/sources.list 2>/dev/null | grep -v -- '-security' | head -n 1 || true)
+  [ -n "$m" ] || { echo "rootfs: no Debian mirror in this machine's apt sources; set NT_ROOTFS_MIRROR" >&2; return 1; }
+  echo "$m"
+}
+NT_ROOTFS_MIRROR="${NT_ROOTFS_MIRROR:-$(nt_rootfs_mirror)}"
 NT_ROOTFS_SUITES=(bullseye bookworm trixie sid)
 # Where the containers' machine-ids and console logs go (not the checkout: a mvn clean there must not pull
 # a file bound into a running container).
@@ -49,6 +60,15 @@ nt_rootfs_jdk_package() {
 # The stamp of a suite's rootfs, written last by build.sh: while it is missing, the directory is partial.
 nt_rootfs_stamp() {
   echo "$NT_ROOTFS_CACHE/$1.stamp"
+}
+
+# The java of the JDK $2 (a feature release) inside suite $1's rootfs, as the rootfs sees it.
+nt_rootfs_java() {
+  local dir java
+  dir=$(nt_rootfs_dir "$1") || return 1
+  java=$(ls -d "$dir"/usr/lib/jvm/java-"$2"-openjdk-*/bin/java 2>/dev/null | head -n 1)
+  [ -n "$java" ] || { echo "rootfs: no JDK $2 in the $1 rootfs" >&2; return 1; }
+  echo "${java#"$dir"}"
 }
 
 # Prints the directory of a suite's complete rootfs, or fails saying how to build it.

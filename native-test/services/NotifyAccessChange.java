@@ -22,7 +22,7 @@ public class NotifyAccessChange {
         }
         Svc.begin("notifyaccess");
         SdNotify.ready("main ready");
-        SdNotify.notify("NOTIFYACCESS=all");
+        SdNotify.sendRaw("NOTIFYACCESS=all");
         SdNotify.barrier(Duration.ofSeconds(5));
         Svc.log("notifyaccess: NOTIFYACCESS=all processed");
 

@@ -15,7 +15,7 @@ public class UnsetEnv {
         run("before");
         // The harness checks that the first child's status arrived before letting the service go on.
         Svc.awaitFile(gate, 20_000);
-        SdNotify.notifyAndUnsetEnvironment("READY=1\nSTATUS=ready, NOTIFY_SOCKET unset");
+        SdNotify.sendRawAndUnsetEnvironment("READY=1\nSTATUS=ready, NOTIFY_SOCKET unset");
         run("after");
         Svc.log("unset-env: children done; library sees a supervisor: " + SdNotify.isAvailable());
         Svc.waitForever();

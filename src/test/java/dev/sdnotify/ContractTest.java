@@ -63,14 +63,23 @@ class ContractTest {
         Receiver receiver;
         int[] fds = new int[0];
         final List<Integer> toClose = new ArrayList<>();
+        /** A directory under /tmp, for paths of an exact length (the JUnit temporary directory's is not). */
+        Path shortDir;
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             if (receiver != null) {
                 receiver.close();
             }
             for (int fd : toClose) {
                 C.close(fd);
+            }
+            if (shortDir != null) {
+                try (var tree = Files.walk(shortDir)) {
+                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
             }
         }
 
@@ -225,8 +234,8 @@ class ContractTest {
     /** A receiver bound at a path of exactly {@code length} bytes, or only the path when {@code bind} is false. */
     static Setup pathOfLength(int length, boolean bind) {
         return (d, f) -> {
-            Path base = Files.createTempDirectory(Path.of("/tmp"), "sdn");
-            String prefix = base + "/";
+            f.shortDir = Files.createTempDirectory(Path.of("/tmp"), "sdn");
+            String prefix = f.shortDir + "/";
             Path p = Path.of(prefix + "x".repeat(length - prefix.length()));
             assertEquals(length, p.toString().length());
             if (bind) {

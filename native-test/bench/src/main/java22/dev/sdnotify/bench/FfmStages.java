@@ -9,7 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.sdnotify.BackendInfo;
 import dev.sdnotify.SdNotify;
-import dev.sdnotify.internal.nativeaccess.Gateways;
+import dev.sdnotify.internal.daemon.Gateways;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;

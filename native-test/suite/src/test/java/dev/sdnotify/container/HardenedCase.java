@@ -170,7 +170,8 @@ class HardenedCase {
                     String why = "NOTIFY_SOCKET, WATCHDOG_USEC are set, so a supervisor started this process, but native access failed: "
                             + "JNA cannot load its native stub \\(";
                     unit.expectLine(journal, "^hardened: backend=none: " + why);
-                    unit.expectLine(journal, "^hardened: Watchdog.interval\\(\\) threw: sd_watchdog_enabled failed with ELIBACC \\(errno 79\\): " + why);
+                    // The interval is read from the JVM's own copy of the environment; only talking to systemd fails.
+                    unit.expectLine(journal, "^hardened: watchdog interval 3000 ms$");
                     unit.expectLine(journal, "^hardened: ready threw: sd_notify failed with ELIBACC \\(errno 79\\): " + why);
                     long warnings = journal.lines().filter(l -> l.contains("sdnotify cannot reach the supervisor")).count();
                     if (warnings != 1) {

@@ -1,6 +1,6 @@
 package dev.sdnotify.spring.boot;
 
-import dev.sdnotify.WatchdogKeeper;
+import dev.sdnotify.HealthCheck;
 import java.util.function.Supplier;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.LivenessState;
@@ -10,7 +10,7 @@ import org.springframework.boot.availability.LivenessState;
  * {@code CORRECT} and, when a health group gates it, that group's status is {@code UP}. Anything else, or a
  * check that throws, withholds the keep-alive.
  */
-final class WatchdogHealth implements WatchdogKeeper.HealthCheck {
+final class WatchdogHealth implements HealthCheck {
     private final ApplicationAvailability availability;
     /** The gating group's status code ("UP", "DOWN", ...), or null when no group gates the watchdog. */
     private final Supplier<String> groupStatus;

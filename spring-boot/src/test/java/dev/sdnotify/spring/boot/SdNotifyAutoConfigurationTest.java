@@ -147,7 +147,7 @@ class SdNotifyAutoConfigurationTest {
             verify(n, timeout(2000).atLeast(3)).watchdog();
             assertThat(s.keeper().isRunning()).isTrue();
             AvailabilityChangeEvent.publish(context, LivenessState.BROKEN);
-            verify(n, timeout(2000)).status(startsWith("Watchdog: "));
+            verify(n, timeout(2000)).send(org.mockito.ArgumentMatchers.argThat(st -> st != null && st.toString().startsWith("STATUS=Watchdog: ")));
             assertThat(s.keeper().failure()).get().asString().contains("liveness is BROKEN");
             assertThat(s.keeper().isRunning()).isFalse();
         });
@@ -226,7 +226,7 @@ class SdNotifyAutoConfigurationTest {
                     verify(n, timeout(2000).atLeast(2)).watchdog();
                     ServiceNotifications s = context.getBean(ServiceNotifications.class);
                     toggle.up.set(false);
-                    verify(n, timeout(2000)).status(startsWith("Watchdog: "));
+                    verify(n, timeout(2000)).send(org.mockito.ArgumentMatchers.argThat(st -> st != null && st.toString().startsWith("STATUS=Watchdog: ")));
                     assertThat(s.keeper().failure()).get().asString().contains("health group watchdog is DOWN");
                 });
     }
@@ -263,7 +263,7 @@ class SdNotifyAutoConfigurationTest {
                     verify(n, timeout(2000).atLeast(1)).watchdog();
                     toggle.up.set(false);
                     ServiceNotifications s = context.getBean(ServiceNotifications.class);
-                    verify(n, timeout(2000)).status(startsWith("Watchdog: "));
+                    verify(n, timeout(2000)).send(org.mockito.ArgumentMatchers.argThat(st -> st != null && st.toString().startsWith("STATUS=Watchdog: ")));
                     assertThat(s.keeper().failure()).get().asString().contains("health group liveness is DOWN");
                 });
     }
