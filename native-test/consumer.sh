@@ -1,23 +1,22 @@
 #!/usr/bin/env bash
 # Consumer check: builds the projects under native-test/consumer/, each copied out of the tree, against the
-# library (and the Spring Boot starter) installed in ~/.m2 by the coordinates the README gives, and runs each on both JDKs (the JNA gateway on the JDK from 11 to 21,
-# the FFM gateway on the one at 22 or later) and both backends under a real AF_UNIX datagram receiver bound
-# as NOTIFY_SOCKET.
+# library (and the Spring Boot starter) installed in ~/.m2 by the coordinates the README gives, and runs each on
+# both JDKs (the JNA gateway on the JDK from 11 to 21, the FFM gateway on the one at 22 or later) and both
+# backends under a real AF_UNIX datagram receiver bound as NOTIFY_SOCKET.
 # Fails unless the receiver got the messages the consumer sends, from the consumer's pid, and the consumer
 # reports the gateway its JDK should get from the multi-release jar.
 #
 #   native-test/consumer.sh
 #
-# Needs the library installed first: `nt_mvn -B install` with the tests, or without them
-# `nt_mvn -B -Dmaven.test.skip=true install` (-DskipTests still runs the failsafe tests), after
-# `source native-test/lib/jdk.sh && nt_select_jdks`. Needs python3 for the receiver.
+# Needs every module installed first (`mvn install` at the root, with or without -DskipTests). Needs python3
+# for the receiver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source native-test/lib/jdk.sh
 nt_select_jdks
 
-version=$(nt_dependency_version sdnotify pom.xml)
+version=$(nt_project_version)
 readme_version=$(nt_dependency_version sdnotify README.md)
 if [ "$readme_version" != "$version" ]; then
   echo "consumer: README.md's coordinates say $readme_version, the library is $version" >&2
@@ -26,11 +25,11 @@ fi
 installed="$HOME/.m2/repository/dev/sdnotify/sdnotify/$version/sdnotify-$version.jar"
 if [ ! -f "$installed" ]; then
   echo "consumer: dev.sdnotify:sdnotify:$version is not in ~/.m2; install it first:" \
-    "source native-test/lib/jdk.sh && nt_select_jdks && nt_mvn -B -Dmaven.test.skip=true install" >&2
+    "mvn -DskipTests install, on a JDK 22 or later" >&2
   exit 1
 fi
-if [ -n "$(find src/main pom.xml -newer "$installed" -print -quit)" ]; then
-  echo "warning: the installed $installed is older than src/main or pom.xml; the consumers use it as it is"
+if [ -n "$(find src/main pom.xml library.pom.xml -newer "$installed" -print -quit)" ]; then
+  echo "warning: the installed $installed is older than src/main or the POMs; the consumers use it as it is"
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sdnotify-consumer.XXXXXX")
@@ -270,14 +269,15 @@ for entry in "${CONSUMERS[@]}"; do
 done
 
 # The Spring Boot consumer: the starter by its coordinates, run as an executable jar (Java 17 or later).
-starter_version=$(nt_dependency_version sdnotify-spring-boot native-test/consumer/spring-boot/pom.xml)
-readme_starter=$(nt_dependency_version sdnotify-spring-boot README.md)
-starter_jar="$HOME/.m2/repository/dev/sdnotify/sdnotify-spring-boot/$version/sdnotify-spring-boot-$version.jar"
+starter=sdnotify-spring-boot-starter
+starter_version=$(nt_dependency_version $starter native-test/consumer/spring-boot/pom.xml)
+readme_starter=$(nt_dependency_version $starter README.md)
+starter_jar="$HOME/.m2/repository/dev/sdnotify/$starter/$version/$starter-$version.jar"
 if [ "$starter_version" != "$version" ] || [ "$readme_starter" != "$version" ]; then
-  echo "FAIL spring-boot: the consumer depends on sdnotify-spring-boot $starter_version, the README gives $readme_starter, the library is $version" >&2
+  echo "FAIL spring-boot: the consumer depends on $starter $starter_version, the README gives $readme_starter, the library is $version" >&2
   failed=1
 elif [ ! -f "$starter_jar" ]; then
-  echo "FAIL spring-boot: dev.sdnotify:sdnotify-spring-boot:$version is not in ~/.m2: nt_mvn -B -f spring-boot/pom.xml install" >&2
+  echo "FAIL spring-boot: dev.sdnotify:$starter:$version is not in ~/.m2: mvn -DskipTests install" >&2
   failed=1
 elif build_consumer spring-boot; then
   for backend in auto java; do

@@ -4,7 +4,7 @@
 #
 #   native-test/matrix.sh [SUITE...]        (default: bullseye trixie sid)
 #
-# Needs the jar and test classes of a build (native-test/test.sh, or nt_mvn -B verify) and builds a missing
+# Needs the jar and test classes of a build (native-test/test.sh, or nt_mvn -B -f library.pom.xml verify) and builds a missing
 # rootfs (native-test/rootfs/build.sh, cached in /var/cache/sdnotify-rootfs). Each run is one failsafe
 # execution whose JVM is the suite's java, started in the rootfs by systemd-nspawn (no boot, loopback-only
 # network, the rootfs under a throwaway overlay); the checkout is bound read-only, target/ read-write.
@@ -71,7 +71,7 @@ run() {
   start=$(date +%s)
   # Online: the JDK 11 run's JUnit 5 is the one thing no earlier build of a fresh machine has fetched (the
   # rest is in ~/.m2, and nothing here is a snapshot, so nothing else is asked for).
-  nt_mvn -B -q "$@" -Dit.test="$TESTS" >"target/matrix/$suite-$name.log" 2>&1 || rc=$?
+  nt_mvn -B -q -f library.pom.xml "$@" -Dit.test="$TESTS" >"target/matrix/$suite-$name.log" 2>&1 || rc=$?
   mkdir -p "$reports"
   cp -r "target/failsafe-reports/$name/." "$reports/" 2>/dev/null || true
   local summary="$reports/summary.xml" completed errors failures skipped

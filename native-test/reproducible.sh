@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Reproducible-build check: builds the POM, jar, sources jar and javadoc jar of the library and of the Spring
-# Boot starter (spring-boot/) twice from clean and fails when
-# any of them differs byte for byte, naming the archive entries that differ; prints each artifact's sha256.
+# Reproducible-build check: builds the POM, jar, sources jar and javadoc jar of every module of the root build
+# (and the parent's POM) twice from clean and fails when any of them differs byte for byte, naming the archive
+# entries that differ; prints each artifact's sha256.
 # It follows maven-artifact-plugin's local check: `mvn install` (the reference), then
 # `mvn clean verify artifact:compare` against what was installed.
 #
@@ -9,7 +9,7 @@
 #
 # Both builds run in a throwaway copy of the working tree (its tracked files and new files not ignored, so
 # uncommitted changes count), which leaves target/ of an earlier test run alone. The first build installs
-# dev.sdnotify:sdnotify into ~/.m2, as `mvn install` of the checkout would. Offline when ~/.m2 already holds
+# every module into ~/.m2, as `mvn install` of the checkout would. Offline when ~/.m2 already holds
 # every plugin and dependency (as after native-test/test.sh's build), online otherwise. Tests are not
 # compiled or run: they add nothing to the artifacts. A failed check keeps the copy for a closer look.
 set -euo pipefail
@@ -33,18 +33,23 @@ repro_mvn() {
   (cd "$copy" && nt_mvn_offline_first "$@") || { keep=1; return 1; }
 }
 
-# The library first: the starter builds against the library that build installed.
-MODULES=("pom.xml sdnotify" "spring-boot/pom.xml sdnotify-spring-boot")
-for m in "${MODULES[@]}"; do
-  read -r pom artifact <<<"$m"
-  echo "$artifact, build 1 of 2 (the reference): mvn install, in $copy"
-  repro_mvn "$copy/build-1-$artifact.log" -f "$pom" -Dmaven.test.skip=true install
-  echo "$artifact, build 2 of 2: mvn clean verify artifact:compare"
-  repro_mvn "$copy/build-2-$artifact.log" -f "$pom" -Dmaven.test.skip=true -Dcompare.fail=false clean verify artifact:compare
+# Each module's POM file and artifactId: the parent's, the library's (library.pom.xml), then the others'.
+MODULES=("pom.xml sdnotify-parent")
+for module in $(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml); do
+  if [ "$module" = library.pom.xml ]; then
+    MODULES+=("library.pom.xml sdnotify")
+  else
+    MODULES+=("$module/pom.xml $(sed -n '/<\/parent>/,/<artifactId>/s:.*<artifactId>\(.*\)</artifactId>.*:\1:p' "$module/pom.xml" | head -n 1)")
+  fi
 done
+echo "build 1 of 2 (the reference): mvn install, in $copy"
+repro_mvn "$copy/build-1.log" -Dmaven.test.skip=true install
+echo "build 2 of 2: mvn clean verify artifact:compare"
+repro_mvn "$copy/build-2.log" -Dmaven.test.skip=true -Dcompare.fail=false clean verify artifact:compare
 
 # The plugin's verdict: one .buildcompare per compared module, with ok= / ko= and the file names.
 mapfile -t compares < <(find "$copy" -path '*/reference' -prune -o -name '*.buildcompare' -print | sort)
+version=$(nt_project_version)
 if [ "${#compares[@]}" -eq 0 ]; then
   echo "reproducible: artifact:compare wrote no .buildcompare (see $copy/build-2-*.log)" >&2
   keep=1
@@ -58,15 +63,17 @@ for c in "${compares[@]}"; do
   ko_files+=("${files[@]}")
 done
 
-# Build 2's file of an artifact (a POM is its module's pom.xml), and build 1's, which the plugin fetched
+# Build 2's file of an artifact (a POM is its module's POM file), and build 1's, which the plugin fetched
 # from ~/.m2 into target/reference/.
 built_file() {
-  local name="$1" sibling
+  local name="$1" m pom artifact
   case "$name" in
     *.pom)
-      sibling=$(find "$copy" -path "*/target/${name%.pom}.*" -print | head -n 1)
-      if [ -n "$sibling" ]; then echo "$(dirname "$(dirname "$sibling")")/pom.xml"; else echo "$copy/pom.xml"; fi ;;
-    *) find "$copy" -path "*/target/$name" -print | head -n 1 ;;
+      for m in "${MODULES[@]}"; do
+        read -r pom artifact <<<"$m"
+        if [ "$name" = "$artifact-$version.pom" ]; then echo "$copy/$pom"; fi
+      done ;;
+    *) find "$copy" -path "*/target/$name" -not -path '*/reference/*' -print | head -n 1 ;;
   esac
 }
 reference_file() { find "$copy" -path '*/target/reference/*' -name "$1" -print | head -n 1; }
@@ -74,11 +81,12 @@ sha256() { if [ -f "$1" ]; then sha256sum <"$1" | cut -d' ' -f1; else echo "(mis
 
 # Every artifact Maven Central gets must have been compared: a skipped one would prove nothing.
 status=0
-version=$(sed -n 's/^version=//p' "${compares[0]}")
 compared=" ${ok_files[*]} ${ko_files[*]} "
 for m in "${MODULES[@]}"; do
-  read -r _ artifact <<<"$m"
-  for f in "$artifact-$version.pom" "$artifact-$version.jar" "$artifact-$version-sources.jar" "$artifact-$version-javadoc.jar"; do
+  read -r pom artifact <<<"$m"
+  files=("$artifact-$version.pom")
+  [ "$pom" = pom.xml ] || files+=("$artifact-$version.jar" "$artifact-$version-sources.jar" "$artifact-$version-javadoc.jar")
+  for f in "${files[@]}"; do
     case "$compared" in
       *" $f "*) ;;
       *) echo "reproducible: $f was not compared (compared:$compared)" >&2; status=1 ;;

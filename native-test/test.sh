@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The full test run:
-# - the library's unit and contract tests against the packaged jar on two JDKs, then its artifacts installed
-#   into ~/.m2 (mvn -B install);
-# - the Spring Boot starter's tests, then the starter installed (mvn -B -f spring-boot/pom.xml install);
-# - the reproducible-build check of both (native-test/reproducible.sh) and the consumer check: projects
+# - the root build with every module's tests (the library's against its packaged jar on two JDKs, the
+#   lifecycle's, the Spring Boot starters'), then every module installed into ~/.m2 (mvn -B install);
+# - the reproducible-build check of every module (native-test/reproducible.sh) and the consumer check: projects
 #   outside the tree that depend on them by the README's coordinates (native-test/consumer.sh);
 # - the end-to-end suite under a real systemd (native-test/run.sh), which reuses the jars built here;
 # - the version matrix (native-test/matrix.sh): the contract tests and the differential fuzzer in Debian
@@ -17,7 +16,6 @@ source native-test/lib/jdk.sh
 nt_select_jdks
 echo "building on $NT_JDK_FFM; tests on $NT_JDK_JNA (JNA gateway) and $NT_JDK_FFM (FFM gateway)"
 nt_mvn -B install
-nt_mvn -B -f spring-boot/pom.xml install
 native-test/reproducible.sh
 native-test/consumer.sh
 native-test/run.sh

@@ -53,7 +53,6 @@ if [ -z "${BENCH_MEASURING:-}" ]; then
   rm -rf "$out"
   mkdir -p "$out"
   phase "building the library (installed to ~/.m2), the benchmarks and the C programs"
-  # -Dmaven.test.skip: -DskipTests does not skip the library's failsafe runs (skipITs would).
   (cd "$root" && nt_mvn -q -B -Dmaven.test.skip=true install)
   (cd "$bench" && nt_mvn -q -B package)
   # A shaded jar without Multi-Release: true, or without the versioned classes, would run JNA on JDK 22+.

@@ -14,17 +14,17 @@ NT_JAVA=""
 nt_build_library() {
   [ -n "${NT_JDK_FFM:-}" ] || nt_select_jdks || return 1
   NT_JAR=$(_nt_find_jar)
-  if [ -n "$NT_JAR" ] && [ -n "$(find src/main pom.xml -newer "$NT_JAR" -print -quit)" ]; then
+  if [ -n "$NT_JAR" ] && [ -n "$(find src/main pom.xml library.pom.xml -newer "$NT_JAR" -print -quit)" ]; then
     NT_JAR=""
   fi
   if [ -z "$NT_JAR" ]; then
-    echo "building the library jar (mvn -q -B package, on $NT_JDK_FFM)"
-    nt_mvn -q -B package
+    echo "building the library jar (mvn -q -B -f library.pom.xml package, on $NT_JDK_FFM)"
+    nt_mvn -q -B -f library.pom.xml package
     NT_JAR=$(_nt_find_jar)
     if [ -z "$NT_JAR" ]; then echo "no target/sdnotify-*.jar after the build" >&2; return 1; fi
   fi
-  if [ ! -s target/runtime.classpath ] || [ pom.xml -nt target/runtime.classpath ]; then
-    nt_mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
+  if [ ! -s target/runtime.classpath ] || [ library.pom.xml -nt target/runtime.classpath ]; then
+    nt_mvn -q -B -f library.pom.xml dependency:build-classpath -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
   fi
   NT_DEPS=$(cat target/runtime.classpath)
   # The JDK must be under /usr: the container sees the host's /usr only.
@@ -111,31 +111,38 @@ nt_binds() {
   if [ -d "$NT_OUT/bin" ]; then echo "$NT_OUT/bin:/opt/sdnotify/bin"; fi
 }
 
+# Every module in the local Maven repository, by the README's coordinates: installed (tests skipped) unless
+# each jar there is newer than every source and POM of the tree.
+nt_install_modules() {
+  local version repo module jar
+  version=$(nt_project_version)
+  repo="${NT_M2_REPO:-$HOME/.m2/repository}/dev/sdnotify"
+  for module in $(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml); do
+    [ "$module" = library.pom.xml ] && module=sdnotify || module=$(nt_module_artifact "$module")
+    jar="$repo/$module/$version/$module-$version.jar"
+    if [ ! -f "$jar" ] || [ -n "$(find src/main ./*/src ./*pom.xml ./*/pom.xml -newer "$jar" -print -quit)" ]; then
+      echo "installing every module, $version, into the local Maven repository (tests skipped)"
+      nt_mvn -q -B -Dmaven.test.skip=true install
+      return
+    fi
+  done
+}
+
+# The artifactId of the module in directory $1.
+nt_module_artifact() {
+  sed -n '/<\/parent>/,/<artifactId>/s:.*<artifactId>\(.*\)</artifactId>.*:\1:p' "$1/pom.xml" | head -n 1
+}
+
 # The Spring Boot service the container suite runs (native-test/consumer/spring-boot), as an executable jar in
-# NT_SPRING_JAR. It takes the library and the starter from the local Maven repository, by the README's
-# coordinates, so both are installed first whenever what is there is older than this tree's sources.
+# NT_SPRING_JAR, built against the installed modules.
 NT_SPRING_JAR=""
 nt_build_spring_service() {
-  local app=native-test/consumer/spring-boot version repo
-  version=$(nt_dependency_version sdnotify pom.xml)
-  repo="${NT_M2_REPO:-$HOME/.m2/repository}/dev/sdnotify"
-  local lib="$repo/sdnotify/$version/sdnotify-$version.jar"
-  local sversion
-  sversion=$(nt_dependency_version sdnotify-spring-boot spring-boot/pom.xml)
-  [ "$sversion" = "$version" ] || { echo "the starter is $sversion, the library $version: one version for both" >&2; return 1; }
-  local starter="$repo/sdnotify-spring-boot/$version/sdnotify-spring-boot-$version.jar"
+  local app=native-test/consumer/spring-boot
+  nt_install_modules || return 1
   NT_SPRING_JAR="$PWD/$app/target/spring-boot-service.jar"
-  if [ ! -f "$lib" ] || [ -n "$(find src/main pom.xml -newer "$lib" -print -quit)" ]; then
-    echo "installing the library $version into the local Maven repository (tests skipped)"
-    nt_mvn -q -B -Dmaven.test.skip=true install
-  fi
-  if [ ! -f "$starter" ] || [ "$lib" -nt "$starter" ] \
-    || [ -n "$(find spring-boot/src/main spring-boot/pom.xml -newer "$starter" -print -quit)" ]; then
-    echo "installing the Spring Boot starter $version into the local Maven repository (tests skipped)"
-    nt_mvn -q -B -f spring-boot/pom.xml -Dmaven.test.skip=true install
-  fi
-  if [ ! -f "$NT_SPRING_JAR" ] || [ "$starter" -nt "$NT_SPRING_JAR" ] \
-    || [ -n "$(find "$app/src" "$app/pom.xml" -newer "$NT_SPRING_JAR" -print -quit)" ]; then
+  local starter
+  starter="${NT_M2_REPO:-$HOME/.m2/repository}/dev/sdnotify/sdnotify-spring-boot-starter/$(nt_project_version)"
+  if [ ! -f "$NT_SPRING_JAR" ] || [ -n "$(find "$starter" "$app/src" "$app/pom.xml" -newer "$NT_SPRING_JAR" -print -quit)" ]; then
     echo "building the Spring Boot service ($app)"
     nt_mvn -q -B -f "$app/pom.xml" package
   fi

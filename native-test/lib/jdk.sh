@@ -62,6 +62,11 @@ nt_mvn_offline_first() {
   return 1
 }
 
+# The project's version, every module's: the root POM's.
+nt_project_version() {
+  nt_dependency_version sdnotify-parent pom.xml
+}
+
 # The <version> right after <artifactId>$1</artifactId> in file $2: a POM's dependency or project version, or
 # the README's dependency block.
 nt_dependency_version() {

@@ -76,7 +76,7 @@ class ContractTest {
             }
             if (shortDir != null) {
                 try (var tree = Files.walk(shortDir)) {
-                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path p : (Iterable<Path>) tree.sorted(java.util.Comparator.reverseOrder())::iterator) {
                         Files.delete(p);
                     }
                 }

@@ -1,0 +1,218 @@
+package dev.sdnotify.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sdnotify.HealthCheck;
+import dev.sdnotify.WatchdogKeeper;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ServiceLifecycleTest {
+    private static final HealthCheck HEALTHY = () -> true;
+
+    private final RecordingNotifier systemd = new RecordingNotifier();
+    /** Holds the extension timer far in the future: the tests call {@code tick()} as its rounds. */
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicLong progress = new AtomicLong();
+    private final AtomicLong nanos = new AtomicLong();
+
+    @AfterEach
+    void stopScheduler() {
+        scheduler.shutdownNow();
+    }
+
+    private ServiceLifecycle.Builder lifecycle() {
+        return ServiceLifecycle.builder(systemd).progress(progress::get).clock(nanos::get, scheduler);
+    }
+
+    @Test
+    void statusesWhileStartingThenReadyOnceThenOnlyStatuses() {
+        ServiceLifecycle life = lifecycle().build();
+        life.starting("loading the configuration");
+        life.ready("Serving on port 8080", HEALTHY);
+        life.starting("late phase");
+        life.ready("Serving on port 8081", HEALTHY);
+        assertEquals(List.of("STATUS=Starting: loading the configuration", "READY=1\nSTATUS=Serving on port 8080",
+                "STATUS=Serving on port 8081"), systemd.messages());
+        assertEquals(1, systemd.readyCalls.get(), "READY=1 through ready(), which signals a readiness fd too");
+        assertTrue(life.isReady());
+    }
+
+    @Test
+    void everySendIsBoundedByTheSendTimeout() {
+        ServiceLifecycle life = lifecycle().sendTimeout(Duration.ofMillis(250)).build();
+        life.starting("a");
+        life.ready("b", HEALTHY);
+        life.stopping("c");
+        assertEquals(List.of(Duration.ofMillis(250), Duration.ofMillis(250), Duration.ofMillis(250)), systemd.timeouts);
+    }
+
+    @Test
+    void extensionsWhileTheStartMovesAndStatusesWhileItStandsStill() {
+        ServiceLifecycle life = lifecycle().extendTimeout(Duration.ofSeconds(30)).build();
+        life.starting("initializing beans");
+        progress.incrementAndGet();
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        life.tick();
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        life.tick();
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        life.tick();
+        assertEquals(List.of("STATUS=Starting: initializing beans",
+                "EXTEND_TIMEOUT_USEC=30000000\nSTATUS=Starting: initializing beans",
+                "STATUS=Starting: initializing beans: no progress for 10 s",
+                "STATUS=Starting: initializing beans: no progress for 20 s"), systemd.messages());
+    }
+
+    @Test
+    void noExtensionOnceReadyOrFailed() {
+        ServiceLifecycle ready = lifecycle().extendTimeout(Duration.ofSeconds(30)).build();
+        ready.ready("up", HEALTHY);
+        progress.incrementAndGet();
+        ready.tick();
+        ServiceLifecycle failed = lifecycle().extendTimeout(Duration.ofSeconds(30)).build();
+        failed.failed("port 8080 is in use");
+        progress.incrementAndGet();
+        failed.tick();
+        failed.ready("up", HEALTHY);
+        failed.stopping("bye");
+        assertEquals(List.of("READY=1\nSTATUS=up", "STATUS=Start failed: port 8080 is in use"), systemd.messages());
+    }
+
+    @Test
+    void theExtensionThreadExistsOnlyWhileExtensionsAreDue() throws InterruptedException {
+        ServiceLifecycle none = ServiceLifecycle.builder(systemd).build();
+        assertFalse(threadNamed("sdnotify-start"), "no extension asked for: no thread");
+        none.close();
+        ServiceLifecycle some = ServiceLifecycle.builder(systemd).extendTimeout(Duration.ofHours(1)).build();
+        assertTrue(threadNamed("sdnotify-start"));
+        some.ready("up", HEALTHY);
+        for (int i = 0; i < 500 && threadNamed("sdnotify-start"); i++) {
+            Thread.sleep(10);
+        }
+        assertFalse(threadNamed("sdnotify-start"), "the thread ends with the start");
+    }
+
+    private static boolean threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    @Test
+    void stoppingOnlyAfterReadyAndOnce() {
+        ServiceLifecycle neverReady = lifecycle().build();
+        neverReady.stopping("Shutting down");
+        assertEquals(List.of(), systemd.messages(), "a process that never was ready has nothing to take back");
+        ServiceLifecycle life = lifecycle().build();
+        life.ready("up", HEALTHY);
+        life.stopping("Shutting down");
+        life.stopping("again");
+        life.status("after");
+        assertEquals(List.of("READY=1\nSTATUS=up", "STOPPING=1\nSTATUS=Shutting down", "STATUS=after"),
+                systemd.messages());
+        assertFalse(life.isReady());
+    }
+
+    @Test
+    void partsSwitchedOff() {
+        ServiceLifecycle life = lifecycle().sendReady(false).sendStopping(false).build();
+        life.ready("up", HEALTHY);
+        life.stopping("bye");
+        assertEquals(List.of("STATUS=up"), systemd.messages());
+    }
+
+    @Test
+    void mainPidWithReadyWhenAnnounced() {
+        lifecycle().announceMainPid(true).build().ready("up", HEALTHY);
+        assertEquals(List.of("MAINPID=" + ProcessHandle.current().pid(), "READY=1\nSTATUS=up"), systemd.messages());
+    }
+
+    @Test
+    void statusTextIsMadeSafe() {
+        ServiceLifecycle life = lifecycle().build();
+        life.starting("C:\\temp\nsecond line");
+        life.failed("x".repeat(500));
+        List<String> m = systemd.messages();
+        assertFalse(m.get(0).contains("\n"), m.get(0));
+        assertFalse(m.get(0).contains("\\"), m.get(0));
+        assertTrue(m.get(1).length() < 260, m.get(1));
+    }
+
+    @Test
+    void aFailedSendIsLoggedNotThrown() {
+        systemd.failure = RecordingNotifier.refused();
+        ServiceLifecycle life = lifecycle().build();
+        life.starting("a");
+        life.ready("b", HEALTHY);
+        life.stopping("c");
+        assertEquals(List.of(), systemd.messages());
+    }
+
+    @Test
+    void aKeeperFromReadyUntilStopping() {
+        systemd.watchdog = Duration.ofHours(2);
+        ServiceLifecycle life = lifecycle().keeper(b -> b.failuresBeforeStopping(3)).build();
+        assertTrue(life.keeper().isEmpty());
+        life.ready("up", HEALTHY);
+        WatchdogKeeper keeper = life.keeper().orElseThrow();
+        assertTrue(keeper.isRunning());
+        assertEquals(Duration.ofHours(2), keeper.interval().orElseThrow());
+        life.stopping("bye");
+        assertFalse(keeper.isRunning());
+        assertTrue(life.keeper().isEmpty() || !life.keeper().get().isRunning());
+        List<String> m = systemd.messages();
+        assertEquals("STOPPING=1\nSTATUS=bye", m.get(m.size() - 1), "no keep-alive after STOPPING=1: " + m);
+    }
+
+    @Test
+    void noKeeperWithoutWatchdogOrWhenSwitchedOff() {
+        ServiceLifecycle plain = lifecycle().build();
+        plain.ready("up", HEALTHY);
+        assertTrue(plain.keeper().isEmpty());
+        systemd.watchdog = Duration.ofHours(2);
+        ServiceLifecycle off = lifecycle().watchdog(false).build();
+        off.ready("up", HEALTHY);
+        assertTrue(off.keeper().isEmpty());
+    }
+
+    @Test
+    void closeEndsTheKeeperAndSendsNothing() {
+        systemd.watchdog = Duration.ofHours(2);
+        ServiceLifecycle life = lifecycle().build();
+        life.ready("up", HEALTHY);
+        WatchdogKeeper keeper = life.keeper().orElseThrow();
+        int sent = systemd.messages().size();
+        life.close();
+        assertFalse(keeper.isRunning());
+        life.stopping("bye");
+        assertEquals(sent, systemd.messages().size());
+    }
+
+    @Test
+    void settingsAreCheckedWithTheirNames() {
+        ServiceLifecycle.Builder b = ServiceLifecycle.builder(systemd);
+        assertEquals("the start extension must be zero (none) or at least 3 µs, got PT-1S",
+                assertThrows(IllegalArgumentException.class, () -> b.extendTimeout(Duration.ofSeconds(-1)))
+                        .getMessage());
+        assertEquals("the send timeout must be positive, got PT0S",
+                assertThrows(IllegalArgumentException.class, () -> b.sendTimeout(Duration.ZERO)).getMessage());
+    }
+
+    @Test
+    void jvmProgressMovesWithWork() {
+        long before = ServiceLifecycle.jvmProgress();
+        long spin = System.nanoTime() + Duration.ofMillis(300).toNanos();
+        long x = 0;
+        while (System.nanoTime() < spin) {
+            x += Long.numberOfTrailingZeros(System.nanoTime());
+        }
+        assertTrue(ServiceLifecycle.jvmProgress() > before, "300 ms of CPU time moves it (" + x + ")");
+    }
+}
