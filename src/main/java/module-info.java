@@ -6,8 +6,8 @@ module dev.sdnotify {
     requires com.sun.jna;
 
     exports dev.sdnotify;
-    // The logging facade, for the lifecycle module's messages to go where the library's go.
-    exports dev.sdnotify.internal to dev.sdnotify.lifecycle;
+    // The logging facade: the lifecycle module logs where the library does; the agent sends both to stderr.
+    exports dev.sdnotify.internal to dev.sdnotify.lifecycle, dev.sdnotify.agent;
 
     // JNA binds the libsystemd interface and the direct-mapped libc functions reflectively.
     opens dev.sdnotify.internal.jna to com.sun.jna;

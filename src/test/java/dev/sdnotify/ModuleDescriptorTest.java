@@ -90,7 +90,7 @@ class ModuleDescriptorTest {
         for (ModuleDescriptor.Exports e : descriptor.exports()) {
             exports.put(e.source(), e.isQualified() ? new TreeSet<>(e.targets()) : Set.of());
         }
-        assertEquals(Map.of("dev.sdnotify", Set.of(), "dev.sdnotify.internal", Set.of("dev.sdnotify.lifecycle")), exports,
+        assertEquals(Map.of("dev.sdnotify", Set.of(), "dev.sdnotify.internal", Set.of("dev.sdnotify.agent", "dev.sdnotify.lifecycle")), exports,
                 "exports (package to targets; empty = unqualified)");
         for (ModuleDescriptor.Exports e : descriptor.exports()) {
             assertEquals(Set.of(), e.modifiers(), "modifiers of exports " + e.source());

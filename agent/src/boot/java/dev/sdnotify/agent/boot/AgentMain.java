@@ -1,0 +1,46 @@
+package dev.sdnotify.agent.boot;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+
+/**
+ * The agent's entry point, {@code -javaagent:sdnotify-agent.jar[=OPTIONS]}. Without a supervisor
+ * ({@code NOTIFY_SOCKET} or {@code READY_FD} unset) it returns at once and does nothing else. With one it loads
+ * the agent, the library and JNA in a module layer of their own, so that none of them meets the application's
+ * classes (its own JNA or sdnotify included), and hands the options over; the agent's work runs on a daemon
+ * thread of its own.
+ */
+public final class AgentMain {
+    private AgentMain() {}
+
+    public static void premain(String options, Instrumentation instrumentation) {
+        if (unset("NOTIFY_SOCKET") && unset("READY_FD")) {
+            return;
+        }
+        try {
+            Path jar = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            ClassLoader agent = AgentLayer.load(jar);
+            Class.forName("dev.sdnotify.agent.Agent", true, agent)
+                    .getMethod("start", String.class, Instrumentation.class).invoke(null, options, instrumentation);
+        } catch (InvocationTargetException e) {
+            fail(e.getCause());
+        } catch (Exception | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    private static boolean unset(String variable) {
+        String value = System.getenv(variable);
+        return value == null || value.isEmpty();
+    }
+
+    /**
+     * The agent could not load. The supervisor would wait for a READY=1 that never comes: the JVM stops now, and
+     * the journal says why.
+     */
+    private static void fail(Throwable e) {
+        System.err.println("<3>sdnotify-agent: cannot start, so this JVM stops: " + e);
+        System.exit(1);
+    }
+}

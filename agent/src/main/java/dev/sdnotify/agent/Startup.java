@@ -1,0 +1,96 @@
+package dev.sdnotify.agent;
+
+import dev.sdnotify.HealthCheck;
+import dev.sdnotify.Notifier;
+import dev.sdnotify.lifecycle.ServiceLifecycle;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The start, on the agent's thread: looks at the {@code ready=} predicates every {@value #POLL_MILLIS} ms, says in
+ * {@code STATUS=} what it still waits for and for how long, and sends {@code READY=1} on the first look at which
+ * all hold; then the lifecycle's keeper feeds the watchdog while the {@code health=} predicates hold and no thread
+ * is deadlocked, and the thread ends. Nothing is sent in the first second: a JVM that lives only a moment (a
+ * start script's {@code java -version}) leaves systemd's view unchanged.
+ */
+final class Startup implements Runnable {
+    static final long POLL_MILLIS = 50;
+    private static final long QUIET_MILLIS = 1000;
+    private static final long STATUS_EVERY_MILLIS = 5000;
+
+    private final Options options;
+
+    Startup(Options options) {
+        this.options = options;
+    }
+
+    @Override
+    public void run() {
+        ServiceLifecycle lifecycle = ServiceLifecycle.builder(Notifier.fromEnvironment())
+                .extendTimeout(options.extend)
+                .announceMainPid(options.mainSelf)
+                .keeper(k -> k.failuresBeforeStopping(options.failures).triggerOnFailure(options.trigger))
+                .build();
+        Shutdown.install(lifecycle);
+        long start = System.nanoTime();
+        String shown = null;
+        long shownAt = 0;
+        while (true) {
+            List<String> waiting = new ArrayList<>();
+            for (Check c : options.ready) {
+                String why = c.failure();
+                if (why != null) {
+                    waiting.add(why);
+                }
+            }
+            if (waiting.isEmpty()) {
+                break;
+            }
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            String text = "waiting for " + Agent.names(options.ready) + ": " + String.join("; ", waiting);
+            if (elapsed >= QUIET_MILLIS && (!text.equals(shown) || elapsed - shownAt >= STATUS_EVERY_MILLIS)) {
+                lifecycle.starting(text + " (" + elapsed / 1000 + " s)");
+                shown = text;
+                shownAt = elapsed;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        List<Check> health = new ArrayList<>(options.health);
+        if (options.deadlock) {
+            health.add(new DeadlockedThreads());
+        }
+        lifecycle.ready(readyStatus(), healthCheck(health));
+        lifecycle.keeper().ifPresent(k -> Journal.log(Level.INFO, "feeding the watchdog every "
+                + k.interval().map(i -> i.dividedBy(2).toMillis() + " ms").orElse("?") + " while these hold: "
+                + Agent.names(health)));
+    }
+
+    private String readyStatus() {
+        // The JVM's uptime: the process's start time in /proc has whole seconds only.
+        Duration up = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
+        String held = options.defaultReady ? options.ready.get(0) + " (no ready= given: the first one)"
+                : Agent.names(options.ready);
+        return String.format("Ready: %s (%.1f s after start)", held, up.toMillis() / 1000.0);
+    }
+
+    /** Passes while every check holds; a failure names the check that failed and why. */
+    private static HealthCheck healthCheck(List<Check> checks) {
+        return () -> {
+            for (Check c : checks) {
+                String why = c.failure();
+                if (why != null) {
+                    throw new IllegalStateException(why);
+                }
+            }
+            return true;
+        };
+    }
+}
