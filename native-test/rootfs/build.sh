@@ -4,6 +4,7 @@
 # ${NT_ROOTFS_CACHE:-/var/cache/sdnotify-rootfs}/<suite> (~500 MB each).
 #
 #   native-test/rootfs/build.sh [SUITE...]     # bullseye, bookworm, trixie, sid; default: bullseye trixie sid
+#   native-test/rootfs/build.sh bookworm-servers   # a suite with the servers of native-test/servers.sh (lib.sh)
 #
 # Idempotent: a suite whose stamp (<cache>/<suite>.stamp, written last) exists is left alone; a directory
 # without one is partial and is removed and rebuilt. Each build goes into a temporary directory that is
@@ -96,7 +97,7 @@ nt_rootfs_configure() {
 
 # Builds one suite into a temporary directory next to its final place, then renames it.
 nt_rootfs_build() {
-  local suite="$1" final="$NT_ROOTFS_CACHE/$1" stamp jdk_pkg arch t0 tmp out
+  local suite="$1" final="$NT_ROOTFS_CACHE/$1" stamp jdk_pkg arch t0 tmp out extra
   stamp=$(nt_rootfs_stamp "$suite")
   if [ -f "$stamp" ] && [ -x "$final/usr/lib/systemd/systemd" ]; then
     echo "$suite: complete in $final ($(nt_rootfs_info "$suite" systemd); built $(nt_rootfs_info "$suite" built)), nothing to do"
@@ -116,20 +117,30 @@ nt_rootfs_build() {
   done
 
   jdk_pkg=$(nt_rootfs_jdk_package "$suite")
+  extra=$(nt_rootfs_extra_packages "$suite")
   arch=$(dpkg --print-architecture)
   tmp=$(mktemp -d "$NT_ROOTFS_CACHE/.build-$suite.XXXXXX")
   _NT_BUILD_TMP=$tmp
   local log="$tmp.log"
-  echo "$suite: debootstrap --variant=minbase --include=systemd,libsystemd0,dbus,$jdk_pkg from $NT_ROOTFS_MIRROR (log $log)"
+  echo "$suite: debootstrap --variant=minbase --include=systemd,libsystemd0,dbus,$jdk_pkg $(nt_rootfs_suite "$suite")${extra:+ (then apt-get install $extra)} from $NT_ROOTFS_MIRROR (log $log)"
   # Two stages, with a policy-rc.d in between: no maintainer script may start a daemon. Both in a private
-  # mount namespace; nice, not to starve the machine.
+  # mount namespace; nice, not to starve the machine. A rootfs with extra packages gets them from apt-get in
+  # the chroot afterwards (it resolves their dependencies as a user's apt does; no Recommends), under the same
+  # policy-rc.d.
   if ! unshare --mount --propagation private nice -n 10 ionice -c 2 -n 7 bash -euo pipefail -c '
-      tmp=$1 suite=$2 mirror=$3 include=$4 arch=$5
+      tmp=$1 suite=$2 mirror=$3 include=$4 arch=$5 extra=$6
       debootstrap --foreign --arch="$arch" --variant=minbase --include="$include" "$suite" "$tmp" "$mirror"
       printf "#!/bin/sh\nexit 101\n" >"$tmp/usr/sbin/policy-rc.d"
       chmod 755 "$tmp/usr/sbin/policy-rc.d"
       chroot "$tmp" /debootstrap/debootstrap --second-stage
-    ' build "$tmp" "$suite" "$NT_ROOTFS_MIRROR" "systemd,libsystemd0,dbus,$jdk_pkg" "$arch" >"$log" 2>&1; then
+      if [ -n "$extra" ]; then
+        mountpoint -q "$tmp/proc" || mount -t proc proc "$tmp/proc"
+        chroot "$tmp" apt-get update -q
+        # shellcheck disable=SC2086
+        chroot "$tmp" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $extra
+      fi
+    ' build "$tmp" "$(nt_rootfs_suite "$suite")" "$NT_ROOTFS_MIRROR" "systemd,libsystemd0,dbus,$jdk_pkg" "$arch" \
+      "$extra" >"$log" 2>&1; then
     echo "$suite: debootstrap failed; the end of $log:" >&2
     tail -n 25 "$log" | sed 's/^/  /' >&2
     return 1
@@ -147,13 +158,14 @@ nt_rootfs_build() {
       dpkg-query -W -f="\${Version}\n" libsystemd0
       dpkg-query -W -f="\${Version}\n" systemd
       readlink -f /usr/bin/java
-      java -version 2>&1 | head -n 1' 2>&1); then
+      java -version 2>&1 | head -n 1
+      [ -z "$1" ] || { dpkg-query -W -f="\${Package}=\${Version} " $1; echo; }' sh "$extra" 2>&1); then
     echo "$suite: the rootfs does not run under systemd-nspawn:" >&2
     echo "$out" | sed 's/^/  /' >&2
     return 1
   fi
-  local systemd libsystemd systemd_pkg java java_version
-  { read -r systemd; read -r libsystemd; read -r systemd_pkg; read -r java; read -r java_version; } <<<"$out"
+  local systemd libsystemd systemd_pkg java java_version extra_versions
+  { read -r systemd; read -r libsystemd; read -r systemd_pkg; read -r java; read -r java_version; read -r extra_versions || true; } <<<"$out"
   [ "$java" = "/$jdk/bin/java" ] || { echo "$suite: java is $java, expected /$jdk/bin/java" >&2; return 1; }
 
   nt_rootfs_remove "$tmp/debootstrap"
@@ -164,7 +176,8 @@ nt_rootfs_build() {
   {
     echo "suite=$suite"
     echo "mirror=$NT_ROOTFS_MIRROR"
-    echo "packages=systemd,libsystemd0,dbus,$jdk_pkg"
+    echo "packages=systemd,libsystemd0,dbus,$jdk_pkg${extra:+,${extra// /,}}"
+    [ -z "$extra" ] || echo "extra_versions=${extra_versions% }"
     echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "build_seconds=$secs"
     echo "systemd=$systemd"

@@ -46,9 +46,29 @@ NT_ROOTFS_BOOT_TIMEOUT="${NT_ROOTFS_BOOT_TIMEOUT:-60}"
 # The rootfs of the container last started (for the leftover check).
 _NT_ROOTFS_DIR=""
 
-# The JDK package of a suite: 11 on bullseye, 17 on bookworm, 21 on trixie, 25 on sid.
-nt_rootfs_jdk_package() {
+# Besides one rootfs per suite, one per suite with the Java servers of native-test/servers.sh installed as
+# their users get them: SUITE-servers (bookworm-servers, sid-servers), built and used like a suite's.
+NT_ROOTFS_VARIANTS=(bookworm-servers sid-servers)
+
+# The Debian suite of a rootfs: the name itself, or the suite of a SUITE-servers rootfs.
+nt_rootfs_suite() {
+  echo "${1%-servers}"
+}
+
+# The packages a rootfs installs with apt-get on top of the suite's (none for a plain suite).
+nt_rootfs_extra_packages() {
   case "$1" in
+    bookworm-servers) echo tomcat10 zookeeper ;;
+    sid-servers) echo tomcat11 zookeeperd ;;
+    *-servers) echo "rootfs: unknown rootfs '$1' (known: ${NT_ROOTFS_SUITES[*]} ${NT_ROOTFS_VARIANTS[*]})" >&2; return 1 ;;
+  esac
+}
+
+# The JDK package of a suite (or of a SUITE-servers rootfs): 11 on bullseye, 17 on bookworm, 21 on trixie,
+# 25 on sid.
+nt_rootfs_jdk_package() {
+  nt_rootfs_extra_packages "$1" >/dev/null || return 1
+  case "$(nt_rootfs_suite "$1")" in
     bullseye) echo openjdk-11-jre-headless ;;
     bookworm) echo openjdk-17-jre-headless ;;
     trixie) echo openjdk-21-jre-headless ;;

@@ -67,7 +67,14 @@ final class Startup implements Runnable {
         if (options.deadlock) {
             health.add(new DeadlockedThreads());
         }
-        lifecycle.ready(readyStatus(), healthCheck(health));
+        HealthCheck check = healthCheck(health);
+        try {
+            // Once before READY=1, its answer aside: the first round then runs warm within its deadline.
+            check.isHealthy();
+        } catch (RuntimeException e) {
+            // The keeper's first round reports it.
+        }
+        lifecycle.ready(readyStatus(), check);
         lifecycle.keeper().ifPresent(k -> Journal.log(Level.INFO, "feeding the watchdog every "
                 + k.interval().map(i -> i.dividedBy(2).toMillis() + " ms").orElse("?") + " while these hold: "
                 + Agent.names(health)));

@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -60,6 +61,9 @@ public final class ServiceLifecycle implements AutoCloseable {
     private final Object lock = new Object();
     /** Held only while one bounded send is made: keeps the sends in the order of the calls. */
     private final Object sending = new Object();
+    /** Counted down once the first {@link #stopping} call has sent, or {@link #close()} made sure none will. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Duration sendTimeout;
     private final ScheduledExecutorService extensions;
     private final ScheduledFuture<?> ticks;
 
@@ -71,6 +75,7 @@ public final class ServiceLifecycle implements AutoCloseable {
 
     private ServiceLifecycle(Builder b) {
         this.notifier = b.notifier.withSendTimeout(b.sendTimeout);
+        this.sendTimeout = b.sendTimeout;
         this.sendReady = b.sendReady;
         this.announceMainPid = b.announceMainPid;
         this.watchdog = b.watchdog;
@@ -194,18 +199,33 @@ public final class ServiceLifecycle implements AutoCloseable {
 
     /**
      * Shutdown began: the keep-alives end, then {@code STOPPING=1} and {@code STATUS=status}, once, if the service
-     * was ready (and {@link Builder#sendStopping(boolean)} is on); before, only the extensions end.
+     * was ready (and {@link Builder#sendStopping(boolean)} is on); before, only the extensions end. A second call
+     * returns once the first has sent, so that a shutdown hook cannot let the JVM end while a signal handler's
+     * {@code STOPPING=1} is still on its way.
      */
     public void stopping(String status) {
         WatchdogKeeper k;
         boolean wasReady;
+        boolean first = false;
         synchronized (lock) {
             if (stage == Stage.STOPPING || stage == Stage.CLOSED) {
-                return;
+                k = null;
+                wasReady = false;
+            } else {
+                wasReady = stage == Stage.READY;
+                stage = Stage.STOPPING;
+                k = keeper;
+                first = true;
             }
-            wasReady = stage == Stage.READY;
-            stage = Stage.STOPPING;
-            k = keeper;
+        }
+        if (!first) {
+            // Another call sends: its send is bounded, and so is this wait.
+            try {
+                stopped.await(sendTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
         }
         endExtensions();
         if (k != null) {
@@ -214,6 +234,7 @@ public final class ServiceLifecycle implements AutoCloseable {
         if (wasReady && sendStopping) {
             send("STOPPING=1", null, () -> notifier.send(NotifyState.STOPPING, NotifyState.safeStatus(status)));
         }
+        stopped.countDown();
     }
 
     /** The keeper, while one feeds the watchdog. */
@@ -235,6 +256,9 @@ public final class ServiceLifecycle implements AutoCloseable {
     public void close() {
         WatchdogKeeper k;
         synchronized (lock) {
+            if (stage != Stage.STOPPING) {
+                stopped.countDown();
+            }
             stage = Stage.CLOSED;
             k = keeper;
         }

@@ -21,6 +21,8 @@ final class RecordingNotifier implements Notifier {
     private final Duration timeout;
     volatile Duration watchdog;
     volatile RuntimeException failure;
+    /** When set, each send waits for it first: a supervisor slow to take messages. */
+    volatile java.util.concurrent.CountDownLatch gate;
 
     RecordingNotifier() {
         this(new ArrayList<>(), new ArrayList<>(), new AtomicInteger(), null);
@@ -46,6 +48,7 @@ final class RecordingNotifier implements Notifier {
         RecordingNotifier n = new RecordingNotifier(messages, timeouts, readyCalls, t);
         n.watchdog = watchdog;
         n.failure = failure;
+        n.gate = gate;
         return n;
     }
 
@@ -53,6 +56,14 @@ final class RecordingNotifier implements Notifier {
     public boolean send(NotifyState state, NotifyState... more) {
         if (failure != null) {
             throw failure;
+        }
+        java.util.concurrent.CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
         }
         synchronized (messages) {
             messages.add(Stream.concat(Stream.of(state), Stream.of(more)).map(NotifyState::toString)

@@ -121,6 +121,28 @@ class ServiceLifecycleTest {
     }
 
     @Test
+    void aSecondStoppingReturnsOnlyOnceTheFirstHasSent() throws Exception {
+        ServiceLifecycle life = lifecycle().build();
+        life.ready("up", HEALTHY);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        systemd.gate = gate;
+        Thread signal = new Thread(() -> life.stopping("SIGTERM received"));
+        signal.start();
+        while (signal.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        Thread hook = new Thread(() -> life.stopping("Stopping"));
+        hook.start();
+        hook.join(300);
+        assertTrue(hook.isAlive(), "the hook waits while the first STOPPING=1 is on its way");
+        gate.countDown();
+        hook.join(5000);
+        signal.join(5000);
+        assertFalse(hook.isAlive());
+        assertEquals(List.of("READY=1\nSTATUS=up", "STOPPING=1\nSTATUS=SIGTERM received"), systemd.messages());
+    }
+
+    @Test
     void partsSwitchedOff() {
         ServiceLifecycle life = lifecycle().sendReady(false).sendStopping(false).build();
         life.ready("up", HEALTHY);
