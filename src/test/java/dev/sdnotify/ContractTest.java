@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,7 +77,7 @@ class ContractTest {
             }
             if (shortDir != null) {
                 try (var tree = Files.walk(shortDir)) {
-                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
                         Files.delete(p);
                     }
                 }
