@@ -21,7 +21,6 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int EIO = 5;
     public static final int ELIBACC = 79;
-    public static final int EROFS = 30;
     public static final int EAFNOSUPPORT = 97;
     public static final int EMFILE = 24;
     public static final int ENFILE = 23;

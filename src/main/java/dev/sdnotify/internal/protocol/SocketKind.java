@@ -41,32 +41,14 @@ public final class SocketKind {
 
     /** For example "a listening stream socket (AF_INET6)" or "a datagram socket (AF_UNIX)". */
     public String describe() {
-        String what;
-        switch (type) {
-            case SOCK_STREAM: what = listening ? "a listening stream socket" : "a stream socket that is not listening";
-                break;
-            case SOCK_DGRAM: what = "a datagram socket";
-                break;
-            case SOCK_SEQPACKET: what = listening ? "a listening seqpacket socket" : "a seqpacket socket";
-                break;
-            case SOCK_RAW: what = "a raw socket";
-                break;
-            default: what = "a socket of type " + type;
-        }
-        return what + " (" + familyName(family) + ")";
-    }
-
-    public static String familyName(int family) {
-        switch (family) {
-            case AF_UNIX: return "AF_UNIX";
-            case AF_INET: return "AF_INET";
-            case AF_INET6: return "AF_INET6";
-            default: return "address family " + family;
-        }
-    }
-
-    @Override
-    public String toString() {
-        return describe();
+        String what = type == SOCK_STREAM
+                ? (listening ? "a listening stream socket" : "a stream socket that is not listening")
+                : type == SOCK_DGRAM ? "a datagram socket"
+                : type == SOCK_SEQPACKET ? (listening ? "a listening seqpacket socket" : "a seqpacket socket")
+                : type == SOCK_RAW ? "a raw socket"
+                : "a socket of type " + type;
+        String name = family == AF_UNIX ? "AF_UNIX" : family == AF_INET ? "AF_INET" : family == AF_INET6 ? "AF_INET6"
+                : "address family " + family;
+        return what + " (" + name + ")";
     }
 }
