@@ -4,13 +4,11 @@ import dev.sdnotify.internal.kernel.Environment;
 import dev.sdnotify.internal.kernel.Kernel;
 import dev.sdnotify.internal.kernel.LinuxAbi;
 import dev.sdnotify.internal.protocol.CNumbers;
-import dev.sdnotify.internal.protocol.CString;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
 import dev.sdnotify.internal.protocol.NotifyAddress;
 import dev.sdnotify.internal.protocol.Variables;
-import dev.sdnotify.internal.protocol.VsockAddress;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -34,11 +32,13 @@ public final class JavaDaemon implements SdDaemon {
     static final int SCM_MAX_FD = 253;
     /** The longest pause between two tries of a bounded send. */
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The name of each fd when the supervisor passed none. */
+    private static final byte[] UNKNOWN = {'u', 'n', 'k', 'n', 'o', 'w', 'n'};
 
     private final Environment env;
     private final Kernel kernel;
     private final KeptSocket kept;
-    private volatile Target lastTarget;
+    private volatile NotifyAddress lastAddress;
 
     public JavaDaemon(Environment env, Kernel kernel, KeptSocket kept) {
         this.env = env;
@@ -69,23 +69,23 @@ public final class JavaDaemon implements SdDaemon {
     }
 
     private int send(byte[] socketVariable, int pid, byte[] state, int[] fds, int nFds, long sendTimeoutUsec) {
-        Target target = lastTarget;
-        if (target == null || !Arrays.equals(target.variable, socketVariable)) {
+        NotifyAddress to = lastAddress;
+        if (to == null || !to.parsedFrom(socketVariable)) {
             try {
-                target = new Target(socketVariable, NotifyAddress.parse(socketVariable));
+                to = NotifyAddress.parse(socketVariable);
             } catch (NotifyAddress.InvalidAddress e) {
                 return e.result();
             }
-            lastTarget = target;
+            lastAddress = to;
         }
-        if (target.vsock != null) {
-            return VsockSend.send(kernel, target.vsock, pid, state, fds, nFds, sendTimeoutUsec);
+        if (to.vsock() != null) {
+            return VsockSend.send(kernel, to.vsock(), pid, state, fds, nFds, sendTimeoutUsec);
         }
         long deadline = sendTimeoutUsec == BLOCKING ? 0 : System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(
                 Math.min(sendTimeoutUsec, Long.MAX_VALUE / 2000));
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         while (true) {
-            int r = sendOnce(target.sockaddr, pid, state, fds, nFds, sendTimeoutUsec != BLOCKING);
+            int r = sendOnce(to.sockaddr(), pid, state, fds, nFds, sendTimeoutUsec != BLOCKING);
             long left = deadline - System.nanoTime();
             if (r != -Errno.EAGAIN || sendTimeoutUsec == BLOCKING || left <= 0) {
                 return r;
@@ -101,23 +101,17 @@ public final class JavaDaemon implements SdDaemon {
 
     /** One try on the kept socket, or on a socket of its own where sockets have no identity to keep one by. */
     private int sendOnce(byte[] address, int pid, byte[] state, int[] fds, int nFds, boolean dontWait) {
-        int fd = kept.get();
-        if (fd == KeptSocket.NO_IDENTITY) {
-            return sendOnOwnSocket(address, pid, state, fds, nFds, dontWait);
-        }
-        if (fd < 0) {
-            return fd;
-        }
-        int r = sendDatagram(fd, true, address, pid, state, fds, nFds, dontWait);
-        if ((r == -Errno.EBADF || r == -Errno.ENOTSOCK) && !kept.isOurs(fd)) {
-            // Closed by other code between the check and the send: once more on a new one.
-            fd = kept.get();
+        for (boolean first = true; ; first = false) {
+            int fd = kept.get();
             if (fd == KeptSocket.NO_IDENTITY) {
                 return sendOnOwnSocket(address, pid, state, fds, nFds, dontWait);
             }
-            r = fd < 0 ? fd : sendDatagram(fd, true, address, pid, state, fds, nFds, dontWait);
+            int r = fd < 0 ? fd : SendLoop.run(kernel, fd, address, false, dontWait, kept, pid, state, fds, nFds);
+            // Closed by other code between the check and the send: once more on a new one.
+            if (!first || (r != -Errno.EBADF && r != -Errno.ENOTSOCK) || kept.isOurs(fd)) {
+                return r;
+            }
         }
-        return r;
     }
 
     /** libsystemd's own sequence, a socket per message. */
@@ -128,52 +122,10 @@ public final class JavaDaemon implements SdDaemon {
         }
         try {
             growSendBuffer(kernel, fd);
-            return sendDatagram(fd, false, address, pid, state, fds, nFds, dontWait);
+            return SendLoop.run(kernel, fd, address, false, dontWait, null, pid, state, fds, nFds);
         } finally {
             kernel.close(fd);
         }
-    }
-
-    /**
-     * {@link SendLoop} for an AF_UNIX datagram, which is at most two sends and needs no loop object: 1 or
-     * {@code -errno}. On the kept socket, EBADF or ENOTSOCK from a socket other code closed is returned at once,
-     * for the caller to send on a new one.
-     */
-    private int sendDatagram(int fd, boolean onKept, byte[] address, int pid, byte[] state, int[] fds, int nFds,
-            boolean dontWait) {
-        boolean credentials = sendsCredentials(kernel, pid);
-        int credPid = credentialPid(kernel, pid, credentials);
-        int length = CString.length(state);
-        int n = kernel.sendmsg(fd, address, state, 0, length, fds, nFds, credentials, credPid, dontWait);
-        if (n < 0 && credentials && n != -Errno.EAGAIN) {
-            if (onKept && (n == -Errno.EBADF || n == -Errno.ENOTSOCK) && !kept.isOurs(fd)) {
-                return n;
-            }
-            if (length == 0) {
-                // Nothing was sent and nothing is left to send: 262 ends here with 1, no retry (v254).
-                return 1;
-            }
-            // libsystemd resends with the kernel's own credentials after any error, not just EPERM.
-            n = kernel.sendmsg(fd, address, state, 0, length, fds, nFds, false, 0, dontWait);
-        }
-        if (n < 0) {
-            return n;
-        }
-        // A datagram goes whole or not at all; a part is EIO (v254). The kernel never sends part of one.
-        return n < length ? -Errno.EIO : 1;
-    }
-
-    /**
-     * Whether a message for {@code pid} carries SCM_CREDENTIALS: for another pid, or when real and effective ids
-     * differ. libsystemd's order of checks, except that this process's pid is only asked for when needed.
-     */
-    static boolean sendsCredentials(Kernel kernel, int pid) {
-        return (pid != 0 && pid != kernel.getpid()) || kernel.realAndEffectiveIdsDiffer();
-    }
-
-    /** The pid the credentials carry: {@code pid}, or this process's for pid 0. */
-    static int credentialPid(Kernel kernel, int pid, boolean credentials) {
-        return pid != 0 ? pid : credentials ? kernel.getpid() : 0;
     }
 
     /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
@@ -185,20 +137,6 @@ public final class JavaDaemon implements SdDaemon {
             return;
         }
         kernel.setOption(fd, abi.soSndbufforce, SEND_BUFFER);
-    }
-
-    /** A parsed {@code NOTIFY_SOCKET}, kept while the variable holds the same bytes. */
-    private static final class Target {
-        final byte[] variable;
-        final byte[] sockaddr;
-        /** Null for AF_UNIX. */
-        final VsockAddress vsock;
-
-        Target(byte[] variable, NotifyAddress address) {
-            this.variable = variable.clone();
-            this.sockaddr = address.sockaddr();
-            this.vsock = address.vsock();
-        }
     }
 
     @Override
@@ -256,23 +194,14 @@ public final class JavaDaemon implements SdDaemon {
             if (n <= 0 || namesOut == null) {
                 return n;
             }
-            if (names == null) {
-                for (int i = 0; i < n; i++) {
-                    namesOut.add(new byte[] {'u', 'n', 'k', 'n', 'o', 'w', 'n'});
-                }
-                return n;
-            }
-            if (names.size() != n) {
+            if (names != null && names.size() != n) {
                 return -Errno.EINVAL;
             }
-            namesOut.addAll(names);
+            namesOut.addAll(names != null ? names : Collections.nCopies(n, UNKNOWN));
             return n;
         } finally {
             if (unsetEnvironment) {
-                env.unsetenv(Variables.LISTEN_PID);
-                env.unsetenv(Variables.LISTEN_PIDFDID);
-                env.unsetenv(Variables.LISTEN_FDS);
-                env.unsetenv(Variables.LISTEN_FDNAMES);
+                Variables.LISTEN.forEach(env::unsetenv);
             }
         }
     }

@@ -70,11 +70,8 @@ final class VsockSend {
                 return r;
             }
         }
-        byte[] name = connected ? null : to.sockaddr();
-        boolean credentials = JavaDaemon.sendsCredentials(kernel, pid);
-        r = SendLoop.run((payload, offset, length, f, n, c, p) -> kernel.sendmsg(fd, name, payload, offset,
-                length, f, n, c, p, false), type == Type.STREAM, state, fds, nFds, credentials,
-                JavaDaemon.credentialPid(kernel, pid, credentials));
+        r = SendLoop.run(kernel, fd, connected ? null : to.sockaddr(), type == Type.STREAM, false, null, pid, state,
+                fds, nFds);
         if (r < 0 || !connected) {
             return r;
         }
