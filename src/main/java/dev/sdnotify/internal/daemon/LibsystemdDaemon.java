@@ -29,10 +29,6 @@ final class LibsystemdDaemon implements SdDaemon {
         return b ? 1 : 0;
     }
 
-    private static ByteBuffer direct(int size) {
-        return ByteBuffer.allocateDirect(Math.max(1, size)).order(ByteOrder.nativeOrder());
-    }
-
     @Override
     public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds,
             long sendTimeoutUsec) {
@@ -49,17 +45,12 @@ final class LibsystemdDaemon implements SdDaemon {
 
     @Override
     public int watchdogEnabled(boolean unsetEnvironment, long[] usecOut) {
-        long[] usec = usecOut == null ? null : new long[1];
-        int r = lib.sd_watchdog_enabled(flag(unsetEnvironment), usec);
-        if (r == 1 && usecOut != null) {
-            usecOut[0] = usec[0];
-        }
-        return r;
+        return lib.sd_watchdog_enabled(flag(unsetEnvironment), usecOut);
     }
 
     @Override
     public int listenFdsWithNames(boolean unsetEnvironment, List<byte[]> namesOut) {
-        ByteBuffer names = namesOut == null ? null : direct(8);
+        ByteBuffer names = namesOut == null ? null : ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
         int r = lib.sd_listen_fds_with_names(flag(unsetEnvironment), names);
         if (r > 0 && namesOut != null) {
             // A NULL-terminated array of strings, each and the array malloc'ed: copied, then freed as strv_free does.

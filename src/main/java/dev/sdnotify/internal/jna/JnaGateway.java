@@ -43,27 +43,20 @@ public final class JnaGateway {
     }
 
     private static Loaded<Libsystemd> loadLibsystemd() {
-        StringBuilder failures = new StringBuilder();
-        for (String name : LIBSYSTEMD_NAMES) {
-            String failure;
+        return Platform.loadLibsystemd(LIBSYSTEMD_NAMES, name -> {
             try {
                 NativeLibrary library = NativeLibrary.getInstance(name);
-                failure = Platform.missingFunction(f -> {
+                String missing = Platform.missingFunction(f -> {
                     try {
                         return library.getFunction(f) != null;
                     } catch (UnsatisfiedLinkError e) {
                         return false;
                     }
                 });
-                if (failure == null) {
-                    return Loaded.of(Native.load(name, LibSystemd.class),
-                            "loaded " + Platform.mappedPath("/libsystemd.so", name));
-                }
+                return missing != null ? Loaded.failed(missing) : Loaded.of(Native.load(name, LibSystemd.class), "");
             } catch (LinkageError e) {
-                failure = Platform.linkFailure(e.getMessage());
+                return Loaded.failed(Platform.linkFailure(e.getMessage()));
             }
-            failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ").append(failure);
-        }
-        return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");
+        });
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -19,8 +20,24 @@ public final class Platform {
         return os.startsWith("Linux") ? null : "not Linux (os.name=" + os + ")";
     }
 
+    /**
+     * The first of {@code names} that {@code attempt} loads, described by the file the dynamic linker mapped, or why
+     * none did; an attempt gives the binding or why not.
+     */
+    public static Loaded<Libsystemd> loadLibsystemd(String[] names, Function<String, Loaded<Libsystemd>> attempt) {
+        StringBuilder failures = new StringBuilder();
+        for (String name : names) {
+            Loaded<Libsystemd> loaded = attempt.apply(name);
+            if (loaded.value() != null) {
+                return Loaded.of(loaded.value(), "loaded " + mappedPath("/libsystemd.so", name));
+            }
+            failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ").append(loaded.description());
+        }
+        return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");
+    }
+
     /** The file the dynamic linker mapped for {@code marker}, read from /proc/self/maps; {@code fallback} if none. */
-    public static String mappedPath(String marker, String fallback) {
+    private static String mappedPath(String marker, String fallback) {
         try (Stream<String> lines = Files.lines(Paths.get("/proc/self/maps"))) {
             return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
                     .filter(p -> p.contains(marker)).findFirst().orElse(fallback);

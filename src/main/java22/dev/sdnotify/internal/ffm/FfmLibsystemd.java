@@ -41,22 +41,16 @@ final class FfmLibsystemd implements Libsystemd {
     /** The first of {@link #NAMES} that opens and has every function, or why none does. */
     @SuppressWarnings("restricted")
     static Loaded<Libsystemd> load() {
-        StringBuilder failures = new StringBuilder();
-        for (String name : NAMES) {
-            String failure;
+        return Platform.loadLibsystemd(NAMES, name -> {
             try {
                 SymbolLookup lookup = SymbolLookup.libraryLookup(name, Arena.global());
-                failure = Platform.missingFunction(f -> lookup.find(f).isPresent());
-                if (failure == null) {
-                    return Loaded.of(new FfmLibsystemd(lookup), "loaded " + Platform.mappedPath("/libsystemd.so", name));
-                }
+                String missing = Platform.missingFunction(f -> lookup.find(f).isPresent());
+                return missing != null ? Loaded.failed(missing) : Loaded.of(new FfmLibsystemd(lookup), "");
             } catch (IllegalArgumentException e) {
                 // The JDK's message names only the library; the dynamic linker's own says why.
-                failure = Platform.oneLine(DynamicLinker.whyNot(name, e.getMessage()));
+                return Loaded.failed(Platform.oneLine(DynamicLinker.whyNot(name, e.getMessage())));
             }
-            failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ").append(failure);
-        }
-        return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");
+        });
     }
 
     /** The dynamic linker's own reason, asked with {@code dlopen} and {@code dlerror}; {@code otherwise} if none. */
@@ -78,14 +72,12 @@ final class FfmLibsystemd implements Libsystemd {
         }
     }
 
-    /** A C array or string in {@code arena}: the bytes or ints as given; NULL for null. */
+    /** A C array or string in {@code arena}, a copy of the bytes, ints or longs given; NULL for null. */
     private static MemorySegment c(Arena arena, Object array) {
-        if (array == null) {
-            return MemorySegment.NULL;
-        }
-        return array instanceof byte[] ? arena.allocateFrom(JAVA_BYTE, (byte[]) array)
-                : array instanceof int[] ? arena.allocateFrom(JAVA_INT, (int[]) array)
-                : arena.allocate(JAVA_LONG, ((long[]) array).length);
+        return array == null ? MemorySegment.NULL
+                : array instanceof byte[] b ? arena.allocateFrom(JAVA_BYTE, b)
+                : array instanceof int[] i ? arena.allocateFrom(JAVA_INT, i)
+                : arena.allocateFrom(JAVA_LONG, (long[]) array);
     }
 
     @Override
