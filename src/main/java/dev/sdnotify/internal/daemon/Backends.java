@@ -13,12 +13,12 @@ import dev.sdnotify.internal.kernel.Loaded;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.Variables;
 import java.lang.reflect.Proxy;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Chooses the process-wide backend once, on first use, and reports the choice at debug level. Every backend is a
@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  */
 public final class Backends {
     /** What a supervisor sets: a process with none of them has none, and needs no native code. */
-    public static final List<String> SUPERVISOR_VARIABLES = Collections.unmodifiableList(java.util.Arrays.asList(
-            Variables.NOTIFY_SOCKET, Variables.WATCHDOG_USEC, Variables.LISTEN_FDS, Variables.READY_FD));
+    public static final List<String> SUPERVISOR_VARIABLES = List.of(Variables.NOTIFY_SOCKET, Variables.WATCHDOG_USEC,
+            Variables.LISTEN_FDS, Variables.READY_FD);
 
     private static volatile ChosenBackend active;
     /** Whether {@link #active} is {@code none} only because auto found no supervisor variable. */
@@ -49,9 +49,7 @@ public final class Backends {
                 b = active;
                 if (b == null) {
                     Backend preference = parse(System.getProperty(Backend.PROPERTY));
-                    active = b = choose(preference);
-                    unsupervised = preference == null && b.kernel() == null && !b.info().isSupervisorUnreachable();
-                    announce(b);
+                    b = activate(preference, choose(preference));
                 }
             }
         }
@@ -62,9 +60,19 @@ public final class Backends {
     public static ChosenBackend use(Backend backend) {
         ChosenBackend b = choose(backend);
         synchronized (Backends.class) {
-            active = b;
-            unsupervised = backend == null && b.kernel() == null && !b.info().isSupervisorUnreachable();
-            announce(b);
+            return activate(backend, b);
+        }
+    }
+
+    /** Makes {@code b} the process's backend and reports it: DEBUG, and one WARNING for an unreachable supervisor. */
+    private static ChosenBackend activate(Backend preference, ChosenBackend b) {
+        active = b;
+        unsupervised = preference == null && b.kernel() == null;
+        Log.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b);
+        if (b.info().isSupervisorUnreachable() && !warned) {
+            warned = true;
+            Log.log(System.Logger.Level.WARNING, "sdnotify cannot reach the supervisor that started this process, so "
+                    + "every call that would talk to it throws: {0}", b.info().reason());
         }
         return b;
     }
@@ -75,12 +83,8 @@ public final class Backends {
      */
     public static synchronized ChosenBackend supervised() {
         ChosenBackend b = active();
-        if (unsupervised) {
-            active = b = choose(null, Gateways::get, LinuxAbi.current(), Map.of(Variables.READY_FD, "given"));
-            unsupervised = false;
-            announce(b);
-        }
-        return b;
+        return unsupervised ? activate(null, choose(null, Gateways::get, LinuxAbi.current(),
+                Map.of(Variables.READY_FD, "given"))) : b;
     }
 
     /** Parses a {@value Backend#PROPERTY} value; {@code auto} (or null) gives null, meaning "choose". */
@@ -95,16 +99,6 @@ public final class Backends {
             return null;
         }
         throw new IllegalArgumentException(Backend.PROPERTY + "=" + value + " is not one of auto, libsystemd, java, none");
-    }
-
-    /** DEBUG for every choice; one WARNING per process for an unreachable supervisor. */
-    private static void announce(ChosenBackend b) {
-        Log.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b);
-        if (b.info().isSupervisorUnreachable() && !warned) {
-            warned = true;
-            Log.log(System.Logger.Level.WARNING, "sdnotify cannot reach the supervisor that started this process, so "
-                    + "every call that would talk to it throws: {0}", b.info().reason());
-        }
     }
 
     /**
@@ -177,13 +171,7 @@ public final class Backends {
     }
 
     private static List<String> present(Map<String, String> environment) {
-        List<String> present = new ArrayList<>();
-        for (String v : SUPERVISOR_VARIABLES) {
-            if (environment.get(v) != null) {
-                present.add(v);
-            }
-        }
-        return present;
+        return SUPERVISOR_VARIABLES.stream().filter(v -> environment.get(v) != null).collect(Collectors.toList());
     }
 
     /** {@link Backend#NONE}, for a reason: the Java protocol over no variables, which finds nothing. */

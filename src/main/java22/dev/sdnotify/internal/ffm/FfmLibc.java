@@ -19,7 +19,6 @@ import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,12 +54,9 @@ final class FfmLibc implements Libc {
         static final MethodHandle GETEGID = link("getegid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
     }
 
-    private static final class Sockopt {
+    private static final class Send {
         static final MethodHandle GETSOCKOPT = link("getsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
-    }
-
-    private static final class Send {
         static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(LONG, JAVA_INT, ADDRESS, JAVA_INT),
                 ERRNO);
     }
@@ -91,7 +87,6 @@ final class FfmLibc implements Libc {
         return b == null ? MemorySegment.NULL : MemorySegment.ofBuffer(b);
     }
 
-
     /**
      * A call linked on first use, each argument an int, a long or a buffer. From {@code variadicFrom} on (-1: none)
      * the arguments are variadic.
@@ -99,9 +94,8 @@ final class FfmLibc implements Libc {
     private static int call(String name, int variadicFrom, FunctionDescriptor descriptor, Object... arguments) {
         MethodHandle h = LINKED.computeIfAbsent(name, n -> variadicFrom < 0 ? link(n, descriptor, ERRNO)
                 : link(n, descriptor, ERRNO, Linker.Option.firstVariadicArg(variadicFrom)));
-        MemorySegment capture = CAPTURED.get();
         List<Object> all = new ArrayList<>(arguments.length + 1);
-        all.add(capture);
+        all.add(CAPTURED.get());
         for (Object a : arguments) {
             all.add(a instanceof ByteBuffer || a == null ? segment((ByteBuffer) a) : a);
         }
@@ -115,10 +109,6 @@ final class FfmLibc implements Libc {
     /** A function of ints and pointers returning an int; {@code layouts} are its arguments'. */
     private static FunctionDescriptor of(MemoryLayout... layouts) {
         return FunctionDescriptor.of(JAVA_INT, layouts);
-    }
-
-    private static FunctionDescriptor ints(int count) {
-        return of(Collections.nCopies(count, JAVA_INT).toArray(new MemoryLayout[0]));
     }
 
     static RuntimeException rethrow(Throwable t) {
@@ -211,14 +201,13 @@ final class FfmLibc implements Libc {
 
     @Override
     public int socket(int domain, int type, int protocol) {
-        return call("socket", -1, ints(3), domain, type, protocol);
+        return call("socket", -1, of(JAVA_INT, JAVA_INT, JAVA_INT), domain, type, protocol);
     }
 
     @Override
     public int getsockopt(int fd, int level, int name, ByteBuffer value, ByteBuffer length) {
-        MemorySegment capture = CAPTURED.get();
         try {
-            return (int) Sockopt.GETSOCKOPT.invokeExact(capture, fd, level, name, MemorySegment.ofBuffer(value),
+            return (int) Send.GETSOCKOPT.invokeExact(CAPTURED.get(), fd, level, name, MemorySegment.ofBuffer(value),
                     MemorySegment.ofBuffer(length));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -242,9 +231,8 @@ final class FfmLibc implements Libc {
 
     @Override
     public int sendmsg(int fd, ByteBuffer message, int flags) {
-        MemorySegment capture = CAPTURED.get();
         try {
-            return (int) (long) Send.SENDMSG.invokeExact(capture, fd, MemorySegment.ofBuffer(message), flags);
+            return (int) (long) Send.SENDMSG.invokeExact(CAPTURED.get(), fd, MemorySegment.ofBuffer(message), flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -252,7 +240,7 @@ final class FfmLibc implements Libc {
 
     @Override
     public int shutdown(int fd, int how) {
-        return call("shutdown", -1, ints(2), fd, how);
+        return call("shutdown", -1, of(JAVA_INT, JAVA_INT), fd, how);
     }
 
     @Override
@@ -262,7 +250,7 @@ final class FfmLibc implements Libc {
 
     @Override
     public int close(int fd) {
-        return call("close", -1, ints(1), fd);
+        return call("close", -1, of(JAVA_INT), fd);
     }
 
     @Override
@@ -277,7 +265,7 @@ final class FfmLibc implements Libc {
 
     @Override
     public int fcntl(int fd, int command, int argument) {
-        return call("fcntl", 2, ints(3), fd, command, argument);
+        return call("fcntl", 2, of(JAVA_INT, JAVA_INT, JAVA_INT), fd, command, argument);
     }
 
     @Override

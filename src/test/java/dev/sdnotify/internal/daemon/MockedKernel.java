@@ -73,8 +73,6 @@ final class MockedKernel {
 
     MockedKernel() {
         when(kernel.getpid()).thenReturn(OWN_PID);
-        when(kernel.getuid()).thenReturn(1000);
-        when(kernel.getgid()).thenReturn(1000);
         when(kernel.realAndEffectiveIdsDiffer()).thenReturn(false);
         when(kernel.socket(eq(LinuxAbi.AF_UNIX), anyInt())).thenReturn(SOCKET_FD);
         when(kernel.socketCookie(anyInt())).thenAnswer(inv -> 1000L + inv.<Integer>getArgument(0));
