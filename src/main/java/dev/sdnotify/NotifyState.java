@@ -1,6 +1,5 @@
 package dev.sdnotify;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -109,15 +108,6 @@ public final class NotifyState {
         return new NotifyState("WATCHDOG_USEC=" + usec);
     }
 
-    /** The timeout a {@link #watchdogTimeout} state sets, or null for any other state. */
-    Duration watchdogTimeoutSet() {
-        if (!line.startsWith("WATCHDOG_USEC=")) {
-            return null;
-        }
-        long usec = Long.parseLong(line.substring("WATCHDOG_USEC=".length()));
-        return Duration.ofSeconds(usec / 1_000_000L, (usec % 1_000_000L) * 1000L);
-    }
-
     /** {@code MONOTONIC_USEC=n}: the CLOCK_MONOTONIC time of a {@code RELOADING=1}, in microseconds. */
     public static NotifyState monotonicUsec(long usec) {
         if (usec < 0) {
@@ -164,11 +154,6 @@ public final class NotifyState {
     @Override
     public String toString() {
         return line;
-    }
-
-    /** The wire form as UTF-8 bytes. */
-    byte[] bytes() {
-        return line.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

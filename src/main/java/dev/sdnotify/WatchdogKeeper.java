@@ -366,7 +366,7 @@ public final class WatchdogKeeper implements AutoCloseable {
 
         /** The watchdog interval; default: the notifier's {@link Notifier#watchdogInterval()}, read by {@link #start()}. */
         public Builder interval(Duration interval) {
-            this.interval = positive(interval, "watchdog interval");
+            this.interval = DaemonNotifier.positive(interval, "watchdog interval");
             return this;
         }
 
@@ -375,16 +375,8 @@ public final class WatchdogKeeper implements AutoCloseable {
          * keep-alive after a slow check still comes well within the interval.
          */
         public Builder checkTimeout(Duration timeout) {
-            this.checkTimeout = positive(timeout, "check timeout");
+            this.checkTimeout = DaemonNotifier.positive(timeout, "check timeout");
             return this;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, got " + d);
-            }
-            return d;
         }
 
         /** Whether a failed check also sends {@code WATCHDOG=trigger}, so systemd acts at once. Default false. */

@@ -133,8 +133,10 @@ final class Failures {
                 + SCM_MAX_FD + "): send them in several";
     }
 
-    /** Names the watchdog variable at fault, given their values before the call. */
-    static SdNotifyException watchdogFailed(int errno, byte[] usec, byte[] pid) {
+    /** Names the watchdog variable at fault, given the values of WATCHDOG_USEC and WATCHDOG_PID before the call. */
+    static SdNotifyException watchdogFailed(int errno, byte[][] values) {
+        byte[] usec = values[0];
+        byte[] pid = values[1];
         long[] value = new long[1];
         boolean usecBad = usec == null || CNumbers.parseU64(usec, value) < 0 || value[0] == 0 || value[0] == -1L;
         String detail = usecBad

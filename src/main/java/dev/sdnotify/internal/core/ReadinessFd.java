@@ -55,12 +55,7 @@ public final class ReadinessFd {
         Kernel kernel = b.kernel();
         if (kernel != null) {
             String source = "fd " + fd + " given to SdNotify.useReadinessFd";
-            checkWritable(b, kernel.fcntl(fd, LinuxAbi.F_GETFL, 0), source);
-            String notPipe = notAPipe(fd);
-            if (notPipe != null) {
-                throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe
-                        + ", not a pipe: a supervisor's readiness fd is the write end of a pipe");
-            }
+            check(b, kernel, fd, source, true);
             int r = JavaDaemon.setCloexec(kernel, fd);
             if (r < 0) {
                 throw failed(b, -r, "marking " + source + " close-on-exec");
@@ -123,12 +118,8 @@ public final class ReadinessFd {
         int fd = given >= 0 ? given : parse(text);
         String source = given >= 0 ? "fd " + fd + " given to SdNotify.useReadinessFd"
                 : "fd " + fd + " from " + Failures.show(Variables.READY_FD, text);
-        checkWritable(b, kernel.fcntl(fd, LinuxAbi.F_GETFL, 0), source);
-        String notPipe = notAPipe(fd);
+        String notPipe = check(b, kernel, fd, source, given >= 0);
         if (notPipe != null) {
-            if (given >= 0) {
-                throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe + ", not a pipe");
-            }
             // Inherited through a copied environment (a JVM started by a service of s6, say): the number names
             // something of this process's own. Leave it alone.
             Log.log(System.Logger.Level.WARNING, "{0} is {1}, not a pipe, so it is not the readiness fd of this "
@@ -190,7 +181,12 @@ public final class ReadinessFd {
         return new SdNotifyException(OPERATION, errno, Failures.withReason(b, errno, detail));
     }
 
-    private static void checkWritable(ChosenBackend b, int statusFlags, String source) {
+    /**
+     * Fails unless {@code fd} is open for writing; returns what it is when it is not a pipe (see {@link #notAPipe}),
+     * or fails then too when {@code pipeRequired}.
+     */
+    private static String check(ChosenBackend b, Kernel kernel, int fd, String source, boolean pipeRequired) {
+        int statusFlags = kernel.fcntl(fd, LinuxAbi.F_GETFL, 0);
         if (statusFlags == -Errno.EBADF) {
             throw new SdNotifyException(OPERATION, Errno.EBADF, source + " is not open");
         }
@@ -201,15 +197,16 @@ public final class ReadinessFd {
             throw new SdNotifyException(OPERATION, Errno.EBADF, source
                     + " is open only for reading (the read end of the pipe?)");
         }
+        String notPipe = notAPipe(fd);
+        if (notPipe != null && pipeRequired) {
+            throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe
+                    + ", not a pipe: a supervisor's readiness fd is the write end of a pipe");
+        }
+        return notPipe;
     }
 
     private static String writeHint(int errno) {
-        if (errno == Errno.EPIPE) {
-            return ": nothing reads the other end any more (the supervisor closed it)";
-        }
-        if (errno == Errno.EAGAIN) {
-            return ": the pipe is full";
-        }
-        return "";
+        return errno == Errno.EPIPE ? ": nothing reads the other end any more (the supervisor closed it)"
+                : errno == Errno.EAGAIN ? ": the pipe is full" : "";
     }
 }
