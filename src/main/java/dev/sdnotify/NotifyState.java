@@ -200,12 +200,7 @@ public final class NotifyState {
     }
 
     private static String describe(char c) {
-        switch (c) {
-            case '\n': return "a newline";
-            case '\r': return "a carriage return";
-            case 0: return "a NUL";
-            case '\\': return "a backslash";
-            default: return String.format("U+%04X", (int) c);
-        }
+        return c == '\n' ? "a newline" : c == '\r' ? "a carriage return" : c == 0 ? "a NUL"
+                : c == '\\' ? "a backslash" : String.format("U+%04X", (int) c);
     }
 }

@@ -68,11 +68,13 @@ public final class WatchdogKeeper implements AutoCloseable {
     private boolean closed;
     private String failure;
     private int failedChecks;
-    /** The schedule's one chain: a scheduled round runs only while it holds the latest ticket. */
+    /**
+     * The schedule's one chain: a scheduled round runs, and is decided, only while it holds the latest ticket; a
+     * new one is drawn only while no round is being decided.
+     */
     private long ticket;
     private ScheduledFuture<?> next;
-    /** The round being decided, when it began, and its check's timeout. */
-    private long round;
+    /** When the round being decided began, and its check's timeout. */
     private long roundBegan;
     private ScheduledFuture<?> checkDeadline;
     /** Set while a check runs on {@link #checker}, whatever round started it. */
@@ -131,26 +133,24 @@ public final class WatchdogKeeper implements AutoCloseable {
 
     /** A round: the check on the check thread, its timeout on the rounds' thread; whichever comes first decides. */
     private void round(long t) {
-        long id;
         boolean busy;
         synchronized (lock) {
             if (closed || t != ticket || phase != Phase.WAITING) {
                 return;
             }
             next = null;
-            id = ++round;
             roundBegan = ticker.getAsLong();
             phase = Phase.CHECKING;
             busy = checkRunning;
             if (!busy) {
                 checkRunning = true;
                 checkStarted = roundBegan;
-                checkDeadline = scheduler.schedule(() -> decide(id, "the health check did not answer within "
+                checkDeadline = scheduler.schedule(() -> decide(t, "the health check did not answer within "
                         + checkTimeout()), checkTimeout().toNanos(), TimeUnit.NANOSECONDS);
             }
         }
         if (busy) {
-            decide(id, "the health check has not answered for " + Duration.ofNanos(roundBegan - checkStarted));
+            decide(t, "the health check has not answered for " + Duration.ofNanos(roundBegan - checkStarted));
             return;
         }
         checker.execute(() -> {
@@ -158,7 +158,7 @@ public final class WatchdogKeeper implements AutoCloseable {
             synchronized (lock) {
                 checkRunning = false;
             }
-            decide(id, unhealthy);
+            decide(t, unhealthy);
         });
     }
 
@@ -175,11 +175,11 @@ public final class WatchdogKeeper implements AutoCloseable {
         }
     }
 
-    /** The first outcome of round {@code id}: a keep-alive, a failed check, or the end of the keep-alives. */
-    private void decide(long id, String unhealthy) {
+    /** The first outcome of round {@code t}: a keep-alive, a failed check, or the end of the keep-alives. */
+    private void decide(long t, String unhealthy) {
         boolean stop;
         synchronized (lock) {
-            if (closed || id != round || phase != Phase.CHECKING) {
+            if (closed || t != ticket || phase != Phase.CHECKING) {
                 return;
             }
             if (checkDeadline != null) {

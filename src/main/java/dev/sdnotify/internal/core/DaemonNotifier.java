@@ -270,7 +270,7 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public String toString() {
-        return "Notifier(" + (fixed != null ? fixed : "process-wide backend")
+        return "Notifier(" + (fixed != null ? fixed.info() : "process-wide backend")
                 + (sendTimeout != null ? ", send timeout " + sendTimeout : "") + ")";
     }
 

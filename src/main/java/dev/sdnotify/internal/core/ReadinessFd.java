@@ -7,7 +7,6 @@ import dev.sdnotify.internal.daemon.JavaDaemon;
 import dev.sdnotify.internal.kernel.Kernel;
 import dev.sdnotify.internal.kernel.LinuxAbi;
 import dev.sdnotify.internal.protocol.Errno;
-import dev.sdnotify.internal.protocol.FdNumber;
 import dev.sdnotify.internal.protocol.Variables;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +24,8 @@ public final class ReadinessFd {
     public static final ReadinessFd PROCESS = new ReadinessFd();
 
     public static final String OPERATION = "readiness fd";
+    /** The lowest number a readiness fd may have: 0, 1 and 2 are the standard streams the JVM keeps using. */
+    static final int FIRST_FREE = 3;
     private static final byte[] NEWLINE = {'\n'};
     private static final int O_ACCMODE = 3;
     private static final int O_RDONLY = 0;
@@ -42,11 +43,11 @@ public final class ReadinessFd {
      * remembers it.
      */
     public synchronized void use(ChosenBackend b, int fd) {
-        if (fd < FdNumber.FIRST_FREE) {
-            String stream = FdNumber.standardStream(fd);
+        if (fd < FIRST_FREE) {
+            String stream = standardStream(fd);
             throw new IllegalArgumentException("readiness fd " + fd + (stream == null ? " is not an fd number"
                     : " is " + stream + ", which the JVM keeps using") + "; give the supervisor's pipe an fd of "
-                    + FdNumber.FIRST_FREE + " or above");
+                    + FIRST_FREE + " or above");
         }
         if (consumed) {
             throw new IllegalStateException("readiness was already signaled in this process; the readiness fd is "
@@ -163,18 +164,38 @@ public final class ReadinessFd {
     }
 
     private static int parse(byte[] text) {
-        int fd = FdNumber.parse(text);
+        int fd = fdNumber(text);
         String shown = Failures.show(Variables.READY_FD, text);
         if (fd < 0) {
             throw new SdNotifyException(OPERATION, Errno.EINVAL, shown
                     + " is not a file descriptor number (decimal digits)");
         }
-        String stream = FdNumber.standardStream(fd);
+        String stream = standardStream(fd);
         if (stream != null) {
             throw new SdNotifyException(OPERATION, Errno.EINVAL, shown + " names " + stream + ", which the JVM "
-                    + "keeps using; give the supervisor's pipe an fd of " + FdNumber.FIRST_FREE + " or above");
+                    + "keeps using; give the supervisor's pipe an fd of " + FIRST_FREE + " or above");
         }
         return fd;
+    }
+
+    /**
+     * A file descriptor number as a supervisor writes it: decimal digits only (no sign, space or prefix), within
+     * int; -1 when the text is not such a number.
+     */
+    static int fdNumber(byte[] text) {
+        long value = 0;
+        for (byte b : text) {
+            value = value * 10 + (b - '0');
+            if (b < '0' || b > '9' || value > Integer.MAX_VALUE) {
+                return -1;
+            }
+        }
+        return text.length == 0 ? -1 : (int) value;
+    }
+
+    /** The standard stream fd 0, 1 or 2 is, for messages; null for other numbers. */
+    static String standardStream(int fd) {
+        return fd == 0 ? "standard input" : fd == 1 ? "standard output" : fd == 2 ? "standard error" : null;
     }
 
     private static SdNotifyException failed(ChosenBackend b, int errno, String detail) {

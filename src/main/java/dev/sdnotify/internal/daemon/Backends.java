@@ -68,7 +68,7 @@ public final class Backends {
     private static ChosenBackend activate(Backend preference, ChosenBackend b) {
         active = b;
         unsupervised = preference == null && b.kernel() == null;
-        Log.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b);
+        Log.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b.info());
         if (b.info().isSupervisorUnreachable() && !warned) {
             warned = true;
             Log.log(System.Logger.Level.WARNING, "sdnotify cannot reach the supervisor that started this process, so "
@@ -133,37 +133,33 @@ public final class Backends {
         }
         Loaded<Gateway> gateway = gateways.get();
         Gateway g = gateway.value();
-        if (g == null) {
-            if (preference != null) {
-                throw new IllegalStateException("backend " + preference.id() + " was asked for, but "
-                        + gateway.description());
+        String why = gateway.description();
+        if (g != null) {
+            String note = why.isEmpty() ? "" : " (" + why + ")";
+            String refused = abi.unverifiedReason();
+            why = "chosen explicitly";
+            if (preference != Backend.JAVA) {
+                Loaded<Libsystemd> lib = g.libsystemd();
+                if (lib.value() != null) {
+                    SdDaemon timed = refused == null ? java(g.environment(), g.kernel()) : null;
+                    String bound = refused == null ? "" : "; sends cannot be bounded here (" + refused + ")";
+                    BackendInfo info = BackendInfo.of(Backend.LIBSYSTEMD, g.name(), lib.description() + bound + note,
+                            false);
+                    return new ChosenBackend(info, new LibsystemdDaemon(lib.value(), g.libc(), timed), g.environment(),
+                            g.kernel());
+                }
+                why = lib.description();
             }
-            return noneOrUnreachable(gateway.description(), jvmEnvironment);
+            if (refused == null && preference != Backend.LIBSYSTEMD) {
+                return new ChosenBackend(BackendInfo.of(Backend.JAVA, g.name(), why + note, false),
+                        java(g.environment(), g.kernel()), g.environment(), g.kernel());
+            }
+            why = preference == Backend.LIBSYSTEMD ? why : preference == Backend.JAVA ? refused : why + "; " + refused;
         }
-        String note = gateway.description().isEmpty() ? "" : " (" + gateway.description() + ")";
-        String refused = abi.unverifiedReason();
-        String why = "chosen explicitly";
-        if (preference != Backend.JAVA) {
-            Loaded<Libsystemd> lib = g.libsystemd();
-            if (lib.value() != null) {
-                SdDaemon timed = refused == null ? java(g.environment(), g.kernel()) : null;
-                String bound = refused == null ? "" : "; sends cannot be bounded here (" + refused + ")";
-                return new ChosenBackend(BackendInfo.of(Backend.LIBSYSTEMD, g.name(), lib.description() + bound + note,
-                        false), new LibsystemdDaemon(lib.value(), g.libc(), timed), g.environment(), g.kernel());
-            }
-            if (preference == Backend.LIBSYSTEMD) {
-                throw new IllegalStateException("backend libsystemd was asked for, but " + lib.description());
-            }
-            why = lib.description();
+        if (preference != null) {
+            throw new IllegalStateException("backend " + preference.id() + " was asked for, but " + why);
         }
-        if (refused != null) {
-            if (preference == Backend.JAVA) {
-                throw new IllegalStateException("backend java was asked for, but " + refused);
-            }
-            return noneOrUnreachable(why + "; " + refused, jvmEnvironment);
-        }
-        return new ChosenBackend(BackendInfo.of(Backend.JAVA, g.name(), why + note, false),
-                java(g.environment(), g.kernel()), g.environment(), g.kernel());
+        return noneOrUnreachable(why, jvmEnvironment);
     }
 
     private static JavaDaemon java(Environment env, Kernel kernel) {

@@ -37,9 +37,6 @@ final class LibsystemdDaemon implements SdDaemon {
         }
         // A C string: the bytes and a NUL.
         byte[] cState = state == null ? null : Arrays.copyOf(state, state.length + 1);
-        if (pid == 0 && fds == null && nFds == 0) {
-            return lib.sd_notify(flag(unsetEnvironment), cState);
-        }
         return lib.sd_pid_notify_with_fds(pid, flag(unsetEnvironment), cState, fds, nFds);
     }
 

@@ -69,17 +69,14 @@ final class JnaStubDirectory {
         }
         Path own = jnaCacheDirectory();
         String ownWhy = unusable(own);
-        if (ownWhy == null) {
-            return new Decision(null, null);
-        }
-        List<String> tried = new ArrayList<>(List.of(own + " " + ownWhy));
         Path tmp = Paths.get(properties.getProperty("java.io.tmpdir", "/tmp"));
+        String tmpWhy = ownWhy == null ? null : unusable(tmp);
         // JNA falls back to java.io.tmpdir only when it cannot write its cache directory.
-        String tmpWhy = unusable(tmp);
-        if (tmpWhy == null && notWritable(own) != null) {
+        if (ownWhy == null || tmpWhy == null && notWritable(own) != null) {
             return new Decision(null, null);
         }
-        tried.add(tmp + " " + (tmpWhy == null ? "is not used by JNA, since " + own + " is writable" : tmpWhy));
+        List<String> tried = new ArrayList<>(List.of(own + " " + ownWhy,
+                tmp + " " + (tmpWhy == null ? "is not used by JNA, since " + own + " is writable" : tmpWhy)));
         for (String variable : GRANTED) {
             String value = env.get(variable);
             if (value == null || value.isEmpty()) {
@@ -120,11 +117,8 @@ final class JnaStubDirectory {
     /** Why a directory cannot hold the stub (not creatable or writable, or noexec), or null if it can. */
     String unusable(Path dir) {
         String why = notWritable(dir);
-        if (why != null) {
-            return why;
-        }
-        Path mount = noexecMount(resolve(nearestExisting(dir)));
-        return mount == null ? null : "is on a noexec mount (" + mount + ")";
+        Path mount = why != null ? null : noexecMount(resolve(nearestExisting(dir)));
+        return why != null || mount == null ? why : "is on a noexec mount (" + mount + ")";
     }
 
     /**

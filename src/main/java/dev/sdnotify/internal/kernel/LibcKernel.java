@@ -262,13 +262,9 @@ public final class LibcKernel implements Kernel {
     @Override
     public int pollForHangup(int fd, long timeoutUsec) {
         // struct pollfd: int fd, short events, short revents.
-        ByteBuffer pollfd = direct(8);
-        pollfd.putInt(0, fd);
-        ByteBuffer timeout = null;
-        if (timeoutUsec != -1L) {
-            timeout = times(Long.divideUnsigned(timeoutUsec, 1_000_000L),
-                    Long.remainderUnsigned(timeoutUsec, 1_000_000L) * 1000L);
-        }
+        ByteBuffer pollfd = direct(8).putInt(0, fd);
+        ByteBuffer timeout = timeoutUsec == -1L ? null : times(Long.divideUnsigned(timeoutUsec, 1_000_000L),
+                Long.remainderUnsigned(timeoutUsec, 1_000_000L) * 1000L);
         int r = check(libc.ppoll(pollfd, 1, timeout, null));
         return r <= 0 ? r : pollfd.getShort(6) & 0xffff;
     }

@@ -67,7 +67,7 @@ public final class Platform {
      */
     public static String whyNot(String gateway, Throwable e, String accessFlag) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalCallerException && accessFlag != null) {
+            if (t instanceof IllegalCallerException) {
                 return gateway + " was denied native access: add " + accessFlag + " to the java command";
             }
         }
@@ -83,9 +83,6 @@ public final class Platform {
      * line) and repeats the library's name; both are left out.
      */
     public static String linkFailure(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
         Set<String> causes = new LinkedHashSet<>();
         for (String line : message.strip().split("\\s*\n\\s*")) {
             boolean resourcePath = line.startsWith("Native library (") && line.contains(" not found in resource path (");

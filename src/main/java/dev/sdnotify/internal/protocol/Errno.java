@@ -41,13 +41,8 @@ public final class Errno {
 
     /** systemd's ERRNO_IS_NOT_SUPPORTED: the errnos that say a kind of socket (or call) is not available. */
     public static boolean isNotSupported(int errno) {
-        switch (errno) {
-            case EOPNOTSUPP: case ENOTTY: case ENOSYS: case EAFNOSUPPORT: case EPFNOSUPPORT: case EPROTONOSUPPORT:
-            case ESOCKTNOSUPPORT: case ENOPROTOOPT:
-                return true;
-            default:
-                return false;
-        }
+        return errno == EOPNOTSUPP || errno == ENOTTY || errno == ENOSYS || errno == EAFNOSUPPORT
+                || errno == EPFNOSUPPORT || errno == EPROTONOSUPPORT || errno == ESOCKTNOSUPPORT || errno == ENOPROTOOPT;
     }
 
     /** Linux's generic errno names by number (asm-generic/errno-base.h and errno.h), the first name of each. */

@@ -20,7 +20,7 @@ class SendLoopTest {
     final int[] fds = {5};
 
     int run(boolean stream, byte[] state, int[] fds, int nFds, int pid) {
-        return SendLoop.run(m.kernel, 9, null, stream, false, null, pid, state, fds, nFds);
+        return JavaDaemon.sendLoop(m.kernel, 9, null, stream, false, null, pid, state, fds, nFds);
     }
 
     @Test
@@ -94,14 +94,14 @@ class SendLoopTest {
     void aFailureOfASocketNoLongerKeptStandsWithoutTheCredentialLessRetry() {
         m.sendResults.add(-9);
         KeptSocket forgotten = new KeptSocket(m.kernel);
-        assertEquals(-9, SendLoop.run(m.kernel, 9, null, false, false, forgotten, OTHER_PID, b("P"), fds, 1));
+        assertEquals(-9, JavaDaemon.sendLoop(m.kernel, 9, null, false, false, forgotten, OTHER_PID, b("P"), fds, 1));
         assertEquals(1, sends.size());
     }
 
     @Test
     void aFullQueueOfASendThatMustNotWaitStandsWithoutTheCredentialLessRetry() {
         m.sendResults.add(-11);
-        assertEquals(-11, SendLoop.run(m.kernel, 9, null, false, true, null, OTHER_PID, b("P"), fds, 1));
+        assertEquals(-11, JavaDaemon.sendLoop(m.kernel, 9, null, false, true, null, OTHER_PID, b("P"), fds, 1));
         assertEquals(1, sends.size());
         m.sendResults.add(-11);
         assertEquals(1, run(false, b("P"), fds, 1, OTHER_PID), "a blocking send's EAGAIN is retried as any error");
