@@ -17,6 +17,7 @@ import dev.sdnotify.internal.daemon.SdDaemon;
 import dev.sdnotify.internal.kernel.LinuxAbi;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestGateway;
 import dev.sdnotify.testing.TestLibc;
@@ -33,8 +34,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * How the backend is chosen: in this JVM through {@link Backends#choose}, and in child JVMs through the
  * {@value Backend#PROPERTY} property, including one where libsystemd is made unloadable.
  */
+@ExtendWith(CleanEnvironment.class)
 class BackendSelectionTest {
     private static final List<String> LIBSYSTEMD_CANDIDATES = List.of("/usr/lib/x86_64-linux-gnu/libsystemd.so.0",
             "/usr/lib/aarch64-linux-gnu/libsystemd.so.0", "/lib64/libsystemd.so.0", "/usr/lib64/libsystemd.so.0");
@@ -51,11 +53,6 @@ class BackendSelectionTest {
     private static final String READY = "READY=1\nSTATUS=hidden";
 
     @TempDir Path dir;
-
-    @AfterEach
-    void clearEnvironment() {
-        CEnv.unset("NOTIFY_SOCKET");
-    }
 
     /** The file behind libsystemd.so.0, with every symlink resolved. */
     private static Path realLibsystemd() throws IOException {
