@@ -4,6 +4,8 @@ import dev.sdnotify.internal.Log;
 import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.internal.core.WatchdogTimeouts;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -57,8 +59,8 @@ public final class WatchdogKeeper implements AutoCloseable {
     private final LongSupplier ticker;
     private final ScheduledExecutorService scheduler;
     private final Executor checker;
-    private final boolean ownsScheduler;
-    private final boolean ownsChecker;
+    /** The threads the keeper made for itself, and ends on close. */
+    private final List<ExecutorService> owned = new ArrayList<>();
     private final String idleReason;
     private final LongConsumer follower = this::follow;
 
@@ -92,12 +94,15 @@ public final class WatchdogKeeper implements AutoCloseable {
         this.statusOnFailure = b.statusOnFailure;
         this.ticker = b.ticker;
         this.idleReason = idleReason;
-        this.ownsScheduler = interval != null && b.scheduler == null;
-        this.ownsChecker = interval != null && b.checker == null;
-        this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sdnotify-watchdog"))
-                : b.scheduler;
-        this.checker = ownsChecker ? Executors.newSingleThreadExecutor(r -> daemon(r, "sdnotify-watchdog-check"))
-                : b.checker;
+        this.scheduler = b.scheduler != null || interval == null ? b.scheduler
+                : own(Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sdnotify-watchdog")));
+        this.checker = b.checker != null || interval == null ? b.checker
+                : own(Executors.newSingleThreadExecutor(r -> daemon(r, "sdnotify-watchdog-check")));
+    }
+
+    private <E extends ExecutorService> E own(E executor) {
+        owned.add(executor);
+        return executor;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -321,12 +326,7 @@ public final class WatchdogKeeper implements AutoCloseable {
             }
         }
         WatchdogTimeouts.unfollow(notifier, follower);
-        if (ownsScheduler) {
-            scheduler.shutdownNow();
-        }
-        if (ownsChecker) {
-            ((ExecutorService) checker).shutdownNow();
-        }
+        owned.forEach(ExecutorService::shutdownNow);
     }
 
     @Override

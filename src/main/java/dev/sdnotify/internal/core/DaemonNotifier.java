@@ -169,11 +169,7 @@ public final class DaemonNotifier implements Notifier {
 
     /** The values of {@code names}, for the message of a failure: read before a call that removes them, else after. */
     private static byte[][] read(ChosenBackend b, List<String> names) {
-        byte[][] values = new byte[names.size()][];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = b.environment().getenv(names.get(i));
-        }
-        return values;
+        return names.stream().map(b.environment()::getenv).toArray(byte[][]::new);
     }
 
     /** {@link Barrier}, its message sent through the backend; with {@code unset}, the variable is removed after it. */
@@ -211,10 +207,8 @@ public final class DaemonNotifier implements Notifier {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("barrier timeout must not be negative, got " + timeout);
         }
-        if (timeout.getSeconds() >= Long.MAX_VALUE / 1_000_000L) {
-            return Long.MAX_VALUE;
-        }
-        return timeout.getSeconds() * 1_000_000L + timeout.getNano() / 1000;
+        return timeout.getSeconds() >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE
+                : timeout.getSeconds() * 1_000_000L + timeout.getNano() / 1000;
     }
 
     /** At least one microsecond: the seam's bound must be positive. */

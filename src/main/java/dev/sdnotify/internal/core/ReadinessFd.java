@@ -136,7 +136,8 @@ public final class ReadinessFd {
             if (r != -Errno.EBADF) {
                 kernel.close(fd);
             }
-            throw failed(b, -r, "writing a newline to " + source + writeHint(-r));
+            throw failed(b, -r, "writing a newline to " + source + (r == -Errno.EPIPE ? ": nothing reads the other "
+                    + "end any more (the supervisor closed it)" : r == -Errno.EAGAIN ? ": the pipe is full" : ""));
         }
         r = kernel.close(fd);
         if (r < 0 && r != -Errno.EINTR) {
@@ -224,10 +225,5 @@ public final class ReadinessFd {
                     + ", not a pipe: a supervisor's readiness fd is the write end of a pipe");
         }
         return notPipe;
-    }
-
-    private static String writeHint(int errno) {
-        return errno == Errno.EPIPE ? ": nothing reads the other end any more (the supervisor closed it)"
-                : errno == Errno.EAGAIN ? ": the pipe is full" : "";
     }
 }

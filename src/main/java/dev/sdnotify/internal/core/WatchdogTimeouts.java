@@ -22,8 +22,6 @@ public final class WatchdogTimeouts {
     private static final String PREFIX = "WATCHDOG_USEC=";
     private static final Map<Object, Set<LongConsumer>> FOLLOWERS = new ConcurrentHashMap<>();
 
-    private WatchdogTimeouts() {}
-
     /**
      * Tells {@code follower} each timeout sent to the supervisor {@code notifier} talks to, in microseconds
      * (unsigned); a notifier of this library's own. Returns false, following nothing, for any other notifier.

@@ -39,8 +39,6 @@ public final class Backends {
     /** One kept socket per kernel, so that every notifier of the process shares it. */
     private static final Map<Kernel, KeptSocket> KEPT = new ConcurrentHashMap<>();
 
-    private Backends() {}
-
     /** The process-wide backend, chosen on first use ({@link Backend#PROPERTY} names the preference). */
     public static ChosenBackend active() {
         ChosenBackend b = active;

@@ -18,8 +18,6 @@ public final class Barrier {
     /** The longest a thread's interruption goes unnoticed. */
     private static final long SLICE_USEC = 100_000;
 
-    private Barrier() {}
-
     /**
      * 1, {@code -ETIMEDOUT} after {@code timeoutUsec} (-1: no limit), or {@code -errno}; 0 where the sender finds
      * no supervisor. The message is sent as {@code pid} (0: this process) through {@code sender}, bounded by

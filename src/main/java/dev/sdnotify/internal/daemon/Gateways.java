@@ -4,7 +4,6 @@ import dev.sdnotify.internal.ffm.FfmGateway;
 import dev.sdnotify.internal.jna.JnaGateway;
 import dev.sdnotify.internal.kernel.Gateway;
 import dev.sdnotify.internal.kernel.Loaded;
-import dev.sdnotify.internal.kernel.Platform;
 import java.util.Locale;
 
 /**
@@ -18,8 +17,6 @@ public final class Gateways {
 
     private static Loaded<Gateway> chosen;
 
-    private Gateways() {}
-
     /** The process's gateway, or why there is none; a loaded one's description says why it was taken, if not plain. */
     public static synchronized Loaded<Gateway> get() {
         if (chosen == null) {
@@ -29,9 +26,9 @@ public final class Gateways {
     }
 
     static Loaded<Gateway> choose(String property) {
-        String notLinux = Platform.notLinuxReason();
-        if (notLinux != null) {
-            return Loaded.failed(notLinux);
+        String os = System.getProperty("os.name", "");
+        if (!os.startsWith("Linux")) {
+            return Loaded.failed("not Linux (os.name=" + os + ")");
         }
         switch (property == null ? "auto" : property.trim().toLowerCase(Locale.ROOT)) {
             case "ffm":

@@ -1,5 +1,6 @@
 package dev.sdnotify.internal.daemon;
 
+import dev.sdnotify.SocketActivation;
 import dev.sdnotify.internal.kernel.Environment;
 import dev.sdnotify.internal.kernel.Kernel;
 import dev.sdnotify.internal.kernel.LinuxAbi;
@@ -30,7 +31,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class JavaDaemon implements SdDaemon {
     /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
     static final int SEND_BUFFER = 8 * 1024 * 1024;
-    static final int SD_LISTEN_FDS_START = 3;
     /** The kernel's SCM_MAX_FD: the most fds one message carries. */
     public static final int SCM_MAX_FD = 253;
     /** {@code vsock_bind_privileged_port} tries 1023 first, then each lower port while that one is taken. */
@@ -367,10 +367,10 @@ public final class JavaDaemon implements SdDaemon {
             return r;
         }
         long n = value[0];
-        if (n <= 0 || n > Integer.MAX_VALUE - SD_LISTEN_FDS_START) {
+        if (n <= 0 || n > Integer.MAX_VALUE - SocketActivation.LISTEN_FDS_START) {
             return -Errno.EINVAL;
         }
-        for (long fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++) {
+        for (long fd = SocketActivation.LISTEN_FDS_START; fd < SocketActivation.LISTEN_FDS_START + n; fd++) {
             r = setCloexec(kernel, (int) fd);
             if (r < 0) {
                 return r;

@@ -12,8 +12,6 @@ public final class FfmGateway {
     /** The first JDK with the final Foreign Function &amp; Memory API. */
     public static final int MIN_JDK = 22;
 
-    private FfmGateway() {}
-
     public static Loaded<Gateway> load() {
         int jdk = Runtime.version().feature();
         if (jdk < MIN_JDK) {

@@ -6,7 +6,6 @@ import dev.sdnotify.internal.kernel.Gateway;
 import dev.sdnotify.internal.kernel.LinuxAbi;
 import dev.sdnotify.internal.kernel.Loaded;
 import dev.sdnotify.internal.protocol.Errno;
-import dev.sdnotify.internal.protocol.SocketKind;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +40,43 @@ public final class PassedChannels {
     /** The channel each converted fd belongs to, while it is open: an fd has one owner, or two closes. */
     private static final Map<Integer, WeakReference<Channel>> OWNERS = new HashMap<>();
 
-    private PassedChannels() {}
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_SEQPACKET = 5;
+    private static final int AF_UNIX = 1;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+
+    /** What a socket fd is, from SO_TYPE, SO_DOMAIN and SO_ACCEPTCONN, with Linux's values. */
+    private static final class Kind {
+        final int type;
+        final int family;
+        final boolean listening;
+
+        Kind(int type, int family, boolean listening) {
+            this.type = type;
+            this.family = family;
+            this.listening = listening;
+        }
+
+        boolean isInet() {
+            return family == AF_INET || family == AF_INET6;
+        }
+
+        /** For example "a listening stream socket (AF_INET6)" or "a datagram socket (AF_UNIX)". */
+        String describe() {
+            String what = type == SOCK_STREAM
+                    ? (listening ? "a listening stream socket" : "a stream socket that is not listening")
+                    : type == SOCK_DGRAM ? "a datagram socket"
+                    : type == SOCK_SEQPACKET ? (listening ? "a listening seqpacket socket" : "a seqpacket socket")
+                    : type == SOCK_RAW ? "a raw socket"
+                    : "a socket of type " + type;
+            String name = family == AF_UNIX ? "AF_UNIX" : family == AF_INET ? "AF_INET" : family == AF_INET6
+                    ? "AF_INET6" : "address family " + family;
+            return what + " (" + name + ")";
+        }
+    }
 
     /** The option that opens {@code sun.nio.ch} to this code, named or unnamed module alike. */
     public static String addOpensOption() {
@@ -51,11 +86,11 @@ public final class PassedChannels {
 
     /** A listening stream socket as a channel, which owns the fd from then on. */
     public static synchronized ServerSocketChannel serverSocketChannel(int fd) throws IOException {
-        SocketKind kind = kind(fd);
-        if (kind.type() != SocketKind.SOCK_STREAM || !kind.listening()) {
+        Kind kind = kind(fd);
+        if (kind.type != SOCK_STREAM || !kind.listening) {
             throw new IllegalArgumentException("fd " + fd + " is " + kind.describe()
                     + ", not a listening stream socket, so it cannot be a ServerSocketChannel"
-                    + (kind.type() == SocketKind.SOCK_STREAM ? " (Accept=yes passes connected sockets)" : ""));
+                    + (kind.type == SOCK_STREAM ? " (Accept=yes passes connected sockets)" : ""));
         }
         requireUnowned(fd);
         String what = "fd " + fd + " as a ServerSocketChannel";
@@ -82,15 +117,15 @@ public final class PassedChannels {
      * sockaddr_in6); the label is final. Such a socket is refused before the fd is touched.
      */
     public static synchronized DatagramChannel datagramChannel(int fd) throws IOException {
-        SocketKind kind = kind(fd);
-        if (kind.type() != SocketKind.SOCK_DGRAM || !kind.isInet()) {
+        Kind kind = kind(fd);
+        if (kind.type != SOCK_DGRAM || !kind.isInet()) {
             throw new IllegalArgumentException("fd " + fd + " is " + kind.describe() + ", not an AF_INET or AF_INET6 "
                     + "datagram socket, so it cannot be a DatagramChannel"
-                    + (kind.type() == SocketKind.SOCK_DGRAM ? " (the JDK has no AF_UNIX datagram channels)" : ""));
+                    + (kind.type == SOCK_DGRAM ? " (the JDK has no AF_UNIX datagram channels)" : ""));
         }
         requireUnowned(fd);
         String what = "fd " + fd + " as a DatagramChannel";
-        if (kind.family() == SocketKind.AF_INET
+        if (kind.family == AF_INET
                 && (Boolean) call(method(jdkClass("Net", what), "isIPv6Available", what), null, what)) {
             throw new IllegalArgumentException(what + ": it is an AF_INET socket, and this JDK labels a datagram "
                     + "channel made from an fd AF_INET6 where IPv6 is available, which fails every send. Pass an "
@@ -149,7 +184,7 @@ public final class PassedChannels {
         return channel;
     }
 
-    private static SocketKind kind(int fd) {
+    private static Kind kind(int fd) {
         if (fd < 0) {
             throw new IllegalArgumentException("fd must not be negative, got " + fd);
         }
@@ -169,14 +204,14 @@ public final class PassedChannels {
             }
             out[i] = r;
         }
-        return new SocketKind(out[0], out[1], out[2] != 0);
+        return new Kind(out[0], out[1], out[2] != 0);
     }
 
-    private static ProtocolFamily family(SocketKind kind, String what) {
-        switch (kind.family()) {
-            case SocketKind.AF_INET: return StandardProtocolFamily.INET;
-            case SocketKind.AF_INET6: return StandardProtocolFamily.INET6;
-            case SocketKind.AF_UNIX:
+    private static ProtocolFamily family(Kind kind, String what) {
+        switch (kind.family) {
+            case AF_INET: return StandardProtocolFamily.INET;
+            case AF_INET6: return StandardProtocolFamily.INET6;
+            case AF_UNIX:
                 if (Runtime.version().feature() < 16) {
                     throw new UnsupportedOperationException(what + ": the JDK has channels for AF_UNIX sockets "
                             + "from Java 16 on; this is " + Runtime.version());

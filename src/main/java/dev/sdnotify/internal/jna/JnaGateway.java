@@ -17,8 +17,6 @@ public final class JnaGateway {
     /** Tried in order: the runtime soname first, since hosts without development packages lack the rest. */
     static final String[] LIBSYSTEMD_NAMES = {"libsystemd.so.0", "systemd"};
 
-    private JnaGateway() {}
-
     /** Binds libc, or says why JNA cannot reach it. */
     public static Loaded<Gateway> load() {
         JnaStubDirectory.Decision stub = new JnaStubDirectory(System.getenv(), System.getProperties(),

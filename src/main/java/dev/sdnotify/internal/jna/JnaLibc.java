@@ -15,23 +15,17 @@ import java.nio.ByteBuffer;
  * results of type ssize_t are ints, since the counts are small and -1 reads as -1 in either width.
  */
 final class JnaLibc implements Libc {
-    /** Whether libc has statx (glibc 2.28 and later). */
-    private static final boolean STATX;
-
     static {
         // All at once, when the gateway loads: JNA opens files to register functions, which must not happen in the
         // middle of a call that walks the fds.
         NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
         Native.register(JnaLibc.class, libc);
         Native.register(Env.class, libc);
-        boolean statx;
         try {
             Native.register(Statx.class, libc);
-            statx = true;
         } catch (UnsatisfiedLinkError e) {
-            statx = false;
+            // glibc before 2.28: statx stays unbound, and calling it says so.
         }
-        STATX = statx;
     }
 
     /** {@code getenv}, apart since its pointer result must be read in the platform's width. */
@@ -96,11 +90,12 @@ final class JnaLibc implements Libc {
 
     @Override
     public int statx(int dirfd, ByteBuffer path, int flags, int mask, ByteBuffer statx) {
-        if (STATX) {
+        try {
             return Statx.statx(dirfd, path, flags, mask, statx);
+        } catch (UnsatisfiedLinkError e) {
+            Native.setLastError(Errno.ENOSYS);
+            return -1;
         }
-        Native.setLastError(Errno.ENOSYS);
-        return -1;
     }
 
     private native int recv(int fd, ByteBuffer buffer, NativeLong length, int flags);

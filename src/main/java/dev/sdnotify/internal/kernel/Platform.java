@@ -12,14 +12,6 @@ import java.util.stream.Stream;
 
 /** What both gateways say about loading native code, and the facts it takes that need none. */
 public final class Platform {
-    private Platform() {}
-
-    /** Why native access is not attempted here, or null on Linux. */
-    public static String notLinuxReason() {
-        String os = System.getProperty("os.name", "");
-        return os.startsWith("Linux") ? null : "not Linux (os.name=" + os + ")";
-    }
-
     /**
      * The first of {@code names} that {@code attempt} loads, described by the file the dynamic linker mapped, or why
      * none did; an attempt gives the binding or why not.

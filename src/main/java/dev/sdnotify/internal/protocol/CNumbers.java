@@ -11,8 +11,6 @@ package dev.sdnotify.internal.protocol;
  */
 public final class CNumbers {
 
-    private CNumbers() {}
-
     /** {@code safe_atou64}: unsigned 64-bit (read the result with {@link Long#toUnsignedString}). */
     public static int parseU64(byte[] s, long[] out) {
         return parse(s, false, out);

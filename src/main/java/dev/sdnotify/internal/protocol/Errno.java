@@ -65,10 +65,8 @@ public final class Errno {
         "EKEYREJECTED", "EOWNERDEAD", "ENOTRECOVERABLE", "ERFKILL", "EHWPOISON"
     };
 
-    private Errno() {}
-
-    /** The symbolic name of a Linux errno ({@code EINVAL}), or {@code null} for an unknown value. */
+    /** The symbolic name of a Linux errno ({@code EINVAL}), or {@code errno N} for an unknown value. */
     public static String name(int errno) {
-        return errno > 0 && errno < NAMES.length ? NAMES[errno] : null;
+        return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;
     }
 }

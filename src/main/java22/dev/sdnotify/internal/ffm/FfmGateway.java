@@ -12,8 +12,6 @@ public final class FfmGateway {
     /** The first JDK with the final Foreign Function &amp; Memory API. */
     public static final int MIN_JDK = 22;
 
-    private FfmGateway() {}
-
     /** Binds libc, or says why FFM cannot reach it. */
     public static Loaded<Gateway> load() {
         try {

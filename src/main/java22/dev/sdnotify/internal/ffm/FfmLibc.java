@@ -46,14 +46,6 @@ final class FfmLibc implements Libc {
         static final MethodHandle GETENV = link("getenv", FunctionDescriptor.of(ADDRESS, ADDRESS), CRITICAL);
     }
 
-    private static final class Hot {
-        static final MethodHandle GETPID = link("getpid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-        static final MethodHandle GETUID = link("getuid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-        static final MethodHandle GETEUID = link("geteuid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-        static final MethodHandle GETGID = link("getgid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-        static final MethodHandle GETEGID = link("getegid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-    }
-
     private static final class Send {
         static final MethodHandle GETSOCKOPT = link("getsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
@@ -88,8 +80,8 @@ final class FfmLibc implements Libc {
     }
 
     /**
-     * A call linked on first use, each argument an int, a long or a buffer. From {@code variadicFrom} on (-1: none)
-     * the arguments are variadic.
+     * A call linked on first use, each argument an int, a long, a buffer or a segment; 0 for a void function. From
+     * {@code variadicFrom} on (-1: none) the arguments are variadic.
      */
     private static int call(String name, int variadicFrom, FunctionDescriptor descriptor, Object... arguments) {
         MethodHandle h = LINKED.computeIfAbsent(name, n -> variadicFrom < 0 ? link(n, descriptor, ERRNO)
@@ -100,7 +92,8 @@ final class FfmLibc implements Libc {
             all.add(a instanceof ByteBuffer || a == null ? segment((ByteBuffer) a) : a);
         }
         try {
-            return ((Number) h.invokeWithArguments(all)).intValue();
+            Object result = h.invokeWithArguments(all);
+            return result == null ? 0 : ((Number) result).intValue();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -121,9 +114,11 @@ final class FfmLibc implements Libc {
         throw new IllegalStateException(t);
     }
 
-    private static int id(MethodHandle h) {
+    /** {@code getpid}, {@code getuid} and their kin, linked on first use and invoked exactly. */
+    private static int id(String name) {
         try {
-            return (int) h.invokeExact();
+            return (int) LINKED.computeIfAbsent(name, n -> link(n, FunctionDescriptor.of(JAVA_INT), CRITICAL))
+                    .invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -166,37 +161,32 @@ final class FfmLibc implements Libc {
 
     @Override
     public void free(long address) {
-        try {
-            LINKED.computeIfAbsent("free", n -> link(n, FunctionDescriptor.ofVoid(ADDRESS)))
-                    .invokeExact(MemorySegment.ofAddress(address));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("free", -1, FunctionDescriptor.ofVoid(ADDRESS), MemorySegment.ofAddress(address));
     }
 
     @Override
     public int getpid() {
-        return id(Hot.GETPID);
+        return id("getpid");
     }
 
     @Override
     public int getuid() {
-        return id(Hot.GETUID);
+        return id("getuid");
     }
 
     @Override
     public int geteuid() {
-        return id(Hot.GETEUID);
+        return id("geteuid");
     }
 
     @Override
     public int getgid() {
-        return id(Hot.GETGID);
+        return id("getgid");
     }
 
     @Override
     public int getegid() {
-        return id(Hot.GETEGID);
+        return id("getegid");
     }
 
     @Override

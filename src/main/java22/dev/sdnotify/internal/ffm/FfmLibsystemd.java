@@ -46,27 +46,25 @@ final class FfmLibsystemd implements Libsystemd {
                 return missing != null ? Loaded.failed(missing) : Loaded.of(new FfmLibsystemd(lookup), "");
             } catch (IllegalArgumentException e) {
                 // The JDK's message names only the library; the dynamic linker's own says why.
-                return Loaded.failed(Platform.oneLine(DynamicLinker.whyNot(name, e.getMessage())));
+                return Loaded.failed(Platform.oneLine(dynamicLinkerSays(name, e.getMessage())));
             }
         });
     }
 
     /** The dynamic linker's own reason, asked with {@code dlopen} and {@code dlerror}; {@code otherwise} if none. */
-    private static final class DynamicLinker {
-        static String whyNot(String name, String otherwise) {
-            try (Arena arena = Arena.ofConfined()) {
-                // Both linked first: linking looks symbols up, which clears the error dlerror reports.
-                MethodHandle dlopen = FfmLibc.link("dlopen", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-                MethodHandle dlerror = FfmLibc.link("dlerror", FunctionDescriptor.of(ADDRESS));
-                MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(name), 1);
-                if (handle.address() != 0) {
-                    return otherwise;
-                }
-                MemorySegment message = (MemorySegment) dlerror.invokeExact();
-                return message.address() == 0 ? otherwise : message.reinterpret(Long.MAX_VALUE).getString(0);
-            } catch (Throwable t) {
+    private static String dynamicLinkerSays(String name, String otherwise) {
+        try (Arena arena = Arena.ofConfined()) {
+            // Both linked first: linking looks symbols up, which clears the error dlerror reports.
+            MethodHandle dlopen = FfmLibc.link("dlopen", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+            MethodHandle dlerror = FfmLibc.link("dlerror", FunctionDescriptor.of(ADDRESS));
+            MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(name), 1);
+            if (handle.address() != 0) {
                 return otherwise;
             }
+            MemorySegment message = (MemorySegment) dlerror.invokeExact();
+            return message.address() == 0 ? otherwise : message.reinterpret(Long.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            return otherwise;
         }
     }
 
