@@ -1,5 +1,6 @@
 package dev.sdnotify;
 
+import dev.sdnotify.internal.core.DaemonNotifier;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -85,10 +86,7 @@ public final class NotifyState {
 
     /** {@code MAINPID=pid}: the main process is now this one. */
     public static NotifyState mainPid(long pid) {
-        if (pid < 1 || pid > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("MAINPID must be a pid in 1.." + Integer.MAX_VALUE + ", got " + pid);
-        }
-        return new NotifyState("MAINPID=" + pid);
+        return new NotifyState("MAINPID=" + DaemonNotifier.checkedPid(pid, "MAINPID"));
     }
 
     /** {@code EXTEND_TIMEOUT_USEC=n}: the current start, reload or stop may take this much longer from now. */

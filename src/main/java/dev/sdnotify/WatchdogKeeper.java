@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * Sends {@code WATCHDOG=1} at half the watchdog interval while a health check passes; made by
@@ -319,11 +320,7 @@ public final class WatchdogKeeper implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {next, checkDeadline}) {
-                if (f != null) {
-                    f.cancel(false);
-                }
-            }
+            Stream.of(next, checkDeadline).filter(Objects::nonNull).forEach(f -> f.cancel(false));
         }
         WatchdogTimeouts.unfollow(notifier, follower);
         owned.forEach(ExecutorService::shutdownNow);

@@ -88,7 +88,7 @@ class BackendSelectionTest {
     @Test
     void autoPrefersLibsystemdUnderASupervisor() {
         Capabilities.requireLibsystemd();
-        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.current(), Map.of("NOTIFY_SOCKET", "/run/x"));
+        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.CURRENT, Map.of("NOTIFY_SOCKET", "/run/x"));
         assertEquals(Backend.LIBSYSTEMD, b.info().backend(), b.toString());
         assertEquals(Backends.choose(Backend.LIBSYSTEMD).info().reason(), b.info().reason(), "auto reports the same load");
     }
@@ -96,7 +96,7 @@ class BackendSelectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "LISTEN_FDS", "READY_FD"})
     void autoTakesEachSupervisorVariableForASupervisor(String variable) {
-        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.current(), Map.of(variable, "3"));
+        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.CURRENT, Map.of(variable, "3"));
         assertNotNull(b.kernel(), variable + " alone must load native access: " + b);
     }
 
@@ -104,7 +104,7 @@ class BackendSelectionTest {
     void autoWithoutASupervisorVariableIsNoneAndLoadsNothing() {
         ChosenBackend b = Backends.choose(null, () -> {
             throw new AssertionError("no gateway may be loaded without a supervisor");
-        }, LinuxAbi.current(), Map.of("WATCHDOG_PID", "1", "LISTEN_PID", "1", "PATH", "/bin"));
+        }, LinuxAbi.CURRENT, Map.of("WATCHDOG_PID", "1", "LISTEN_PID", "1", "PATH", "/bin"));
         assertEquals(Backend.NONE, b.info().backend(), b.toString());
         assertNull(b.kernel(), b.toString());
         assertTrue(b.info().reason().contains("nothing native was loaded"), b.info().reason());

@@ -13,18 +13,20 @@ import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /** {@link Notifier} over a backend: builds the payload, calls the seam, turns its result into the outcome. */
 public final class DaemonNotifier implements Notifier {
     /** systemd reads at most this many bytes of a message and drops longer ones. */
     public static final int MESSAGE_MAX = 4096;
-    private static final List<String> NOTIFY = List.of(Variables.NOTIFY_SOCKET);
     private static final List<String> WATCHDOG = List.of(Variables.WATCHDOG_USEC, Variables.WATCHDOG_PID);
     /** Whom the process's notifiers talk to, whichever backend they use: the supervisor in the C environment. */
     private static final Object PROCESS = new Object();
@@ -127,7 +129,7 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean sendAsPid(long pid, NotifyState state, NotifyState... more) {
-        return deliver(checkedPid(pid), false, message(state, more), null);
+        return deliver(checkedPid(pid, "pid"), false, message(state, more), null);
     }
 
     @Override
@@ -157,12 +159,13 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean barrierAsPid(long pid, Duration timeout) {
-        return barrier(checkedPid(pid), timeoutMicros(timeout), false, timeout);
+        return barrier(checkedPid(pid, "pid"), timeoutMicros(timeout), false, timeout);
     }
 
-    private static int checkedPid(long pid) {
+    /** {@code pid}, or an exception naming {@code what} when it is not in 1..2147483647. */
+    public static int checkedPid(long pid, String what) {
         if (pid < 1 || pid > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("pid must be in 1.." + Integer.MAX_VALUE + ", got " + pid);
+            throw new IllegalArgumentException(what + " must be in 1.." + Integer.MAX_VALUE + " (a pid), got " + pid);
         }
         return (int) pid;
     }
@@ -185,7 +188,7 @@ public final class DaemonNotifier implements Notifier {
      */
     private boolean notify(ChosenBackend b, boolean unset, String operation, int nFds, Duration barrierTimeout,
             IntSupplier call) {
-        byte[][] before = unset ? read(b, NOTIFY) : null;
+        byte[] before = unset ? b.environment().getenv(Variables.NOTIFY_SOCKET) : null;
         int r;
         try {
             r = call.getAsInt();
@@ -197,7 +200,7 @@ public final class DaemonNotifier implements Notifier {
         if (r >= 0) {
             return r > 0;
         }
-        byte[] socket = (before != null ? before : read(b, NOTIFY))[0];
+        byte[] socket = unset ? before : b.environment().getenv(Variables.NOTIFY_SOCKET);
         throw Failures.notifyFailed(b, operation, -r, socket, nFds, barrierTimeout, sendTimeout);
     }
 
@@ -250,11 +253,9 @@ public final class DaemonNotifier implements Notifier {
 
     /** The states as one message, one per line, UTF-8; refuses what systemd would drop. */
     public static byte[] message(NotifyState state, NotifyState... more) {
-        StringBuilder text = new StringBuilder(Objects.requireNonNull(state, "state").toString());
-        for (NotifyState s : more) {
-            text.append('\n').append(Objects.requireNonNull(s, "state"));
-        }
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        String text = Stream.concat(Stream.of(state), Arrays.stream(more))
+                .map(s -> Objects.requireNonNull(s, "state").toString()).collect(Collectors.joining("\n"));
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MESSAGE_MAX) {
             throw new IllegalArgumentException("the message is " + bytes.length + " bytes; systemd drops "
                     + "messages over " + MESSAGE_MAX + " bytes without telling the sender");
@@ -295,7 +296,8 @@ public final class DaemonNotifier implements Notifier {
         long[] usec = new long[1];
         int r = b.daemon().watchdogEnabled(unset, usec);
         if (r < 0) {
-            throw Failures.watchdogFailed(-r, before != null ? before : read(b, WATCHDOG));
+            byte[][] v = before != null ? before : read(b, WATCHDOG);
+            throw Failures.watchdogFailed(-r, v[0], v[1]);
         }
         return r == 0 ? Optional.empty() : Optional.of(WatchdogTimeouts.duration(usec[0]));
     }
@@ -324,13 +326,10 @@ public final class DaemonNotifier implements Notifier {
             }
         }
         if (n < 0) {
-            throw Failures.listenFailed(b, -n, before != null ? before : read(b, Variables.LISTEN));
+            byte[][] v = before != null ? before : read(b, Variables.LISTEN);
+            throw Failures.listenFailed(b, -n, v[0], v[1], v[2], v[3]);
         }
-        List<ListenFd> result = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            result.add(ListenFd.of(SocketActivation.LISTEN_FDS_START + i,
-                    new String(rawNames.get(i), StandardCharsets.UTF_8)));
-        }
-        return Collections.unmodifiableList(result);
+        return IntStream.range(0, n).mapToObj(i -> ListenFd.of(SocketActivation.LISTEN_FDS_START + i,
+                new String(rawNames.get(i), StandardCharsets.UTF_8))).collect(Collectors.toUnmodifiableList());
     }
 }

@@ -120,10 +120,8 @@ final class Failures {
                 + JavaDaemon.SCM_MAX_FD + "): send them in several";
     }
 
-    /** Names the watchdog variable at fault, given the values of WATCHDOG_USEC and WATCHDOG_PID before the call. */
-    static SdNotifyException watchdogFailed(int errno, byte[][] values) {
-        byte[] usec = values[0];
-        byte[] pid = values[1];
+    /** Names the watchdog variable at fault, given their values before the call. */
+    static SdNotifyException watchdogFailed(int errno, byte[] usec, byte[] pid) {
         long[] value = new long[1];
         boolean usecBad = usec == null || CNumbers.parseU64(usec, value) < 0 || value[0] == 0 || value[0] == -1L;
         String detail = usecBad
@@ -132,15 +130,9 @@ final class Failures {
         return new SdNotifyException("sd_watchdog_enabled", errno, detail);
     }
 
-    /**
-     * Names the socket-activation variable at fault, given their values before the call, in the order of
-     * {@link Variables#LISTEN}.
-     */
-    static SdNotifyException listenFailed(ChosenBackend b, int errno, byte[][] values) {
-        byte[] pid = values[0];
-        byte[] pidfdId = values[1];
-        byte[] fds = values[2];
-        byte[] names = values[3];
+    /** Names the socket-activation variable at fault, given their values before the call. */
+    static SdNotifyException listenFailed(ChosenBackend b, int errno, byte[] pid, byte[] pidfdId, byte[] fds,
+            byte[] names) {
         long[] value = new long[1];
         String detail;
         // In the order libsystemd 262 reads them.

@@ -155,10 +155,7 @@ public final class ReadinessFd {
         Path link = Paths.get("/proc/self/fd/" + fd);
         try {
             int mode = (Integer) Files.getAttribute(link, "unix:mode");
-            if ((mode & S_IFMT) == S_IFIFO) {
-                return null;
-            }
-            return Files.readSymbolicLink(link).toString();
+            return (mode & S_IFMT) == S_IFIFO ? null : Files.readSymbolicLink(link).toString();
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "of a kind that cannot be told (" + e + ")";
         }

@@ -13,6 +13,7 @@ import dev.sdnotify.internal.kernel.Loaded;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.Variables;
 import java.lang.reflect.Proxy;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -42,28 +43,24 @@ public final class Backends {
     /** The process-wide backend, chosen on first use ({@link Backend#PROPERTY} names the preference). */
     public static ChosenBackend active() {
         ChosenBackend b = active;
-        if (b == null) {
-            synchronized (Backends.class) {
-                b = active;
-                if (b == null) {
-                    Backend preference = parse(System.getProperty(Backend.PROPERTY));
-                    b = activate(preference, choose(preference));
-                }
-            }
+        return b != null ? b : chooseActive();
+    }
+
+    private static synchronized ChosenBackend chooseActive() {
+        if (active == null) {
+            Backend preference = parse(System.getProperty(Backend.PROPERTY));
+            activate(preference, choose(preference));
         }
-        return b;
+        return active;
     }
 
     /** Replaces the process-wide backend; throws if it cannot be loaded. */
     public static ChosenBackend use(Backend backend) {
-        ChosenBackend b = choose(backend);
-        synchronized (Backends.class) {
-            return activate(backend, b);
-        }
+        return activate(backend, choose(backend));
     }
 
     /** Makes {@code b} the process's backend and reports it: DEBUG, and one WARNING for an unreachable supervisor. */
-    private static ChosenBackend activate(Backend preference, ChosenBackend b) {
+    private static synchronized ChosenBackend activate(Backend preference, ChosenBackend b) {
         active = b;
         unsupervised = preference == null && b.kernel() == null;
         Log.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b.info());
@@ -81,22 +78,19 @@ public final class Backends {
      */
     public static synchronized ChosenBackend supervised() {
         ChosenBackend b = active();
-        return unsupervised ? activate(null, choose(null, Gateways::get, LinuxAbi.current(),
+        return unsupervised ? activate(null, choose(null, Gateways::get, LinuxAbi.CURRENT,
                 Map.of(Variables.READY_FD, "given"))) : b;
     }
 
     /** Parses a {@value Backend#PROPERTY} value; {@code auto} (or null) gives null, meaning "choose". */
     public static Backend parse(String value) {
         String v = value == null ? "auto" : value.trim();
-        for (Backend b : Backend.values()) {
-            if (b.id().equalsIgnoreCase(v)) {
-                return b;
-            }
+        Backend named = Arrays.stream(Backend.values()).filter(n -> n.id().equalsIgnoreCase(v)).findFirst().orElse(null);
+        if (named == null && !v.equalsIgnoreCase("auto")) {
+            throw new IllegalArgumentException(Backend.PROPERTY + "=" + value + " is not one of auto, libsystemd, "
+                    + "java, none");
         }
-        if (v.equalsIgnoreCase("auto")) {
-            return null;
-        }
-        throw new IllegalArgumentException(Backend.PROPERTY + "=" + value + " is not one of auto, libsystemd, java, none");
+        return named;
     }
 
     /**
@@ -104,14 +98,14 @@ public final class Backends {
      * when it loads, else Java. A backend asked for by name must load, or this throws with the reason.
      */
     public static ChosenBackend choose(Backend preference) {
-        return choose(preference, Gateways::get, LinuxAbi.current(), System.getenv());
+        return choose(preference, Gateways::get, LinuxAbi.CURRENT, System.getenv());
     }
 
     /** The Java protocol over {@code variables} instead of the C environment. */
     public static ChosenBackend forEnvironment(Map<String, String> variables) {
         Loaded<Gateway> gateway = Gateways.get();
         Gateway g = gateway.value();
-        String refused = g == null ? gateway.description() : LinuxAbi.current().unverifiedReason();
+        String refused = g == null ? gateway.description() : LinuxAbi.CURRENT.unverifiedReason();
         if (refused != null) {
             return noneOrUnreachable(refused, variables);
         }

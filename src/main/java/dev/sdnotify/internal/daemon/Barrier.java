@@ -31,7 +31,6 @@ public final class Barrier {
         if (r < 0) {
             return r;
         }
-        boolean writeEndOpen = true;
         try {
             int[] fds = {pipe[1]};
             do {
@@ -42,7 +41,7 @@ public final class Barrier {
                 return r;
             }
             kernel.close(pipe[1]);
-            writeEndOpen = false;
+            pipe[1] = -1;
             while (true) {
                 long left = limited ? Math.max(0, TimeUnit.NANOSECONDS.toMicros(deadline - System.nanoTime())) : SLICE_USEC;
                 int revents = kernel.pollForHangup(pipe[0], Math.min(left, SLICE_USEC));
@@ -60,7 +59,7 @@ public final class Barrier {
                 }
             }
         } finally {
-            if (writeEndOpen) {
+            if (pipe[1] >= 0) {
                 kernel.close(pipe[1]);
             }
             kernel.close(pipe[0]);

@@ -256,13 +256,12 @@ public final class JavaDaemon implements SdDaemon {
 
     /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
     static void growSendBuffer(Kernel kernel, int fd) {
-        LinuxAbi abi = LinuxAbi.current();
-        if (kernel.getOption(fd, abi.soSndbuf) >= 2 * SEND_BUFFER
-                || kernel.setOption(fd, abi.soSndbuf, SEND_BUFFER) < 0
-                || kernel.getOption(fd, abi.soSndbuf) >= 2 * SEND_BUFFER) {
-            return;
+        LinuxAbi abi = LinuxAbi.CURRENT;
+        // Forced only when setting it left the buffer smaller.
+        if (kernel.getOption(fd, abi.soSndbuf) < 2 * SEND_BUFFER && kernel.setOption(fd, abi.soSndbuf, SEND_BUFFER) >= 0
+                && kernel.getOption(fd, abi.soSndbuf) < 2 * SEND_BUFFER) {
+            kernel.setOption(fd, abi.soSndbufforce, SEND_BUFFER);
         }
-        kernel.setOption(fd, abi.soSndbufforce, SEND_BUFFER);
     }
 
     @Override
@@ -382,9 +381,7 @@ public final class JavaDaemon implements SdDaemon {
     /** {@code fd_cloexec(fd, true)}: 0 or {@code -errno}. */
     public static int setCloexec(Kernel kernel, int fd) {
         int flags = kernel.fcntl(fd, LinuxAbi.F_GETFD, 0);
-        if (flags < 0 || (flags & LinuxAbi.FD_CLOEXEC) != 0) {
-            return Math.min(flags, 0);
-        }
-        return kernel.fcntl(fd, LinuxAbi.F_SETFD, flags | LinuxAbi.FD_CLOEXEC);
+        return flags < 0 || (flags & LinuxAbi.FD_CLOEXEC) != 0 ? Math.min(flags, 0)
+                : kernel.fcntl(fd, LinuxAbi.F_SETFD, flags | LinuxAbi.FD_CLOEXEC);
     }
 }

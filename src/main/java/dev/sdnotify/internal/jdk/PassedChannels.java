@@ -192,11 +192,10 @@ public final class PassedChannels {
         if (gateway.value() == null) {
             throw new UnsupportedOperationException("checking fd " + fd + " needs libc: " + gateway.description());
         }
-        LinuxAbi abi = LinuxAbi.current();
-        int[] out = new int[3];
-        int[] options = {abi.soType, abi.soDomain, abi.soAcceptconn};
-        for (int i = 0; i < options.length; i++) {
-            int r = gateway.value().kernel().getOption(fd, options[i]);
+        // SO_TYPE, SO_DOMAIN and SO_ACCEPTCONN, each replaced by its value.
+        int[] out = {LinuxAbi.CURRENT.soType, LinuxAbi.CURRENT.soDomain, LinuxAbi.CURRENT.soAcceptconn};
+        for (int i = 0; i < out.length; i++) {
+            int r = gateway.value().kernel().getOption(fd, out[i]);
             if (r < 0) {
                 String why = r == -Errno.EBADF ? "it is not open" : r == -Errno.ENOTSOCK ? "it is not a socket" : null;
                 throw new SdNotifyException("getsockopt", -r, "checking what fd " + fd + " is"

@@ -69,11 +69,6 @@ final class JnaLibc implements Libc {
     }
 
     @Override
-    public int recv(int fd, ByteBuffer buffer, long length, int flags) {
-        return recv(fd, buffer, new NativeLong(length), flags);
-    }
-
-    @Override
     public int ppoll(ByteBuffer fds, long count, ByteBuffer timeout, ByteBuffer sigmask) {
         return ppoll(fds, new NativeLong(count), timeout, sigmask);
     }
@@ -81,11 +76,6 @@ final class JnaLibc implements Libc {
     @Override
     public int write(int fd, ByteBuffer data, long length) {
         return write(fd, data, new NativeLong(length));
-    }
-
-    @Override
-    public int syscall(long number, long a, long b) {
-        return syscall(new NativeLong(number), new NativeLong(a), new NativeLong(b));
     }
 
     @Override
@@ -98,13 +88,17 @@ final class JnaLibc implements Libc {
         }
     }
 
-    private native int recv(int fd, ByteBuffer buffer, NativeLong length, int flags);
+    /** The Java protocol's alone, which runs on LP64 only: C's long is Java's there. */
+    @Override
+    public native int recv(int fd, ByteBuffer buffer, long length, int flags);
 
     private native int ppoll(ByteBuffer fds, NativeLong count, ByteBuffer timeout, ByteBuffer sigmask);
 
     private native int write(int fd, ByteBuffer data, NativeLong length);
 
-    private native int syscall(NativeLong number, NativeLong a, NativeLong b);
+    /** The Java protocol's alone, as {@link #recv}. */
+    @Override
+    public native int syscall(long number, long a, long b);
 
     @Override
     public native int unsetenv(ByteBuffer name);

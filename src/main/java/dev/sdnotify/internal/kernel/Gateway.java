@@ -17,7 +17,7 @@ public final class Gateway {
     public Gateway(String name, Libc libc, Supplier<Loaded<Libsystemd>> loadLibsystemd) {
         this.name = name;
         this.libc = libc;
-        this.kernel = new LibcKernel(libc, LinuxAbi.current());
+        this.kernel = new LibcKernel(libc, LinuxAbi.CURRENT);
         this.environment = new CEnvironment(libc);
         this.loadLibsystemd = loadLibsystemd;
     }

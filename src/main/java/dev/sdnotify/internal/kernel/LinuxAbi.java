@@ -36,7 +36,8 @@ public final class LinuxAbi {
     public static final int STATX_SIZE = 256;
     public static final int STATX_INO_OFFSET = 32;
 
-    private static final LinuxAbi CURRENT = forArch(System.getProperty("os.arch", ""));
+    /** The table for the running JVM's {@code os.arch}. */
+    public static final LinuxAbi CURRENT = forArch(System.getProperty("os.arch", ""));
 
     private final String unverifiedReason;
     public final int solSocket = 1;
@@ -57,11 +58,6 @@ public final class LinuxAbi {
         this.soSndtimeo = soSndtimeo;
         this.statfsSize = statfsSize;
         this.statfsFTypeSize = statfsFTypeSize;
-    }
-
-    /** The table for the running JVM's {@code os.arch}. */
-    public static LinuxAbi current() {
-        return CURRENT;
     }
 
     /** The table for a JVM {@code os.arch} value; an architecture without a checked one gets the generic values. */

@@ -90,11 +90,9 @@ public final class CNumbers {
         return 0;
     }
 
+    /** A digit's value in bases up to 36; more than any base for anything else. */
     private static int digit(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
         int lower = b | 0x20;
-        return lower >= 'a' && lower <= 'z' ? lower - 'a' + 10 : Integer.MAX_VALUE;
+        return b >= '0' && b <= '9' ? b - '0' : lower >= 'a' && lower <= 'z' ? lower - 'a' + 10 : Integer.MAX_VALUE;
     }
 }

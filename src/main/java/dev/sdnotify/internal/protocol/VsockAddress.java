@@ -51,22 +51,21 @@ public final class VsockAddress {
         if (colon < 0) {
             throw new InvalidAddress(-Errno.EINVAL, "has no ':' between CID and port (vsock:CID:PORT)");
         }
-        long[] v = new long[1];
-        int r = CNumbers.parseU32(value.substring(colon + 1).getBytes(StandardCharsets.ISO_8859_1), v);
+        long[] port = new long[1];
+        int r = CNumbers.parseU32(value.substring(colon + 1).getBytes(StandardCharsets.ISO_8859_1), port);
         if (r < 0) {
             throw new InvalidAddress(r, "has a port that is not a number in 0..4294967294");
         }
-        if (v[0] == 0xFFFFFFFFL) {
+        if (port[0] == 0xFFFFFFFFL) {
             throw new InvalidAddress(-Errno.EINVAL, "has port 4294967295 (VMADDR_PORT_ANY), which names no port");
         }
-        int port = (int) v[0];
         int cid = cid(value.substring(start, colon));
         if (cid == ANY) {
             // sd-daemon's own check, still before any socket is opened.
             throw new InvalidAddress(-Errno.EINVAL, "names no CID (empty, any, -1 or 4294967295 is VMADDR_CID_ANY): "
                     + "give the peer's CID, or host, hypervisor or local");
         }
-        return new VsockAddress(FORCED[kind], cid, port);
+        return new VsockAddress(FORCED[kind], cid, (int) port[0]);
     }
 
     /** {@code vsock_parse_cid}, with 262's aliases for VMADDR_CID_ANY; an empty text is ANY too. */

@@ -17,9 +17,6 @@ import java.nio.ByteBuffer;
 
 /** {@link Libsystemd} through the FFM API: each function's handle made when the library loads. */
 final class FfmLibsystemd implements Libsystemd {
-    /** Tried in order: the runtime soname first, since hosts without development packages lack the rest. */
-    static final String[] NAMES = {"libsystemd.so.0", "libsystemd.so"};
-
     private final MethodHandle pidNotifyWithFds;
     private final MethodHandle watchdogEnabled;
     private final MethodHandle listenFdsWithNames;
@@ -36,10 +33,10 @@ final class FfmLibsystemd implements Libsystemd {
         return FfmLibc.link(lookup.find(name).orElseThrow(), descriptor);
     }
 
-    /** The first of {@link #NAMES} that opens and has every function, or why none does. */
+    /** The first libsystemd that opens and has every function, or why none does. */
     @SuppressWarnings("restricted")
     static Loaded<Libsystemd> load() {
-        return Platform.loadLibsystemd(NAMES, name -> {
+        return Platform.loadLibsystemd(name -> {
             try {
                 SymbolLookup lookup = SymbolLookup.libraryLookup(name, Arena.global());
                 String missing = Platform.missingFunction(f -> lookup.find(f).isPresent());
@@ -48,7 +45,7 @@ final class FfmLibsystemd implements Libsystemd {
                 // The JDK's message names only the library; the dynamic linker's own says why.
                 return Loaded.failed(Platform.oneLine(dynamicLinkerSays(name, e.getMessage())));
             }
-        });
+        }, "libsystemd.so.0", "libsystemd.so");
     }
 
     /** The dynamic linker's own reason, asked with {@code dlopen} and {@code dlerror}; {@code otherwise} if none. */

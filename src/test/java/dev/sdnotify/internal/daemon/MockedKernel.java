@@ -33,8 +33,8 @@ final class MockedKernel {
     static final int PIPE_WRITE = 11;
     /** What SO_SNDBUF reads before it is raised: Linux's default. */
     static final int DEFAULT_SNDBUF = 212992;
-    static final int SO_SNDBUF = LinuxAbi.current().soSndbuf;
-    static final int SO_SNDBUFFORCE = LinuxAbi.current().soSndbufforce;
+    static final int SO_SNDBUF = LinuxAbi.CURRENT.soSndbuf;
+    static final int SO_SNDBUFFORCE = LinuxAbi.CURRENT.soSndbufforce;
 
     final Kernel kernel = mock(Kernel.class);
     final Map<String, byte[]> env = new HashMap<>();
