@@ -11,8 +11,9 @@ import java.nio.ByteBuffer;
 
 /**
  * {@link Libc} by JNA's direct mapping: the native methods are libc's functions, bound when this class is first
- * used, with no proxy and no reflection per call. C's long and size_t are NativeLong, which JNA sizes per data model;
- * results of type ssize_t are ints, since the counts are small and -1 reads as -1 in either width.
+ * used, with no proxy and no reflection per call. C's long and size_t are NativeLong, which JNA sizes per data model,
+ * where every backend calls the function (ppoll, write); results of type ssize_t are ints, since the counts are small
+ * and -1 reads as -1 in either width.
  */
 final class JnaLibc implements Libc {
     static {
