@@ -58,11 +58,8 @@ public final class BackendInfo {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof BackendInfo)) {
-            return false;
-        }
-        BackendInfo other = (BackendInfo) o;
-        return backend == other.backend && Objects.equals(gateway, other.gateway) && reason.equals(other.reason)
+        BackendInfo other = o instanceof BackendInfo ? (BackendInfo) o : null;
+        return other != null && backend == other.backend && Objects.equals(gateway, other.gateway) && reason.equals(other.reason)
                 && supervisorUnreachable == other.supervisorUnreachable;
     }
 

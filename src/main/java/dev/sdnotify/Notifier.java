@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * The service manager that started this process, as a value to inject and replace in tests: the notifications
@@ -245,9 +246,7 @@ public interface Notifier {
      * The unit needs {@code FileDescriptorStoreMax=} greater than 0, or the manager closes them without telling.
      */
     default boolean storeFds(String name, int fd, int... more) {
-        int[] fds = new int[1 + more.length];
-        fds[0] = fd;
-        System.arraycopy(more, 0, fds, 1, more.length);
+        int[] fds = IntStream.concat(IntStream.of(fd), IntStream.of(more)).toArray();
         return sendWithFds(fds, NotifyState.FDSTORE, NotifyState.fdName(name));
     }
 

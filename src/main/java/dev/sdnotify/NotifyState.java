@@ -1,6 +1,6 @@
 package dev.sdnotify;
 
-import java.nio.charset.StandardCharsets;
+import dev.sdnotify.internal.core.DaemonNotifier;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -86,10 +86,7 @@ public final class NotifyState {
 
     /** {@code MAINPID=pid}: the main process is now this one. */
     public static NotifyState mainPid(long pid) {
-        if (pid < 1 || pid > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("MAINPID must be a pid in 1.." + Integer.MAX_VALUE + ", got " + pid);
-        }
-        return new NotifyState("MAINPID=" + pid);
+        return new NotifyState("MAINPID=" + DaemonNotifier.checkedPid(pid, "MAINPID"));
     }
 
     /** {@code EXTEND_TIMEOUT_USEC=n}: the current start, reload or stop may take this much longer from now. */
@@ -107,15 +104,6 @@ public final class NotifyState {
             throw new IllegalArgumentException("WATCHDOG_USEC must be positive, got " + timeout);
         }
         return new NotifyState("WATCHDOG_USEC=" + usec);
-    }
-
-    /** The timeout a {@link #watchdogTimeout} state sets, or null for any other state. */
-    Duration watchdogTimeoutSet() {
-        if (!line.startsWith("WATCHDOG_USEC=")) {
-            return null;
-        }
-        long usec = Long.parseLong(line.substring("WATCHDOG_USEC=".length()));
-        return Duration.ofSeconds(usec / 1_000_000L, (usec % 1_000_000L) * 1000L);
     }
 
     /** {@code MONOTONIC_USEC=n}: the CLOCK_MONOTONIC time of a {@code RELOADING=1}, in microseconds. */
@@ -166,11 +154,6 @@ public final class NotifyState {
         return line;
     }
 
-    /** The wire form as UTF-8 bytes. */
-    byte[] bytes() {
-        return line.getBytes(StandardCharsets.UTF_8);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof NotifyState && ((NotifyState) o).line.equals(line);
@@ -215,12 +198,7 @@ public final class NotifyState {
     }
 
     private static String describe(char c) {
-        switch (c) {
-            case '\n': return "a newline";
-            case '\r': return "a carriage return";
-            case 0: return "a NUL";
-            case '\\': return "a backslash";
-            default: return String.format("U+%04X", (int) c);
-        }
+        return c == '\n' ? "a newline" : c == '\r' ? "a carriage return" : c == 0 ? "a NUL"
+                : c == '\\' ? "a backslash" : String.format("U+%04X", (int) c);
     }
 }

@@ -24,63 +24,59 @@ public final class SdNotify {
 
     private SdNotify() {}
 
-    private static Notifier notifier() {
-        return Notifier.fromEnvironment();
-    }
-
     /** {@link Notifier#ready()}: {@code READY=1}, and the readiness fd the first time. */
     public static boolean ready() {
-        return notifier().ready();
+        return Notifier.fromEnvironment().ready();
     }
 
     /** {@link Notifier#ready(String)}: {@code READY=1} with {@code STATUS=status}. */
     public static boolean ready(String status) {
-        return notifier().ready(status);
+        return Notifier.fromEnvironment().ready(status);
     }
 
     /** {@code STATUS=text}; newlines, NUL and backslashes are refused (see {@link NotifyState}). */
     public static boolean status(String text) {
-        return notifier().status(text);
+        return Notifier.fromEnvironment().status(text);
     }
 
     /** {@link Notifier#reloading()}: {@code RELOADING=1} with {@code MONOTONIC_USEC}; follow with {@link #ready()}. */
     public static boolean reloading() {
-        return notifier().reloading();
+        return Notifier.fromEnvironment().reloading();
     }
 
     /** {@code STOPPING=1}. */
     public static boolean stopping() {
-        return notifier().stopping();
+        return Notifier.fromEnvironment().stopping();
     }
 
     /** {@code WATCHDOG=1}; {@link Watchdog#start(HealthCheck)} sends it for you. */
     public static boolean watchdog() {
-        return notifier().watchdog();
+        return Notifier.fromEnvironment().watchdog();
     }
 
     /** {@code WATCHDOG=trigger}. */
     public static boolean watchdogTrigger() {
-        return notifier().watchdogTrigger();
+        return Notifier.fromEnvironment().watchdogTrigger();
     }
 
     /** {@code EXTEND_TIMEOUT_USEC}. */
     public static boolean extendTimeout(Duration extension) {
-        return notifier().extendTimeout(extension);
+        return Notifier.fromEnvironment().extendTimeout(extension);
     }
 
     /** {@code MAINPID=pid}. */
     public static boolean mainPid(long pid) {
-        return notifier().mainPid(pid);
+        return Notifier.fromEnvironment().mainPid(pid);
     }
 
     /** {@code ERRNO=errno}. */
     public static boolean errno(int errno) {
-        return notifier().errno(errno);
+        return Notifier.fromEnvironment().errno(errno);
     }
 
     /** {@link Notifier#send}: typed states as one message. */
     public static boolean send(NotifyState state, NotifyState... more) {
-        return notifier().send(state, more);
+        return Notifier.fromEnvironment().send(state, more);
     }
 
     /**
@@ -88,12 +84,12 @@ public final class SdNotify {
      * {@code unsetenv} is not thread-safe: call it early, from one thread.
      */
     public static boolean sendAndUnsetEnvironment(NotifyState state, NotifyState... more) {
-        return notifier().sendAndUnsetEnvironment(state, more);
+        return Notifier.fromEnvironment().sendAndUnsetEnvironment(state, more);
     }
 
     /** {@link Notifier#sendRaw}: {@code rawState} verbatim, as {@code sd_notify(0, rawState)} sends it. */
     public static boolean sendRaw(String rawState) {
-        return notifier().sendRaw(rawState);
+        return Notifier.fromEnvironment().sendRaw(rawState);
     }
 
     /**
@@ -101,32 +97,32 @@ public final class SdNotify {
      * {@code unsetenv} is not thread-safe: call it early, from one thread.
      */
     public static boolean sendRawAndUnsetEnvironment(String rawState) {
-        return notifier().sendRawAndUnsetEnvironment(rawState);
+        return Notifier.fromEnvironment().sendRawAndUnsetEnvironment(rawState);
     }
 
     /** {@link Notifier#barrier()}: waits until the manager has processed the earlier messages. */
     public static boolean barrier() {
-        return notifier().barrier();
+        return Notifier.fromEnvironment().barrier();
     }
 
     /** {@link Notifier#barrier(Duration)}: the same, for at most {@code timeout}. */
     public static boolean barrier(Duration timeout) {
-        return notifier().barrier(timeout);
+        return Notifier.fromEnvironment().barrier(timeout);
     }
 
     /** {@link Notifier#storeFds}: stores fds under {@code name} in the manager's fd store. */
     public static boolean storeFds(String name, int fd, int... more) {
-        return notifier().storeFds(name, fd, more);
+        return Notifier.fromEnvironment().storeFds(name, fd, more);
     }
 
     /** Removes the fds stored under {@code name}. */
     public static boolean removeFds(String name) {
-        return notifier().removeFds(name);
+        return Notifier.fromEnvironment().removeFds(name);
     }
 
     /** Whether {@code NOTIFY_SOCKET} is set, so that sends are attempted. */
     public static boolean isAvailable() {
-        return notifier().isAvailable();
+        return Notifier.fromEnvironment().isAvailable();
     }
 
     /**

@@ -29,13 +29,8 @@ public class SdNotifyException extends RuntimeException {
     }
 
     private static String message(String operation, int errno, String detail) {
-        String text = operation + " failed with " + nameOf(errno) + " (errno " + errno + ")";
+        String text = operation + " failed with " + Errno.name(errno) + " (errno " + errno + ")";
         return detail == null ? text : text + ": " + detail;
-    }
-
-    private static String nameOf(int errno) {
-        String name = Errno.name(errno);
-        return name == null ? "errno " + errno : name;
     }
 
     /** The libsystemd function whose semantics failed, such as {@code sd_notify} or {@code sd_watchdog_enabled}. */
@@ -50,6 +45,6 @@ public class SdNotifyException extends RuntimeException {
 
     /** The symbolic errno name, for example {@code ECONNREFUSED}, or {@code errno N} if unknown. */
     public String errnoName() {
-        return nameOf(errno);
+        return Errno.name(errno);
     }
 }

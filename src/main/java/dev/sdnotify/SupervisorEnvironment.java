@@ -41,8 +41,6 @@ public final class SupervisorEnvironment {
     /** Removes {@link #names()} from a modifiable environment map, such as a copy of {@link System#getenv()}. */
     public static void removeFrom(Map<String, String> environment) {
         Objects.requireNonNull(environment, "environment");
-        for (String name : Variables.SUPERVISOR) {
-            environment.remove(name);
-        }
+        environment.keySet().removeAll(Variables.SUPERVISOR);
     }
 }

@@ -4,6 +4,8 @@ import dev.sdnotify.internal.Log;
 import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.internal.core.WatchdogTimeouts;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -14,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * Sends {@code WATCHDOG=1} at half the watchdog interval while a health check passes; made by
@@ -57,8 +60,8 @@ public final class WatchdogKeeper implements AutoCloseable {
     private final LongSupplier ticker;
     private final ScheduledExecutorService scheduler;
     private final Executor checker;
-    private final boolean ownsScheduler;
-    private final boolean ownsChecker;
+    /** The threads the keeper made for itself, and ends on close. */
+    private final List<ExecutorService> owned = new ArrayList<>();
     private final String idleReason;
     private final LongConsumer follower = this::follow;
 
@@ -68,11 +71,13 @@ public final class WatchdogKeeper implements AutoCloseable {
     private boolean closed;
     private String failure;
     private int failedChecks;
-    /** The schedule's one chain: a scheduled round runs only while it holds the latest ticket. */
+    /**
+     * The schedule's one chain: a scheduled round runs, and is decided, only while it holds the latest ticket; a
+     * new one is drawn only while no round is being decided.
+     */
     private long ticket;
     private ScheduledFuture<?> next;
-    /** The round being decided, when it began, and its check's timeout. */
-    private long round;
+    /** When the round being decided began, and its check's timeout. */
     private long roundBegan;
     private ScheduledFuture<?> checkDeadline;
     /** Set while a check runs on {@link #checker}, whatever round started it. */
@@ -90,12 +95,15 @@ public final class WatchdogKeeper implements AutoCloseable {
         this.statusOnFailure = b.statusOnFailure;
         this.ticker = b.ticker;
         this.idleReason = idleReason;
-        this.ownsScheduler = interval != null && b.scheduler == null;
-        this.ownsChecker = interval != null && b.checker == null;
-        this.scheduler = ownsScheduler ? Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sdnotify-watchdog"))
-                : b.scheduler;
-        this.checker = ownsChecker ? Executors.newSingleThreadExecutor(r -> daemon(r, "sdnotify-watchdog-check"))
-                : b.checker;
+        this.scheduler = b.scheduler != null || interval == null ? b.scheduler
+                : own(Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sdnotify-watchdog")));
+        this.checker = b.checker != null || interval == null ? b.checker
+                : own(Executors.newSingleThreadExecutor(r -> daemon(r, "sdnotify-watchdog-check")));
+    }
+
+    private <E extends ExecutorService> E own(E executor) {
+        owned.add(executor);
+        return executor;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -131,26 +139,24 @@ public final class WatchdogKeeper implements AutoCloseable {
 
     /** A round: the check on the check thread, its timeout on the rounds' thread; whichever comes first decides. */
     private void round(long t) {
-        long id;
         boolean busy;
         synchronized (lock) {
             if (closed || t != ticket || phase != Phase.WAITING) {
                 return;
             }
             next = null;
-            id = ++round;
             roundBegan = ticker.getAsLong();
             phase = Phase.CHECKING;
             busy = checkRunning;
             if (!busy) {
                 checkRunning = true;
                 checkStarted = roundBegan;
-                checkDeadline = scheduler.schedule(() -> decide(id, "the health check did not answer within "
+                checkDeadline = scheduler.schedule(() -> decide(t, "the health check did not answer within "
                         + checkTimeout()), checkTimeout().toNanos(), TimeUnit.NANOSECONDS);
             }
         }
         if (busy) {
-            decide(id, "the health check has not answered for " + Duration.ofNanos(roundBegan - checkStarted));
+            decide(t, "the health check has not answered for " + Duration.ofNanos(roundBegan - checkStarted));
             return;
         }
         checker.execute(() -> {
@@ -158,7 +164,7 @@ public final class WatchdogKeeper implements AutoCloseable {
             synchronized (lock) {
                 checkRunning = false;
             }
-            decide(id, unhealthy);
+            decide(t, unhealthy);
         });
     }
 
@@ -175,11 +181,11 @@ public final class WatchdogKeeper implements AutoCloseable {
         }
     }
 
-    /** The first outcome of round {@code id}: a keep-alive, a failed check, or the end of the keep-alives. */
-    private void decide(long id, String unhealthy) {
+    /** The first outcome of round {@code t}: a keep-alive, a failed check, or the end of the keep-alives. */
+    private void decide(long t, String unhealthy) {
         boolean stop;
         synchronized (lock) {
-            if (closed || id != round || phase != Phase.CHECKING) {
+            if (closed || t != ticket || phase != Phase.CHECKING) {
                 return;
             }
             if (checkDeadline != null) {
@@ -314,19 +320,10 @@ public final class WatchdogKeeper implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {next, checkDeadline}) {
-                if (f != null) {
-                    f.cancel(false);
-                }
-            }
+            Stream.of(next, checkDeadline).filter(Objects::nonNull).forEach(f -> f.cancel(false));
         }
         WatchdogTimeouts.unfollow(notifier, follower);
-        if (ownsScheduler) {
-            scheduler.shutdownNow();
-        }
-        if (ownsChecker) {
-            ((ExecutorService) checker).shutdownNow();
-        }
+        owned.forEach(ExecutorService::shutdownNow);
     }
 
     @Override
@@ -366,7 +363,7 @@ public final class WatchdogKeeper implements AutoCloseable {
 
         /** The watchdog interval; default: the notifier's {@link Notifier#watchdogInterval()}, read by {@link #start()}. */
         public Builder interval(Duration interval) {
-            this.interval = positive(interval, "watchdog interval");
+            this.interval = DaemonNotifier.positive(interval, "watchdog interval");
             return this;
         }
 
@@ -375,16 +372,8 @@ public final class WatchdogKeeper implements AutoCloseable {
          * keep-alive after a slow check still comes well within the interval.
          */
         public Builder checkTimeout(Duration timeout) {
-            this.checkTimeout = positive(timeout, "check timeout");
+            this.checkTimeout = DaemonNotifier.positive(timeout, "check timeout");
             return this;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, got " + d);
-            }
-            return d;
         }
 
         /** Whether a failed check also sends {@code WATCHDOG=trigger}, so systemd acts at once. Default false. */

@@ -33,6 +33,6 @@ class BackendLoggingTest {
         LogRecord r = records.get(0);
         assertEquals(Level.FINE, r.getLevel(), "System.Logger DEBUG maps to FINE");
         String message = java.text.MessageFormat.format(r.getMessage(), r.getParameters());
-        assertEquals("sdnotify backend " + chosen, message);
+        assertEquals("sdnotify backend " + chosen.info(), message);
     }
 }

@@ -17,6 +17,7 @@ import dev.sdnotify.internal.daemon.SdDaemon;
 import dev.sdnotify.internal.kernel.LinuxAbi;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestGateway;
 import dev.sdnotify.testing.TestLibc;
@@ -33,8 +34,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * How the backend is chosen: in this JVM through {@link Backends#choose}, and in child JVMs through the
  * {@value Backend#PROPERTY} property, including one where libsystemd is made unloadable.
  */
+@ExtendWith(CleanEnvironment.class)
 class BackendSelectionTest {
     private static final List<String> LIBSYSTEMD_CANDIDATES = List.of("/usr/lib/x86_64-linux-gnu/libsystemd.so.0",
             "/usr/lib/aarch64-linux-gnu/libsystemd.so.0", "/lib64/libsystemd.so.0", "/usr/lib64/libsystemd.so.0");
@@ -51,11 +53,6 @@ class BackendSelectionTest {
     private static final String READY = "READY=1\nSTATUS=hidden";
 
     @TempDir Path dir;
-
-    @AfterEach
-    void clearEnvironment() {
-        CEnv.unset("NOTIFY_SOCKET");
-    }
 
     /** The file behind libsystemd.so.0, with every symlink resolved. */
     private static Path realLibsystemd() throws IOException {
@@ -91,7 +88,7 @@ class BackendSelectionTest {
     @Test
     void autoPrefersLibsystemdUnderASupervisor() {
         Capabilities.requireLibsystemd();
-        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.current(), Map.of("NOTIFY_SOCKET", "/run/x"));
+        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.CURRENT, Map.of("NOTIFY_SOCKET", "/run/x"));
         assertEquals(Backend.LIBSYSTEMD, b.info().backend(), b.toString());
         assertEquals(Backends.choose(Backend.LIBSYSTEMD).info().reason(), b.info().reason(), "auto reports the same load");
     }
@@ -99,7 +96,7 @@ class BackendSelectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "LISTEN_FDS", "READY_FD"})
     void autoTakesEachSupervisorVariableForASupervisor(String variable) {
-        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.current(), Map.of(variable, "3"));
+        ChosenBackend b = Backends.choose(null, Gateways::get, LinuxAbi.CURRENT, Map.of(variable, "3"));
         assertNotNull(b.kernel(), variable + " alone must load native access: " + b);
     }
 
@@ -107,7 +104,7 @@ class BackendSelectionTest {
     void autoWithoutASupervisorVariableIsNoneAndLoadsNothing() {
         ChosenBackend b = Backends.choose(null, () -> {
             throw new AssertionError("no gateway may be loaded without a supervisor");
-        }, LinuxAbi.current(), Map.of("WATCHDOG_PID", "1", "LISTEN_PID", "1", "PATH", "/bin"));
+        }, LinuxAbi.CURRENT, Map.of("WATCHDOG_PID", "1", "LISTEN_PID", "1", "PATH", "/bin"));
         assertEquals(Backend.NONE, b.info().backend(), b.toString());
         assertNull(b.kernel(), b.toString());
         assertTrue(b.info().reason().contains("nothing native was loaded"), b.info().reason());

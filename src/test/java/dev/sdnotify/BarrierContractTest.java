@@ -1,10 +1,10 @@
 package dev.sdnotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.CleanEnvironment;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The sd_notify_barrier vectors (§3, B1–B10) on both backends, with a real receiver that reads the barrier
  * message and closes the passed pipe end after a delay, or never reads.
  */
+@ExtendWith(CleanEnvironment.class)
 class BarrierContractTest {
     static final TestLibc C = TestLibc.INSTANCE;
     static final LibsystemdDifferences DIFFERENCES = LibsystemdDifferences.load();
@@ -42,11 +43,6 @@ class BarrierContractTest {
     @BeforeAll
     static void backends() {
         backends = BothBackends.load();
-    }
-
-    @AfterEach
-    void clear() {
-        CEnv.unset("NOTIFY_SOCKET");
     }
 
     /**

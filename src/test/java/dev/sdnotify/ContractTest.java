@@ -3,9 +3,10 @@ package dev.sdnotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.CleanEnvironment;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
@@ -21,9 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * libsystemd-differences.tsv says the oracle's version answers unlike 262, the java backend must give 262's
  * result and the oracle the table's.
  */
+@ExtendWith(CleanEnvironment.class)
 class ContractTest {
     static final TestLibc C = TestLibc.INSTANCE;
     static final LibsystemdDifferences DIFFERENCES = LibsystemdDifferences.load();
@@ -46,11 +49,6 @@ class ContractTest {
     @BeforeAll
     static void backends() {
         backends = BothBackends.load();
-    }
-
-    @AfterEach
-    void clearEnvironment() {
-        CEnv.unset("NOTIFY_SOCKET");
     }
 
     static byte[] b(String s) {
@@ -76,7 +74,7 @@ class ContractTest {
             }
             if (shortDir != null) {
                 try (var tree = Files.walk(shortDir)) {
-                    for (Path p : (Iterable<Path>) tree.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
                         Files.delete(p);
                     }
                 }

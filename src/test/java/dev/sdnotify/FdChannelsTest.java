@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sdnotify.internal.jdk.JdkChannels;
+import dev.sdnotify.internal.jdk.PassedChannels;
 import dev.sdnotify.testing.Pipe;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.Sockets;
@@ -373,7 +373,7 @@ class FdChannelsTest {
 
     @Test
     void optionNamedForThisRun() {
-        assertEquals("--add-opens java.base/sun.nio.ch=ALL-UNNAMED", JdkChannels.addOpensOption(),
+        assertEquals("--add-opens java.base/sun.nio.ch=ALL-UNNAMED", PassedChannels.addOpensOption(),
                 "the tests run on the class path");
         assertFalse(FdChannels.class.getModule().isNamed());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Pipe;
 import dev.sdnotify.testing.Receiver;
 import java.nio.file.Path;
@@ -16,25 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Notifier#forEnvironment(Map)}: a supervisor handed in as variables, read and changed in the notifier's
  * copy, never in the C environment, over the real kernel.
  */
+@ExtendWith(CleanEnvironment.class)
 class GivenEnvironmentTest {
     private static final String SELF = Long.toString(ProcessHandle.current().pid());
 
     @TempDir Path dir;
-
-    @BeforeEach
-    void noSupervisorInTheProcess() {
-        for (String v : SupervisorEnvironment.names()) {
-            CEnv.unset(v);
-        }
-    }
 
     @Test
     void sendsGoToTheGivenSocketAndUnsetOnlyChangesTheCopy() {

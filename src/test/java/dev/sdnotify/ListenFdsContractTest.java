@@ -3,8 +3,9 @@ package dev.sdnotify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.CleanEnvironment;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.OwnPidfd;
 import dev.sdnotify.testing.TestLibc;
@@ -15,8 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * backends. They run on this JVM's fds 3 and 4 (opened here if the JVM has not); their close-on-exec flag is
  * cleared before each run, observed after it, and restored. The spec's "fd 5 missing" becomes "the first closed fd from 3 on".
  */
+@ExtendWith(CleanEnvironment.class)
 class ListenFdsContractTest {
     static final TestLibc C = TestLibc.INSTANCE;
     static final String[] VARIABLES = {"LISTEN_PID", "LISTEN_PIDFDID", "LISTEN_FDS", "LISTEN_FDNAMES"};
@@ -60,13 +62,6 @@ class ListenFdsContractTest {
     @AfterAll
     static void tearDown() {
         opened.forEach(C::close);
-    }
-
-    @AfterEach
-    void clear() {
-        for (String v : VARIABLES) {
-            CEnv.unset(v);
-        }
     }
 
     /** {@code names}: the names returned, "untouched", or "NULL" for the plain sd_listen_fds call. */

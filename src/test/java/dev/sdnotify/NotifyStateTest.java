@@ -78,16 +78,16 @@ class NotifyStateTest {
     @MethodSource
     void wireForms(NotifyState state, String expected) {
         assertEquals(expected, state.toString());
-        assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), state.bytes());
+        assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), DaemonNotifier.message(state));
     }
 
     @Test
     void nonAsciiIsEncodedAsUtf8() {
         assertArrayEquals(new byte[] {'S', 'T', 'A', 'T', 'U', 'S', '=', (byte) 0xc3, (byte) 0x9c},
-                NotifyState.status("Ü").bytes());
+                DaemonNotifier.message(NotifyState.status("Ü")));
         assertArrayEquals(new byte[] {'S', 'T', 'A', 'T', 'U', 'S', '=',
                         (byte) 0xf0, (byte) 0x9f, (byte) 0x9a, (byte) 0x80},
-                NotifyState.status("\uD83D\uDE80").bytes());
+                DaemonNotifier.message(NotifyState.status("\uD83D\uDE80")));
     }
 
     // free text -------------------------------------------------------------------------------------

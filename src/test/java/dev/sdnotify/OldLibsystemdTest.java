@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +31,14 @@ class OldLibsystemdTest {
     void aLibsystemdWithoutBarrierFunctionsIsTheLibsystemdBackendAndItsBarriersWork() throws Exception {
         Path libs = build(false);
         try (Receiver manager = Receiver.bindPath(dir.resolve("notify"))) {
-            List<String> received = receive(manager, 3);
+            CompletableFuture<List<String>> received = receive(manager, 3);
             String out = runChild(manager, libs, "-Dsdnotify.backend=libsystemd");
             String backend = out.lines().findFirst().orElse("");
             assertTrue(backend.startsWith("libsystemd via "), out);
             assertTrue(backend.contains("loaded " + libs.resolve("libsystemd.so.0").toRealPath()), out);
             assertTrue(out.contains("barrier true\n") && out.contains("ready true\n")
                     && out.contains("barrierAsPid true\n"), out);
-            awaitSize(received, 3);
-            assertEquals(List.of("BARRIER=1 +1 fd", "READY=1", "BARRIER=1 +1 fd"), received);
+            assertEquals(List.of("BARRIER=1 +1 fd", "READY=1", "BARRIER=1 +1 fd"), received.get(10, TimeUnit.SECONDS));
         }
     }
 
@@ -47,14 +46,13 @@ class OldLibsystemdTest {
     void aLibsystemdWithoutListenFdsWithNamesIsRefusedWithTheReason() throws Exception {
         Path libs = build(true);
         try (Receiver manager = Receiver.bindPath(dir.resolve("notify"))) {
-            List<String> received = receive(manager, 3);
+            CompletableFuture<List<String>> received = receive(manager, 3);
             String out = runChild(manager, libs);
             String backend = out.lines().findFirst().orElse("");
             assertTrue(backend.startsWith("java via "), out);
             assertTrue(backend.contains("it lacks sd_listen_fds_with_names"), out);
             assertTrue(out.contains("ready true\n"), out);
-            awaitSize(received, 3);
-            assertEquals(List.of("BARRIER=1 +1 fd", "READY=1", "BARRIER=1 +1 fd"), received);
+            assertEquals(List.of("BARRIER=1 +1 fd", "READY=1", "BARRIER=1 +1 fd"), received.get(10, TimeUnit.SECONDS));
         }
     }
 
@@ -77,25 +75,27 @@ class OldLibsystemdTest {
         return libs;
     }
 
-    /** What the manager receives, the fds it got closed at once, as it closes a barrier's. */
-    private static List<String> receive(Receiver manager, int count) {
-        List<String> received = new CopyOnWriteArrayList<>();
+    /**
+     * What the manager receives, the fds it got closed at once, as it closes a barrier's: complete once {@code count}
+     * datagrams arrived.
+     */
+    private static CompletableFuture<List<String>> receive(Receiver manager, int count) {
+        CompletableFuture<List<String>> received = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
-            for (int i = 0; i < count; i++) {
-                Receiver.Datagram d = manager.receiveBlocking(true);
-                received.add(d.text() + (d.fds().isEmpty() ? "" : " +" + d.fds().size() + " fd"));
+            List<String> texts = new ArrayList<>();
+            try {
+                for (int i = 0; i < count; i++) {
+                    Receiver.Datagram d = manager.receiveBlocking(true);
+                    texts.add(d.text() + (d.fds().isEmpty() ? "" : " +" + d.fds().size() + " fd"));
+                }
+                received.complete(texts);
+            } catch (RuntimeException e) {
+                received.completeExceptionally(e);
             }
         }, "manager");
         reader.setDaemon(true);
         reader.start();
         return received;
-    }
-
-    private static void awaitSize(List<String> received, int size) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received.size() < size && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
     }
 
     private static String runChild(Receiver manager, Path libs, String... options) throws Exception {

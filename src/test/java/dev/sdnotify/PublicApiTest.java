@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
 import java.nio.file.Path;
@@ -16,13 +17,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The public API end to end, on each backend, against a real receiving socket and the real C environment. */
+@ExtendWith(CleanEnvironment.class)
 class PublicApiTest {
     static final TestLibc C = TestLibc.INSTANCE;
     @TempDir Path dir;
@@ -30,14 +32,6 @@ class PublicApiTest {
     @BeforeAll
     static void oracle() {
         Capabilities.requireLibsystemd();
-    }
-
-    @AfterEach
-    void clear() {
-        for (String v : new String[] {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_PID", "LISTEN_FDS",
-            "LISTEN_FDNAMES"}) {
-            CEnv.unset(v);
-        }
     }
 
     @AfterAll

@@ -23,12 +23,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The readiness fd against a real s6-supervise: a service directory with {@code notification-fd} 3 runs a JVM
- * that calls {@link SdNotify#ready()} a second after it starts. s6 must report the service up but not ready
- * until then, and up and ready (the U event s6-svwait -U waits for) only after it.
+ * that calls {@link SdNotify#ready()} when the test tells it to ({@link S6ReadyService}'s handshake). s6 must report
+ * the service up but not ready until then, and up and ready (the U event s6-svwait -U waits for) only after it.
  */
 class S6ReadinessTest {
     static final int NOTIFICATION_FD = 3;
-    static final long TIMEOUT_MILLIS = 20_000;
+    static final long TIMEOUT_MILLIS = S6ReadyService.TIMEOUT_MILLIS;
     /** Shorter than {@link #TIMEOUT_MILLIS}, so that s6-svwait reports its own timeout (exit 99). */
     static final long WAIT_MILLIS = 10_000;
 
@@ -65,7 +65,11 @@ class S6ReadinessTest {
 
     /** Runs a short s6 command: its exit code and output. */
     static Result run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return finish(new ProcessBuilder(command).redirectErrorStream(true).start(), command);
+    }
+
+    /** Waits for an s6 command started earlier: its exit code and output. */
+    static Result finish(Process p, String... command) throws IOException, InterruptedException {
         if (!p.waitFor(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             fail(String.join(" ", command) + " did not finish within " + TIMEOUT_MILLIS + " ms");
@@ -98,24 +102,25 @@ class S6ReadinessTest {
         Process supervise = pb.start();
         long servicePid = -1;
         try {
-            String[] up = null;
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
-            while (up == null && System.nanoTime() < deadline) {
-                Optional<String[]> s = status(svc);
-                if (s.isPresent() && s.get()[0].equals("true")) {
-                    up = s.get();
-                } else {
-                    Thread.sleep(20);
-                }
+            try {
+                servicePid = Long.parseLong(S6ReadyService.await(work, S6ReadyService.HERE));
+            } catch (IOException e) {
+                fail("the service never ran: " + e.getMessage() + log());
             }
             long upSeen = nowMicros();
-            assertTrue(up != null, "the service never came up: " + log());
-            servicePid = Long.parseLong(up[2]);
-            assertEquals("false", up[1], "up but not yet ready: the service waits before calling ready()");
+            Optional<String[]> status = status(svc);
+            assertTrue(status.isPresent(), "s6-svstat reports nothing" + log());
+            String[] up = status.get();
+            assertEquals("true", up[0], "up: the service is running");
+            assertEquals(Long.toString(servicePid), up[2], "s6's process is the service");
+            assertEquals("false", up[1], "up but not yet ready: the service waits for the test before calling ready()");
             assertFalse(Files.exists(work.resolve(S6ReadyService.READY_AT)), "the check ran before ready()");
 
             long waitStart = nowMicros();
-            Result waited = run("s6-svwait", "-U", "-t", Long.toString(WAIT_MILLIS), svc.toString());
+            String[] svwait = {"s6-svwait", "-U", "-t", Long.toString(WAIT_MILLIS), svc.toString()};
+            Process waiting = new ProcessBuilder(svwait).redirectErrorStream(true).start();
+            S6ReadyService.signal(work, S6ReadyService.GO, "");
+            Result waited = finish(waiting, svwait);
             long readySeen = nowMicros();
             assertEquals(0, waited.exit(), "s6-svwait -U exit code (99: timed out, the service never became ready): "
                     + waited.output() + log());
@@ -127,7 +132,7 @@ class S6ReadinessTest {
             assertEquals("true", after[1], "s6-svstat shows ready afterwards");
             assertEquals(Long.toString(servicePid), after[2], "the same process");
 
-            String result = waitForResult(work);
+            String result = S6ReadyService.await(work, S6ReadyService.RESULT);
             assertTrue(result.contains("ready=true\n"), "SdNotify.ready() returned true: " + result);
             assertTrue(result.contains("fd3=closed\n"), "the readiness fd was closed: " + result);
             assertTrue(result.contains("READY_FD after=null\n"), "READY_FD was removed: " + result);
@@ -141,16 +146,6 @@ class S6ReadinessTest {
         } finally {
             stop(svc, supervise, servicePid);
         }
-    }
-
-    private String waitForResult(Path work) throws IOException, InterruptedException {
-        Path file = work.resolve(S6ReadyService.RESULT);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
-        while (!Files.exists(file) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(Files.exists(file), "the service wrote no result: " + log());
-        return Files.readString(file);
     }
 
     private String log() throws IOException {

@@ -5,25 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sdnotify.testing.CEnv;
-import dev.sdnotify.testing.Capabilities;
-import dev.sdnotify.testing.Receiver;
-import java.nio.file.Path;
 import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.internal.daemon.Backends;
 import dev.sdnotify.internal.daemon.ChosenBackend;
 import dev.sdnotify.internal.daemon.Gateways;
 import dev.sdnotify.internal.kernel.LinuxAbi;
+import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.CleanEnvironment;
+import dev.sdnotify.testing.Receiver;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code net.unix.max_dgram_qlen}.
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(CleanEnvironment.class)
 class SendTimeoutTest {
     static final Duration LIMIT = Duration.ofMillis(200);
 
@@ -42,11 +44,6 @@ class SendTimeoutTest {
     @BeforeAll
     static void oracle() {
         Capabilities.requireLibsystemd();
-    }
-
-    @AfterEach
-    void clear() {
-        CEnv.unset("NOTIFY_SOCKET");
     }
 
     /** Sends through {@code timed} until the queue is full; returns how many fitted. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.TestLibc;
 import java.nio.file.Path;
@@ -15,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the API retries it with the time that is left.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(CleanEnvironment.class)
 class SignalStormTest {
     static final TestLibc C = TestLibc.INSTANCE;
     /** Between two signals at the waiting thread. */
@@ -39,11 +41,6 @@ class SignalStormTest {
     @BeforeAll
     static void oracle() {
         Capabilities.requireLibsystemd();
-    }
-
-    @AfterEach
-    void clear() {
-        CEnv.unset("NOTIFY_SOCKET");
     }
 
     /** The result of {@code call} on its own thread, with SIGUSR2 sent at that thread until it returns. */

@@ -2,21 +2,23 @@ package dev.sdnotify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.CleanEnvironment;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.LibsystemdDifferences;
 import dev.sdnotify.testing.TestLibc;
 import dev.sdnotify.testing.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The sd_watchdog_enabled vectors (§4, W1–W14) on both backends; libsystemd is the oracle. */
+@ExtendWith(CleanEnvironment.class)
 class WatchdogContractTest {
     static final long SENTINEL = 0x5e5e5e5eL;
     static final LibsystemdDifferences DIFFERENCES = LibsystemdDifferences.load();
@@ -25,16 +27,6 @@ class WatchdogContractTest {
     @BeforeAll
     static void backends() {
         backends = BothBackends.load();
-    }
-
-    @AfterEach
-    void clear() {
-        clearEnvironment();
-    }
-
-    static void clearEnvironment() {
-        CEnv.unset("WATCHDOG_USEC");
-        CEnv.unset("WATCHDOG_PID");
     }
 
     /** {@code usec} is what the out-parameter holds afterwards: "untouched", "NULL", or the value written. */
@@ -72,7 +64,7 @@ class WatchdogContractTest {
         int ret = d.watchdogEnabled(unset, out);
         String written = out == null ? "NULL" : out[0] == SENTINEL ? "untouched" : Long.toUnsignedString(out[0]);
         Observation o = new Observation(ret, written, CEnv.getString("WATCHDOG_USEC"), CEnv.getString("WATCHDOG_PID"));
-        clearEnvironment();
+        CleanEnvironment.clear();
         return o;
     }
 

@@ -18,6 +18,7 @@ import static org.mockito.Mockito.when;
 
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.CapturedLog;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Receiver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,11 +39,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The keeper on a fake clock and a hand-driven scheduler: no sleeps, every round and timeout run by the test. */
+@ExtendWith(CleanEnvironment.class)
 class WatchdogKeeperTest {
     static final Duration INTERVAL = Duration.ofSeconds(10);
     static final long SECOND = 1_000_000_000L;
@@ -144,9 +147,6 @@ class WatchdogKeeperTest {
     @AfterEach
     void tearDown() {
         log.close();
-        for (String v : List.of("WATCHDOG_USEC", "WATCHDOG_PID", "NOTIFY_SOCKET")) {
-            CEnv.unset(v);
-        }
         SdNotify.useBackend(null);
     }
 

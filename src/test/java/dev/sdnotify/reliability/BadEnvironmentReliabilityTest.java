@@ -7,20 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sdnotify.Backend;
-import dev.sdnotify.BackendInfo;
 import dev.sdnotify.BothBackends;
 import dev.sdnotify.ListenFd;
 import dev.sdnotify.Notifier;
 import dev.sdnotify.NotifyState;
 import dev.sdnotify.SdNotifyException;
-import dev.sdnotify.testing.Daemon;
+import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.internal.daemon.Backends;
 import dev.sdnotify.internal.daemon.ChosenBackend;
-import dev.sdnotify.internal.core.DaemonNotifier;
 import dev.sdnotify.reliability.FuzzCase.Token;
 import dev.sdnotify.reliability.FuzzGenerator.Kind;
 import dev.sdnotify.reliability.FuzzWorld.Comparison;
 import dev.sdnotify.testing.CEnv;
+import dev.sdnotify.testing.CleanEnvironment;
+import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.testing.FastLibc;
 import dev.sdnotify.testing.FdFlags;
 import dev.sdnotify.testing.Receiver;
@@ -37,10 +37,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -52,6 +52,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * refuses what the manager would drop.
  */
 @Tag("reliability")
+@ExtendWith(CleanEnvironment.class)
 class BadEnvironmentReliabilityTest {
     static final TestLibc C = TestLibc.INSTANCE;
     static final int GENERATED = 1500;
@@ -75,11 +76,6 @@ class BadEnvironmentReliabilityTest {
         if (world != null) {
             world.close();
         }
-    }
-
-    @AfterEach
-    void clear() {
-        world.clearEnvironment();
     }
 
     static Set<String> values(Supplier<String> generate, String... fixed) {

@@ -7,6 +7,7 @@ import dev.sdnotify.Backend;
 import dev.sdnotify.Notifier;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.ReliabilityReport;
 import dev.sdnotify.testing.Resources;
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * thrown, and fds must end where they started (heap: HeapGrowthReliabilityTest, in a fresh JVM).
  */
 @Tag("reliability")
+@ExtendWith(CleanEnvironment.class)
 class ConcurrencyReliabilityTest {
     static final int THREADS = 8;
     static final int MESSAGES = 50_000;
@@ -42,11 +44,6 @@ class ConcurrencyReliabilityTest {
     static final byte[] END = "END".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir Path dir;
-
-    @AfterEach
-    void clear() {
-        CEnv.unset("NOTIFY_SOCKET");
-    }
 
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = {"LIBSYSTEMD", "JAVA"})

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sdnotify.BothBackends;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Daemon;
 import dev.sdnotify.reliability.FuzzCase.Op;
 import dev.sdnotify.reliability.FuzzWorld.Comparison;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,6 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the corpus.
  */
 @Tag("reliability")
+@ExtendWith(CleanEnvironment.class)
 class DifferentialFuzzReliabilityTest {
     static final String CORPUS = "fuzz-corpus";
     static final int RERUNS = 3;

@@ -7,9 +7,11 @@ import java.util.Map;
 
 /** Waits until a thread is blocked in a given system call, read from /proc, instead of sleeping and hoping. */
 public final class ThreadWait {
-    /** ppoll's number, by os.arch. */
+    /** ppoll's and sendmsg's numbers, by os.arch. */
     private static final Map<String, Integer> PPOLL = Map.of("amd64", 271, "x86_64", 271, "aarch64", 73,
             "riscv64", 73);
+    private static final Map<String, Integer> SENDMSG = Map.of("amd64", 46, "x86_64", 46, "aarch64", 211,
+            "riscv64", 211);
 
     private ThreadWait() {}
 
@@ -18,9 +20,19 @@ public final class ThreadWait {
      * /proc/self/task/TID/syscall); fails after {@code timeoutMillis}.
      */
     public static void untilInPpoll(int tid, long timeoutMillis) throws IOException, InterruptedException {
-        Integer number = PPOLL.get(System.getProperty("os.arch"));
+        untilIn(tid, "ppoll", PPOLL, timeoutMillis);
+    }
+
+    /** Returns once thread {@code tid} of this process is inside {@code sendmsg}; fails after {@code timeoutMillis}. */
+    public static void untilInSendmsg(int tid, long timeoutMillis) throws IOException, InterruptedException {
+        untilIn(tid, "sendmsg", SENDMSG, timeoutMillis);
+    }
+
+    private static void untilIn(int tid, String call, Map<String, Integer> numbers, long timeoutMillis)
+            throws IOException, InterruptedException {
+        Integer number = numbers.get(System.getProperty("os.arch"));
         if (number == null) {
-            throw new AssertionError("no ppoll number known for os.arch=" + System.getProperty("os.arch"));
+            throw new AssertionError("no " + call + " number known for os.arch=" + System.getProperty("os.arch"));
         }
         Path syscall = Path.of("/proc/self/task/" + tid + "/syscall");
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
@@ -32,6 +44,7 @@ public final class ThreadWait {
             }
             Thread.sleep(1);
         }
-        throw new AssertionError("thread " + tid + " did not enter ppoll within " + timeoutMillis + " ms; last: " + last);
+        throw new AssertionError("thread " + tid + " did not enter " + call + " within " + timeoutMillis + " ms; last: "
+                + last);
     }
 }

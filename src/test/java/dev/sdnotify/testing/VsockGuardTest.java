@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,16 +18,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * from 253 on would send over AF_VSOCK. Nothing here sends: the guard is only asked, and the values it lets
  * through are those that fail while the address is parsed.
  */
+@ExtendWith(CleanEnvironment.class)
 class VsockGuardTest {
     static final String NS = "NOTIFY_SOCKET";
 
     static byte[] b(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    @AfterEach
-    void clear() {
-        CEnv.unset(NS);
     }
 
     @ParameterizedTest

@@ -19,8 +19,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class Booted {
     public static final String PATH = "/run/systemd/system/";
 
-    private Booted() {}
-
     public static boolean check(Path path) {
         try {
             if (Files.readAttributes(path, BasicFileAttributes.class).isDirectory()) {
@@ -33,7 +31,8 @@ public final class Booted {
             throw failed(Errno.EACCES, "checking " + path + ": permission denied");
         } catch (IOException e) {
             // On the way: a file that is not a directory (ENOTDIR), or links that lead nowhere in the end (ELOOP).
-            for (Path p = path.getRoot(); p != null; p = next(p, path)) {
+            for (int i = 0; i <= path.getNameCount(); i++) {
+                Path p = i == 0 ? path.getRoot() : path.getRoot().resolve(path.subpath(0, i));
                 if (Files.exists(p) && !Files.isDirectory(p)) {
                     throw failed(Errno.ENOTDIR, "checking " + path + ": " + p + " is not a directory");
                 }
@@ -43,10 +42,6 @@ public final class Booted {
             }
             throw failed(Errno.EIO, "checking " + path + ": " + e.getMessage());
         }
-    }
-
-    private static Path next(Path p, Path path) {
-        return p.getNameCount() < path.getNameCount() ? p.resolve(path.getName(p.getNameCount())) : null;
     }
 
     private static SdNotifyException failed(int errno, String detail) {

@@ -13,16 +13,21 @@ import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /** {@link Notifier} over a backend: builds the payload, calls the seam, turns its result into the outcome. */
 public final class DaemonNotifier implements Notifier {
     /** systemd reads at most this many bytes of a message and drops longer ones. */
     public static final int MESSAGE_MAX = 4096;
+    private static final List<String> WATCHDOG = List.of(Variables.WATCHDOG_USEC, Variables.WATCHDOG_PID);
     /** Whom the process's notifiers talk to, whichever backend they use: the supervisor in the C environment. */
     private static final Object PROCESS = new Object();
 
@@ -85,11 +90,16 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public Notifier withSendTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("send timeout must be positive, got " + timeout);
+        return new DaemonNotifier(fixed, readiness, supervisor, positive(timeout, "send timeout"));
+    }
+
+    /** {@code d}, or an exception naming {@code what} when it is null, zero or negative. */
+    public static Duration positive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
         }
-        return new DaemonNotifier(fixed, readiness, supervisor, timeout);
+        return d;
     }
 
     private ChosenBackend backend() {
@@ -119,7 +129,7 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean sendAsPid(long pid, NotifyState state, NotifyState... more) {
-        return deliver(checkedPid(pid), false, message(state, more), null);
+        return deliver(checkedPid(pid, "pid"), false, message(state, more), null);
     }
 
     @Override
@@ -149,31 +159,39 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public boolean barrierAsPid(long pid, Duration timeout) {
-        return barrier(checkedPid(pid), timeoutMicros(timeout), false, timeout);
+        return barrier(checkedPid(pid, "pid"), timeoutMicros(timeout), false, timeout);
     }
 
-    private static int checkedPid(long pid) {
+    /** {@code pid}, or an exception naming {@code what} when it is not in 1..2147483647. */
+    public static int checkedPid(long pid, String what) {
         if (pid < 1 || pid > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("pid must be in 1.." + Integer.MAX_VALUE + ", got " + pid);
+            throw new IllegalArgumentException(what + " must be in 1.." + Integer.MAX_VALUE + " (a pid), got " + pid);
         }
         return (int) pid;
     }
 
-    /** The variable's value, for the message of a failure: read before a call that removes it, else after. */
-    private static byte[] variable(ChosenBackend b, String name, boolean read) {
-        return read ? b.environment().getenv(name) : null;
+    /** The values of {@code names}, for the message of a failure: read before a call that removes them, else after. */
+    private static byte[][] read(ChosenBackend b, List<String> names) {
+        return names.stream().map(b.environment()::getenv).toArray(byte[][]::new);
     }
 
     /** {@link Barrier}, its message sent through the backend; with {@code unset}, the variable is removed after it. */
     private boolean barrier(int pid, long usec, boolean unset, Duration timeout) {
         ChosenBackend b = backend();
-        if (b.kernel() == null) {
-            return false;
-        }
-        byte[] socket = variable(b, Variables.NOTIFY_SOCKET, unset);
+        return b.kernel() != null && notify(b, unset, pid != 0 ? "sd_pid_notify_barrier" : "sd_notify_barrier", 1,
+                timeout, () -> Barrier.run(b.kernel(), b.daemon(), pid, usec, sendTimeoutMicros()));
+    }
+
+    /**
+     * {@code call}'s result as the outcome: true, false, or the failure, which names {@code NOTIFY_SOCKET}'s value.
+     * With {@code unset}, the variable is removed once the call is over, whatever the outcome.
+     */
+    private boolean notify(ChosenBackend b, boolean unset, String operation, int nFds, Duration barrierTimeout,
+            IntSupplier call) {
+        byte[] before = unset ? b.environment().getenv(Variables.NOTIFY_SOCKET) : null;
         int r;
         try {
-            r = Barrier.run(b.kernel(), b.daemon(), pid, usec, sendTimeoutMicros());
+            r = call.getAsInt();
         } finally {
             if (unset) {
                 b.environment().unsetenv(Variables.NOTIFY_SOCKET);
@@ -182,8 +200,8 @@ public final class DaemonNotifier implements Notifier {
         if (r >= 0) {
             return r > 0;
         }
-        throw Failures.notifyFailed(b, pid != 0 ? "sd_pid_notify_barrier" : "sd_notify_barrier", -r,
-                unset ? socket : variable(b, Variables.NOTIFY_SOCKET, true), 1, timeout, sendTimeout);
+        byte[] socket = unset ? before : b.environment().getenv(Variables.NOTIFY_SOCKET);
+        throw Failures.notifyFailed(b, operation, -r, socket, nFds, barrierTimeout, sendTimeout);
     }
 
     /** Microseconds for the seam; huge values saturate. */
@@ -192,10 +210,8 @@ public final class DaemonNotifier implements Notifier {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("barrier timeout must not be negative, got " + timeout);
         }
-        if (timeout.getSeconds() >= Long.MAX_VALUE / 1_000_000L) {
-            return Long.MAX_VALUE;
-        }
-        return timeout.getSeconds() * 1_000_000L + timeout.getNano() / 1000;
+        return timeout.getSeconds() >= Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE
+                : timeout.getSeconds() * 1_000_000L + timeout.getNano() / 1000;
     }
 
     /** At least one microsecond: the seam's bound must be positive. */
@@ -203,54 +219,43 @@ public final class DaemonNotifier implements Notifier {
         return sendTimeout == null ? SdDaemon.BLOCKING : Math.max(1L, timeoutMicros(sendTimeout));
     }
 
-    /**
-     * One message. A signal that interrupts a send before the datagram was queued (EINTR: nothing was sent) is not
-     * the caller's failure: the send is retried, for the time left of a send timeout. With {@code unset}, the
-     * variable is removed once, after the last attempt, whatever the outcome. A new watchdog timeout that reached
-     * the kernel is told to the keepers of the same supervisor.
-     */
+    /** One message; a new watchdog timeout that reached the kernel is told to the keepers of the same supervisor. */
     private boolean deliver(int pid, boolean unset, byte[] payload, int[] fds) {
         ChosenBackend b = backend();
         int nFds = fds == null ? 0 : fds.length;
-        byte[] socket = variable(b, Variables.NOTIFY_SOCKET, unset);
-        long deadline = System.nanoTime() + (sendTimeout == null ? 0 : sendTimeout.toNanos());
-        long bound = sendTimeoutMicros();
-        int r;
-        try {
-            r = b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds, bound);
-            while (r == -Errno.EINTR && !Thread.currentThread().isInterrupted()) {
-                if (sendTimeout != null) {
-                    bound = (deadline - System.nanoTime()) / 1000;
-                    if (bound <= 0) {
-                        r = -Errno.EAGAIN;
-                        break;
-                    }
-                }
-                r = b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds, bound);
-            }
-        } finally {
-            if (unset) {
-                b.environment().unsetenv(Variables.NOTIFY_SOCKET);
-            }
-        }
-        if (r > 0) {
+        String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
+        boolean sent = notify(b, unset, operation, nFds, null, () -> send(b, pid, payload, fds, nFds));
+        if (sent) {
             WatchdogTimeouts.sent(supervisor, payload);
         }
-        if (r >= 0) {
-            return r > 0;
+        return sent;
+    }
+
+    /**
+     * A signal that interrupts a send before the datagram was queued (EINTR: nothing was sent) is not the caller's
+     * failure: the send is retried, for the time left of a send timeout.
+     */
+    private int send(ChosenBackend b, int pid, byte[] payload, int[] fds, int nFds) {
+        long deadline = System.nanoTime() + (sendTimeout == null ? 0 : sendTimeout.toNanos());
+        long bound = sendTimeoutMicros();
+        int r = b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds, bound);
+        while (r == -Errno.EINTR && !Thread.currentThread().isInterrupted()) {
+            if (sendTimeout != null) {
+                bound = (deadline - System.nanoTime()) / 1000;
+                if (bound <= 0) {
+                    return -Errno.EAGAIN;
+                }
+            }
+            r = b.daemon().pidNotifyWithFds(pid, false, payload, fds, nFds, bound);
         }
-        String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
-        throw Failures.notifyFailed(b, operation, -r, unset ? socket : variable(b, Variables.NOTIFY_SOCKET, true), nFds,
-                null, sendTimeout);
+        return r;
     }
 
     /** The states as one message, one per line, UTF-8; refuses what systemd would drop. */
     public static byte[] message(NotifyState state, NotifyState... more) {
-        StringBuilder text = new StringBuilder(Objects.requireNonNull(state, "state").toString());
-        for (NotifyState s : more) {
-            text.append('\n').append(Objects.requireNonNull(s, "state"));
-        }
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        String text = Stream.concat(Stream.of(state), Arrays.stream(more))
+                .map(s -> Objects.requireNonNull(s, "state").toString()).collect(Collectors.joining("\n"));
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MESSAGE_MAX) {
             throw new IllegalArgumentException("the message is " + bytes.length + " bytes; systemd drops "
                     + "messages over " + MESSAGE_MAX + " bytes without telling the sender");
@@ -260,7 +265,7 @@ public final class DaemonNotifier implements Notifier {
 
     @Override
     public String toString() {
-        return "Notifier(" + (fixed != null ? fixed : "process-wide backend")
+        return "Notifier(" + (fixed != null ? fixed.info() : "process-wide backend")
                 + (sendTimeout != null ? ", send timeout " + sendTimeout : "") + ")";
     }
 
@@ -287,13 +292,12 @@ public final class DaemonNotifier implements Notifier {
 
     private Optional<Duration> watchdogInterval(boolean unset) {
         ChosenBackend b = backend();
-        byte[] usecText = variable(b, Variables.WATCHDOG_USEC, unset);
-        byte[] pidText = variable(b, Variables.WATCHDOG_PID, unset);
+        byte[][] before = unset ? read(b, WATCHDOG) : null;
         long[] usec = new long[1];
         int r = b.daemon().watchdogEnabled(unset, usec);
         if (r < 0) {
-            throw Failures.watchdogFailed(-r, unset ? usecText : variable(b, Variables.WATCHDOG_USEC, true),
-                    unset ? pidText : variable(b, Variables.WATCHDOG_PID, true));
+            byte[][] v = before != null ? before : read(b, WATCHDOG);
+            throw Failures.watchdogFailed(-r, v[0], v[1]);
         }
         return r == 0 ? Optional.empty() : Optional.of(WatchdogTimeouts.duration(usec[0]));
     }
@@ -310,7 +314,7 @@ public final class DaemonNotifier implements Notifier {
 
     private List<ListenFd> listenFds(boolean unset) {
         ChosenBackend b = backend();
-        byte[][] before = listenVariables(b, unset);
+        byte[][] before = unset ? read(b, Variables.LISTEN) : null;
         List<byte[]> rawNames = new ArrayList<>();
         int n;
         try {
@@ -322,21 +326,10 @@ public final class DaemonNotifier implements Notifier {
             }
         }
         if (n < 0) {
-            throw Failures.listenFailed(b, -n, unset ? before : listenVariables(b, true));
+            byte[][] v = before != null ? before : read(b, Variables.LISTEN);
+            throw Failures.listenFailed(b, -n, v[0], v[1], v[2], v[3]);
         }
-        List<ListenFd> result = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            result.add(ListenFd.of(SocketActivation.LISTEN_FDS_START + i,
-                    new String(rawNames.get(i), StandardCharsets.UTF_8)));
-        }
-        return Collections.unmodifiableList(result);
-    }
-
-    private static byte[][] listenVariables(ChosenBackend b, boolean read) {
-        byte[][] values = new byte[Variables.LISTEN.size()][];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = variable(b, Variables.LISTEN.get(i), read);
-        }
-        return values;
+        return IntStream.range(0, n).mapToObj(i -> ListenFd.of(SocketActivation.LISTEN_FDS_START + i,
+                new String(rawNames.get(i), StandardCharsets.UTF_8))).collect(Collectors.toUnmodifiableList());
     }
 }

@@ -2,6 +2,7 @@ package dev.sdnotify.internal.core;
 
 import dev.sdnotify.SdNotifyException;
 import dev.sdnotify.internal.daemon.ChosenBackend;
+import dev.sdnotify.internal.daemon.JavaDaemon;
 import dev.sdnotify.internal.protocol.CNumbers;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.FdNames;
@@ -17,11 +18,6 @@ import java.time.Duration;
 
 /** Builds the exception for a failed call: which variable, address or step was at fault, and the errno. */
 final class Failures {
-    /** The kernel's SCM_MAX_FD. */
-    private static final int SCM_MAX_FD = 253;
-
-    private Failures() {}
-
     /**
      * {@code detail}, or for ELIBACC, which only a process without native access gets, the backend's reason: the
      * one way such a process learns what failed and how to fix it.
@@ -48,24 +44,21 @@ final class Failures {
             // Refused before NOTIFY_SOCKET is read, whatever its value.
             return new SdNotifyException(operation, errno, tooManyFds(nFds));
         }
+        boolean vsock = false;
         if (socket != null) {
             try {
-                if (NotifyAddress.parse(socket).vsock() != null) {
-                    String hint = vsockHint(errno, barrierTimeout);
-                    String step = "sending over AF_VSOCK to " + show(Variables.NOTIFY_SOCKET, socket);
-                    return new SdNotifyException(operation, errno, hint == null ? step : step + ": " + hint);
-                }
+                vsock = NotifyAddress.parse(socket).vsock() != null;
             } catch (NotifyAddress.InvalidAddress bad) {
                 return new SdNotifyException(operation, errno, "parsing " + show(Variables.NOTIFY_SOCKET, socket)
                         + ": it " + bad.getMessage());
             }
         }
-        // These come from socket(), before anything is sent.
+        // On AF_UNIX these come from socket(), before anything is sent.
         boolean opening = errno == Errno.EAFNOSUPPORT || errno == Errno.EMFILE || errno == Errno.ENFILE;
-        String step = (opening ? "opening an AF_UNIX datagram socket for " : "sendmsg to ")
-                + show(Variables.NOTIFY_SOCKET, socket);
-        String hint = errno == Errno.ECONNREFUSED ? notASocket(socket) : sendHint(errno, nFds, barrierTimeout,
-                sendTimeout);
+        String step = (vsock ? "sending over AF_VSOCK to " : opening ? "opening an AF_UNIX datagram socket for "
+                : "sendmsg to ") + show(Variables.NOTIFY_SOCKET, socket);
+        String hint = errno == Errno.ECONNREFUSED && !vsock ? notASocket(socket)
+                : hint(errno, vsock, nFds, barrierTimeout, sendTimeout);
         return new SdNotifyException(operation, errno, hint == null ? step : step + ": " + hint);
     }
 
@@ -86,51 +79,45 @@ final class Failures {
         }
     }
 
-    private static String sendHint(int errno, int nFds, Duration barrierTimeout, Duration sendTimeout) {
+    /**
+     * What {@code errno} from a send means, on AF_UNIX or, with {@code vsock}, at the steps of a vsock notification
+     * (socket, source port, connect, sendmsg, shutdown, recv); null when there is nothing to add.
+     */
+    private static String hint(int errno, boolean vsock, int nFds, Duration barrierTimeout, Duration sendTimeout) {
         switch (errno) {
             case Errno.ENOENT: return "no socket exists at that path";
             case Errno.EPROTOTYPE: return "the socket there is not a datagram socket";
             case Errno.EACCES: return "this process may not write to that socket";
             case Errno.EBADF: return nFds > 0 ? "one of the " + nFds + " fds is not open" : null;
             // A libsystemd before 257 leaves the count to the kernel, which says EINVAL.
-            case Errno.EINVAL: return Integer.toUnsignedLong(nFds) > SCM_MAX_FD ? tooManyFds(nFds) : null;
+            case Errno.EINVAL: return Integer.toUnsignedLong(nFds) > JavaDaemon.SCM_MAX_FD ? tooManyFds(nFds) : null;
             case Errno.ENOBUFS:
             case Errno.EMSGSIZE: return "the message does not fit the socket's buffers";
             case Errno.EAGAIN: return sendTimeout == null ? "the receiver's queue is full"
                     : "the receiver's queue stayed full for the send timeout of " + sendTimeout;
             case Errno.EINTR: return "interrupted by a signal";
-            case Errno.EAFNOSUPPORT: return "this process may not use AF_UNIX sockets (a unit whose "
-                    + "RestrictAddressFamilies= leaves out AF_UNIX?)";
+            case Errno.EAFNOSUPPORT: return vsock ? "this process may not use AF_VSOCK sockets (no vsock module "
+                    + "loaded, or a unit whose RestrictAddressFamilies= leaves out AF_VSOCK)" : "this process may not "
+                    + "use AF_UNIX sockets (a unit whose RestrictAddressFamilies= leaves out AF_UNIX?)";
             case Errno.EMFILE: return "this process has as many fds open as its limit allows (LimitNOFILE=)";
             case Errno.ENFILE: return "the system has as many files open as its limit allows";
-            case Errno.ETIMEDOUT: return "the manager did not process the barrier within " + barrierTimeout;
-            default: return null;
-        }
-    }
-
-    /** The steps of a vsock notification: socket, source port, connect, sendmsg, shutdown, recv. */
-    private static String vsockHint(int errno, Duration barrierTimeout) {
-        switch (errno) {
+            case Errno.ETIMEDOUT: return barrierTimeout == null ? "the connection timed out"
+                    : "the manager did not process the barrier within " + barrierTimeout;
             case Errno.ENODEV: return "this machine has no vsock transport for the socket type (not a virtual "
                     + "machine, or vsock-dgram: where the hypervisor has only stream sockets)";
-            case Errno.EAFNOSUPPORT: return "this process may not use AF_VSOCK sockets (no vsock module loaded, or "
-                    + "a unit whose RestrictAddressFamilies= leaves out AF_VSOCK)";
             case Errno.EADDRINUSE: return "every privileged source port (1..1023) is taken";
             case Errno.ECONNREFUSED:
-            case Errno.ECONNRESET: return "nothing listens at that CID and port";
+            case Errno.ECONNRESET: return vsock ? "nothing listens at that CID and port" : null;
             case Errno.EIO: return "the kernel sent only part of the message";
             case Errno.EPROTO: return "the receiver sent data back instead of closing the connection";
             case Errno.ENOTCONN: return "the connection was gone before the message ended";
-            case Errno.EMFILE: return "this process has as many fds open as its limit allows (LimitNOFILE=)";
-            case Errno.ETIMEDOUT: return barrierTimeout == null ? "the connection timed out"
-                    : "the manager did not process the barrier within " + barrierTimeout;
             default: return null;
         }
     }
 
     private static String tooManyFds(int nFds) {
         return Integer.toUnsignedString(nFds) + " fds are more than the kernel passes in one message ("
-                + SCM_MAX_FD + "): send them in several";
+                + JavaDaemon.SCM_MAX_FD + "): send them in several";
     }
 
     /** Names the watchdog variable at fault, given their values before the call. */
@@ -143,15 +130,9 @@ final class Failures {
         return new SdNotifyException("sd_watchdog_enabled", errno, detail);
     }
 
-    /**
-     * Names the socket-activation variable at fault, given their values before the call, in the order of
-     * {@link Variables#LISTEN}.
-     */
-    static SdNotifyException listenFailed(ChosenBackend b, int errno, byte[][] values) {
-        byte[] pid = values[0];
-        byte[] pidfdId = values[1];
-        byte[] fds = values[2];
-        byte[] names = values[3];
+    /** Names the socket-activation variable at fault, given their values before the call. */
+    static SdNotifyException listenFailed(ChosenBackend b, int errno, byte[] pid, byte[] pidfdId, byte[] fds,
+            byte[] names) {
         long[] value = new long[1];
         String detail;
         // In the order libsystemd 262 reads them.

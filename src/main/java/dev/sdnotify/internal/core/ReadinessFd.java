@@ -7,7 +7,6 @@ import dev.sdnotify.internal.daemon.JavaDaemon;
 import dev.sdnotify.internal.kernel.Kernel;
 import dev.sdnotify.internal.kernel.LinuxAbi;
 import dev.sdnotify.internal.protocol.Errno;
-import dev.sdnotify.internal.protocol.FdNumber;
 import dev.sdnotify.internal.protocol.Variables;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +24,8 @@ public final class ReadinessFd {
     public static final ReadinessFd PROCESS = new ReadinessFd();
 
     public static final String OPERATION = "readiness fd";
+    /** The lowest number a readiness fd may have: 0, 1 and 2 are the standard streams the JVM keeps using. */
+    static final int FIRST_FREE = 3;
     private static final byte[] NEWLINE = {'\n'};
     private static final int O_ACCMODE = 3;
     private static final int O_RDONLY = 0;
@@ -42,11 +43,11 @@ public final class ReadinessFd {
      * remembers it.
      */
     public synchronized void use(ChosenBackend b, int fd) {
-        if (fd < FdNumber.FIRST_FREE) {
-            String stream = FdNumber.standardStream(fd);
+        if (fd < FIRST_FREE) {
+            String stream = standardStream(fd);
             throw new IllegalArgumentException("readiness fd " + fd + (stream == null ? " is not an fd number"
                     : " is " + stream + ", which the JVM keeps using") + "; give the supervisor's pipe an fd of "
-                    + FdNumber.FIRST_FREE + " or above");
+                    + FIRST_FREE + " or above");
         }
         if (consumed) {
             throw new IllegalStateException("readiness was already signaled in this process; the readiness fd is "
@@ -55,12 +56,7 @@ public final class ReadinessFd {
         Kernel kernel = b.kernel();
         if (kernel != null) {
             String source = "fd " + fd + " given to SdNotify.useReadinessFd";
-            checkWritable(b, kernel.fcntl(fd, LinuxAbi.F_GETFL, 0), source);
-            String notPipe = notAPipe(fd);
-            if (notPipe != null) {
-                throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe
-                        + ", not a pipe: a supervisor's readiness fd is the write end of a pipe");
-            }
+            check(b, kernel, fd, source, true);
             int r = JavaDaemon.setCloexec(kernel, fd);
             if (r < 0) {
                 throw failed(b, -r, "marking " + source + " close-on-exec");
@@ -123,12 +119,8 @@ public final class ReadinessFd {
         int fd = given >= 0 ? given : parse(text);
         String source = given >= 0 ? "fd " + fd + " given to SdNotify.useReadinessFd"
                 : "fd " + fd + " from " + Failures.show(Variables.READY_FD, text);
-        checkWritable(b, kernel.fcntl(fd, LinuxAbi.F_GETFL, 0), source);
-        String notPipe = notAPipe(fd);
+        String notPipe = check(b, kernel, fd, source, given >= 0);
         if (notPipe != null) {
-            if (given >= 0) {
-                throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe + ", not a pipe");
-            }
             // Inherited through a copied environment (a JVM started by a service of s6, say): the number names
             // something of this process's own. Leave it alone.
             Log.log(System.Logger.Level.WARNING, "{0} is {1}, not a pipe, so it is not the readiness fd of this "
@@ -144,7 +136,8 @@ public final class ReadinessFd {
             if (r != -Errno.EBADF) {
                 kernel.close(fd);
             }
-            throw failed(b, -r, "writing a newline to " + source + writeHint(-r));
+            throw failed(b, -r, "writing a newline to " + source + (r == -Errno.EPIPE ? ": nothing reads the other "
+                    + "end any more (the supervisor closed it)" : r == -Errno.EAGAIN ? ": the pipe is full" : ""));
         }
         r = kernel.close(fd);
         if (r < 0 && r != -Errno.EINTR) {
@@ -162,35 +155,57 @@ public final class ReadinessFd {
         Path link = Paths.get("/proc/self/fd/" + fd);
         try {
             int mode = (Integer) Files.getAttribute(link, "unix:mode");
-            if ((mode & S_IFMT) == S_IFIFO) {
-                return null;
-            }
-            return Files.readSymbolicLink(link).toString();
+            return (mode & S_IFMT) == S_IFIFO ? null : Files.readSymbolicLink(link).toString();
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "of a kind that cannot be told (" + e + ")";
         }
     }
 
     private static int parse(byte[] text) {
-        int fd = FdNumber.parse(text);
+        int fd = fdNumber(text);
         String shown = Failures.show(Variables.READY_FD, text);
         if (fd < 0) {
             throw new SdNotifyException(OPERATION, Errno.EINVAL, shown
                     + " is not a file descriptor number (decimal digits)");
         }
-        String stream = FdNumber.standardStream(fd);
+        String stream = standardStream(fd);
         if (stream != null) {
             throw new SdNotifyException(OPERATION, Errno.EINVAL, shown + " names " + stream + ", which the JVM "
-                    + "keeps using; give the supervisor's pipe an fd of " + FdNumber.FIRST_FREE + " or above");
+                    + "keeps using; give the supervisor's pipe an fd of " + FIRST_FREE + " or above");
         }
         return fd;
+    }
+
+    /**
+     * A file descriptor number as a supervisor writes it: decimal digits only (no sign, space or prefix), within
+     * int; -1 when the text is not such a number.
+     */
+    static int fdNumber(byte[] text) {
+        long value = 0;
+        for (byte b : text) {
+            value = value * 10 + (b - '0');
+            if (b < '0' || b > '9' || value > Integer.MAX_VALUE) {
+                return -1;
+            }
+        }
+        return text.length == 0 ? -1 : (int) value;
+    }
+
+    /** The standard stream fd 0, 1 or 2 is, for messages; null for other numbers. */
+    static String standardStream(int fd) {
+        return fd == 0 ? "standard input" : fd == 1 ? "standard output" : fd == 2 ? "standard error" : null;
     }
 
     private static SdNotifyException failed(ChosenBackend b, int errno, String detail) {
         return new SdNotifyException(OPERATION, errno, Failures.withReason(b, errno, detail));
     }
 
-    private static void checkWritable(ChosenBackend b, int statusFlags, String source) {
+    /**
+     * Fails unless {@code fd} is open for writing; returns what it is when it is not a pipe (see {@link #notAPipe}),
+     * or fails then too when {@code pipeRequired}.
+     */
+    private static String check(ChosenBackend b, Kernel kernel, int fd, String source, boolean pipeRequired) {
+        int statusFlags = kernel.fcntl(fd, LinuxAbi.F_GETFL, 0);
         if (statusFlags == -Errno.EBADF) {
             throw new SdNotifyException(OPERATION, Errno.EBADF, source + " is not open");
         }
@@ -201,15 +216,11 @@ public final class ReadinessFd {
             throw new SdNotifyException(OPERATION, Errno.EBADF, source
                     + " is open only for reading (the read end of the pipe?)");
         }
-    }
-
-    private static String writeHint(int errno) {
-        if (errno == Errno.EPIPE) {
-            return ": nothing reads the other end any more (the supervisor closed it)";
+        String notPipe = notAPipe(fd);
+        if (notPipe != null && pipeRequired) {
+            throw new SdNotifyException(OPERATION, Errno.EINVAL, source + " is " + notPipe
+                    + ", not a pipe: a supervisor's readiness fd is the write end of a pipe");
         }
-        if (errno == Errno.EAGAIN) {
-            return ": the pipe is full";
-        }
-        return "";
+        return notPipe;
     }
 }

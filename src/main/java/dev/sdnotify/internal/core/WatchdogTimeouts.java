@@ -2,8 +2,8 @@ package dev.sdnotify.internal.core;
 
 import dev.sdnotify.Notifier;
 import dev.sdnotify.internal.protocol.CNumbers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,22 +19,18 @@ import java.util.function.LongConsumer;
  * the watchdog off.
  */
 public final class WatchdogTimeouts {
-    private static final byte[] PREFIX = "WATCHDOG_USEC=".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final String PREFIX = "WATCHDOG_USEC=";
     private static final Map<Object, Set<LongConsumer>> FOLLOWERS = new ConcurrentHashMap<>();
-
-    private WatchdogTimeouts() {}
 
     /**
      * Tells {@code follower} each timeout sent to the supervisor {@code notifier} talks to, in microseconds
      * (unsigned); a notifier of this library's own. Returns false, following nothing, for any other notifier.
      */
-    public static boolean follow(Notifier notifier, LongConsumer follower) {
+    public static void follow(Notifier notifier, LongConsumer follower) {
         Object supervisor = DaemonNotifier.supervisorOf(notifier);
-        if (supervisor == null) {
-            return false;
+        if (supervisor != null) {
+            FOLLOWERS.computeIfAbsent(supervisor, k -> new CopyOnWriteArraySet<>()).add(follower);
         }
-        FOLLOWERS.computeIfAbsent(supervisor, k -> new CopyOnWriteArraySet<>()).add(follower);
-        return true;
     }
 
     public static void unfollow(Notifier notifier, LongConsumer follower) {
@@ -51,29 +47,21 @@ public final class WatchdogTimeouts {
         if (set == null || set.isEmpty() || payload.length > DaemonNotifier.MESSAGE_MAX) {
             return;
         }
-        int end = payload.length;
-        for (int i = 0; i < end; i++) {
-            if (payload[i] == '\\' || payload[i] == 0 && i != end - 1) {
-                return;
-            }
-            if (payload[i] == 0) {
-                end = i;
-            }
+        // The bytes as characters of their own, up to a last NUL.
+        int end = payload.length > 0 && payload[payload.length - 1] == 0 ? payload.length - 1 : payload.length;
+        String text = new String(payload, 0, end, StandardCharsets.ISO_8859_1);
+        if (text.indexOf('\\') >= 0 || text.indexOf(0) >= 0) {
+            return;
         }
-        for (int start = 0; start < end; ) {
-            int stop = start;
-            while (stop < end && payload[stop] != '\n' && payload[stop] != '\r') {
-                stop++;
-            }
-            if (stop - start >= PREFIX.length
-                    && Arrays.equals(payload, start, start + PREFIX.length, PREFIX, 0, PREFIX.length)) {
+        for (String line : text.split("[\n\r]")) {
+            if (line.startsWith(PREFIX)) {
+                byte[] value = line.substring(PREFIX.length()).getBytes(StandardCharsets.ISO_8859_1);
                 long[] usec = new long[1];
-                if (CNumbers.parseU64(Arrays.copyOfRange(payload, start + PREFIX.length, stop), usec) == 0) {
+                if (CNumbers.parseU64(value, usec) == 0) {
                     set.forEach(f -> f.accept(usec[0]));
                 }
                 return;
             }
-            start = stop + 1;
         }
     }
 

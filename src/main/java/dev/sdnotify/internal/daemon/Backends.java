@@ -13,12 +13,13 @@ import dev.sdnotify.internal.kernel.Loaded;
 import dev.sdnotify.internal.protocol.Errno;
 import dev.sdnotify.internal.protocol.Variables;
 import java.lang.reflect.Proxy;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Chooses the process-wide backend once, on first use, and reports the choice at debug level. Every backend is a
@@ -29,8 +30,8 @@ import java.util.function.Supplier;
  */
 public final class Backends {
     /** What a supervisor sets: a process with none of them has none, and needs no native code. */
-    public static final List<String> SUPERVISOR_VARIABLES = Collections.unmodifiableList(java.util.Arrays.asList(
-            Variables.NOTIFY_SOCKET, Variables.WATCHDOG_USEC, Variables.LISTEN_FDS, Variables.READY_FD));
+    public static final List<String> SUPERVISOR_VARIABLES = List.of(Variables.NOTIFY_SOCKET, Variables.WATCHDOG_USEC,
+            Variables.LISTEN_FDS, Variables.READY_FD);
 
     private static volatile ChosenBackend active;
     /** Whether {@link #active} is {@code none} only because auto found no supervisor variable. */
@@ -39,32 +40,34 @@ public final class Backends {
     /** One kept socket per kernel, so that every notifier of the process shares it. */
     private static final Map<Kernel, KeptSocket> KEPT = new ConcurrentHashMap<>();
 
-    private Backends() {}
-
     /** The process-wide backend, chosen on first use ({@link Backend#PROPERTY} names the preference). */
     public static ChosenBackend active() {
         ChosenBackend b = active;
-        if (b == null) {
-            synchronized (Backends.class) {
-                b = active;
-                if (b == null) {
-                    Backend preference = parse(System.getProperty(Backend.PROPERTY));
-                    active = b = choose(preference);
-                    unsupervised = preference == null && b.kernel() == null && !b.info().isSupervisorUnreachable();
-                    announce(b);
-                }
-            }
+        return b != null ? b : chooseActive();
+    }
+
+    private static synchronized ChosenBackend chooseActive() {
+        if (active == null) {
+            Backend preference = parse(System.getProperty(Backend.PROPERTY));
+            activate(preference, choose(preference));
         }
-        return b;
+        return active;
     }
 
     /** Replaces the process-wide backend; throws if it cannot be loaded. */
     public static ChosenBackend use(Backend backend) {
-        ChosenBackend b = choose(backend);
-        synchronized (Backends.class) {
-            active = b;
-            unsupervised = backend == null && b.kernel() == null && !b.info().isSupervisorUnreachable();
-            announce(b);
+        return activate(backend, choose(backend));
+    }
+
+    /** Makes {@code b} the process's backend and reports it: DEBUG, and one WARNING for an unreachable supervisor. */
+    private static synchronized ChosenBackend activate(Backend preference, ChosenBackend b) {
+        active = b;
+        unsupervised = preference == null && b.kernel() == null;
+        Log.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b.info());
+        if (b.info().isSupervisorUnreachable() && !warned) {
+            warned = true;
+            Log.log(System.Logger.Level.WARNING, "sdnotify cannot reach the supervisor that started this process, so "
+                    + "every call that would talk to it throws: {0}", b.info().reason());
         }
         return b;
     }
@@ -75,36 +78,19 @@ public final class Backends {
      */
     public static synchronized ChosenBackend supervised() {
         ChosenBackend b = active();
-        if (unsupervised) {
-            active = b = choose(null, Gateways::get, LinuxAbi.current(), Map.of(Variables.READY_FD, "given"));
-            unsupervised = false;
-            announce(b);
-        }
-        return b;
+        return unsupervised ? activate(null, choose(null, Gateways::get, LinuxAbi.CURRENT,
+                Map.of(Variables.READY_FD, "given"))) : b;
     }
 
     /** Parses a {@value Backend#PROPERTY} value; {@code auto} (or null) gives null, meaning "choose". */
     public static Backend parse(String value) {
         String v = value == null ? "auto" : value.trim();
-        for (Backend b : Backend.values()) {
-            if (b.id().equalsIgnoreCase(v)) {
-                return b;
-            }
+        Backend named = Arrays.stream(Backend.values()).filter(n -> n.id().equalsIgnoreCase(v)).findFirst().orElse(null);
+        if (named == null && !v.equalsIgnoreCase("auto")) {
+            throw new IllegalArgumentException(Backend.PROPERTY + "=" + value + " is not one of auto, libsystemd, "
+                    + "java, none");
         }
-        if (v.equalsIgnoreCase("auto")) {
-            return null;
-        }
-        throw new IllegalArgumentException(Backend.PROPERTY + "=" + value + " is not one of auto, libsystemd, java, none");
-    }
-
-    /** DEBUG for every choice; one WARNING per process for an unreachable supervisor. */
-    private static void announce(ChosenBackend b) {
-        Log.log(System.Logger.Level.DEBUG, "sdnotify backend {0}", b);
-        if (b.info().isSupervisorUnreachable() && !warned) {
-            warned = true;
-            Log.log(System.Logger.Level.WARNING, "sdnotify cannot reach the supervisor that started this process, so "
-                    + "every call that would talk to it throws: {0}", b.info().reason());
-        }
+        return named;
     }
 
     /**
@@ -112,14 +98,14 @@ public final class Backends {
      * when it loads, else Java. A backend asked for by name must load, or this throws with the reason.
      */
     public static ChosenBackend choose(Backend preference) {
-        return choose(preference, Gateways::get, LinuxAbi.current(), System.getenv());
+        return choose(preference, Gateways::get, LinuxAbi.CURRENT, System.getenv());
     }
 
     /** The Java protocol over {@code variables} instead of the C environment. */
     public static ChosenBackend forEnvironment(Map<String, String> variables) {
         Loaded<Gateway> gateway = Gateways.get();
         Gateway g = gateway.value();
-        String refused = g == null ? gateway.description() : LinuxAbi.current().unverifiedReason();
+        String refused = g == null ? gateway.description() : LinuxAbi.CURRENT.unverifiedReason();
         if (refused != null) {
             return noneOrUnreachable(refused, variables);
         }
@@ -139,37 +125,33 @@ public final class Backends {
         }
         Loaded<Gateway> gateway = gateways.get();
         Gateway g = gateway.value();
-        if (g == null) {
-            if (preference != null) {
-                throw new IllegalStateException("backend " + preference.id() + " was asked for, but "
-                        + gateway.description());
+        String why = gateway.description();
+        if (g != null) {
+            String note = why.isEmpty() ? "" : " (" + why + ")";
+            String refused = abi.unverifiedReason();
+            why = "chosen explicitly";
+            if (preference != Backend.JAVA) {
+                Loaded<Libsystemd> lib = g.libsystemd();
+                if (lib.value() != null) {
+                    SdDaemon timed = refused == null ? java(g.environment(), g.kernel()) : null;
+                    String bound = refused == null ? "" : "; sends cannot be bounded here (" + refused + ")";
+                    BackendInfo info = BackendInfo.of(Backend.LIBSYSTEMD, g.name(), lib.description() + bound + note,
+                            false);
+                    return new ChosenBackend(info, new LibsystemdDaemon(lib.value(), g.libc(), timed), g.environment(),
+                            g.kernel());
+                }
+                why = lib.description();
             }
-            return noneOrUnreachable(gateway.description(), jvmEnvironment);
+            if (refused == null && preference != Backend.LIBSYSTEMD) {
+                return new ChosenBackend(BackendInfo.of(Backend.JAVA, g.name(), why + note, false),
+                        java(g.environment(), g.kernel()), g.environment(), g.kernel());
+            }
+            why = preference == Backend.LIBSYSTEMD ? why : preference == Backend.JAVA ? refused : why + "; " + refused;
         }
-        String note = gateway.description().isEmpty() ? "" : " (" + gateway.description() + ")";
-        String refused = abi.unverifiedReason();
-        String why = "chosen explicitly";
-        if (preference != Backend.JAVA) {
-            Loaded<Libsystemd> lib = g.libsystemd();
-            if (lib.value() != null) {
-                SdDaemon timed = refused == null ? java(g.environment(), g.kernel()) : null;
-                String bound = refused == null ? "" : "; sends cannot be bounded here (" + refused + ")";
-                return new ChosenBackend(BackendInfo.of(Backend.LIBSYSTEMD, g.name(), lib.description() + bound + note,
-                        false), new LibsystemdDaemon(lib.value(), g.libc(), timed), g.environment(), g.kernel());
-            }
-            if (preference == Backend.LIBSYSTEMD) {
-                throw new IllegalStateException("backend libsystemd was asked for, but " + lib.description());
-            }
-            why = lib.description();
+        if (preference != null) {
+            throw new IllegalStateException("backend " + preference.id() + " was asked for, but " + why);
         }
-        if (refused != null) {
-            if (preference == Backend.JAVA) {
-                throw new IllegalStateException("backend java was asked for, but " + refused);
-            }
-            return noneOrUnreachable(why + "; " + refused, jvmEnvironment);
-        }
-        return new ChosenBackend(BackendInfo.of(Backend.JAVA, g.name(), why + note, false),
-                java(g.environment(), g.kernel()), g.environment(), g.kernel());
+        return noneOrUnreachable(why, jvmEnvironment);
     }
 
     private static JavaDaemon java(Environment env, Kernel kernel) {
@@ -177,13 +159,7 @@ public final class Backends {
     }
 
     private static List<String> present(Map<String, String> environment) {
-        List<String> present = new ArrayList<>();
-        for (String v : SUPERVISOR_VARIABLES) {
-            if (environment.get(v) != null) {
-                present.add(v);
-            }
-        }
-        return present;
+        return SUPERVISOR_VARIABLES.stream().filter(v -> environment.get(v) != null).collect(Collectors.toList());
     }
 
     /** {@link Backend#NONE}, for a reason: the Java protocol over no variables, which finds nothing. */

@@ -18,8 +18,6 @@ public final class Barrier {
     /** The longest a thread's interruption goes unnoticed. */
     private static final long SLICE_USEC = 100_000;
 
-    private Barrier() {}
-
     /**
      * 1, {@code -ETIMEDOUT} after {@code timeoutUsec} (-1: no limit), or {@code -errno}; 0 where the sender finds
      * no supervisor. The message is sent as {@code pid} (0: this process) through {@code sender}, bounded by
@@ -33,7 +31,6 @@ public final class Barrier {
         if (r < 0) {
             return r;
         }
-        boolean writeEndOpen = true;
         try {
             int[] fds = {pipe[1]};
             do {
@@ -44,7 +41,7 @@ public final class Barrier {
                 return r;
             }
             kernel.close(pipe[1]);
-            writeEndOpen = false;
+            pipe[1] = -1;
             while (true) {
                 long left = limited ? Math.max(0, TimeUnit.NANOSECONDS.toMicros(deadline - System.nanoTime())) : SLICE_USEC;
                 int revents = kernel.pollForHangup(pipe[0], Math.min(left, SLICE_USEC));
@@ -62,7 +59,7 @@ public final class Barrier {
                 }
             }
         } finally {
-            if (writeEndOpen) {
+            if (pipe[1] >= 0) {
                 kernel.close(pipe[1]);
             }
             kernel.close(pipe[0]);

@@ -37,9 +37,4 @@ public final class ChosenBackend {
     public Kernel kernel() {
         return kernel;
     }
-
-    @Override
-    public String toString() {
-        return info.toString();
-    }
 }

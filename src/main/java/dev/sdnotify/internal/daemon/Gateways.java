@@ -4,8 +4,6 @@ import dev.sdnotify.internal.ffm.FfmGateway;
 import dev.sdnotify.internal.jna.JnaGateway;
 import dev.sdnotify.internal.kernel.Gateway;
 import dev.sdnotify.internal.kernel.Loaded;
-import dev.sdnotify.internal.kernel.Once;
-import dev.sdnotify.internal.kernel.Platform;
 import java.util.Locale;
 
 /**
@@ -17,19 +15,20 @@ public final class Gateways {
     /** The system property that picks the gateway. */
     public static final String PROPERTY = "sdnotify.native";
 
-    private static final Once<Loaded<Gateway>> CHOSEN = new Once<>(() -> choose(System.getProperty(PROPERTY)));
-
-    private Gateways() {}
+    private static Loaded<Gateway> chosen;
 
     /** The process's gateway, or why there is none; a loaded one's description says why it was taken, if not plain. */
-    public static Loaded<Gateway> get() {
-        return CHOSEN.get();
+    public static synchronized Loaded<Gateway> get() {
+        if (chosen == null) {
+            chosen = choose(System.getProperty(PROPERTY));
+        }
+        return chosen;
     }
 
     static Loaded<Gateway> choose(String property) {
-        String notLinux = Platform.notLinuxReason();
-        if (notLinux != null) {
-            return Loaded.failed(notLinux);
+        String os = System.getProperty("os.name", "");
+        if (!os.startsWith("Linux")) {
+            return Loaded.failed("not Linux (os.name=" + os + ")");
         }
         switch (property == null ? "auto" : property.trim().toLowerCase(Locale.ROOT)) {
             case "ffm":

@@ -1,5 +1,6 @@
 package dev.sdnotify.internal.daemon;
 
+import dev.sdnotify.SocketActivation;
 import dev.sdnotify.internal.kernel.Environment;
 import dev.sdnotify.internal.kernel.Kernel;
 import dev.sdnotify.internal.kernel.LinuxAbi;
@@ -10,7 +11,8 @@ import dev.sdnotify.internal.protocol.FdNames;
 import dev.sdnotify.internal.protocol.NotifyAddress;
 import dev.sdnotify.internal.protocol.Variables;
 import dev.sdnotify.internal.protocol.VsockAddress;
-import java.util.Arrays;
+import dev.sdnotify.internal.protocol.VsockAddress.Type;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,21 +26,24 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Deliberate differences, which the receiver cannot observe: AF_UNIX sends share one socket instead of opening
  * one per message ({@link KeptSocket}), and a bounded send is sent without waiting ({@code MSG_DONTWAIT}) and
  * retried while the receiver's queue is full, where libsystemd has no bound at all. A stream's send that fails after
- * its first part returns that error ({@link SendLoop}).
+ * its first part returns that error ({@link #sendLoop}).
  */
 public final class JavaDaemon implements SdDaemon {
     /** libsystemd's SNDBUF_SIZE; the kernel reports twice what was set. */
     static final int SEND_BUFFER = 8 * 1024 * 1024;
-    static final int SD_LISTEN_FDS_START = 3;
     /** The kernel's SCM_MAX_FD: the most fds one message carries. */
-    static final int SCM_MAX_FD = 253;
+    public static final int SCM_MAX_FD = 253;
+    /** {@code vsock_bind_privileged_port} tries 1023 first, then each lower port while that one is taken. */
+    static final int FIRST_PRIVILEGED_PORT = 1023;
     /** The longest pause between two tries of a bounded send. */
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The name of each fd when the supervisor passed none. */
+    private static final byte[] UNKNOWN = {'u', 'n', 'k', 'n', 'o', 'w', 'n'};
 
     private final Environment env;
     private final Kernel kernel;
     private final KeptSocket kept;
-    private volatile Target lastTarget;
+    private volatile NotifyAddress lastAddress;
 
     public JavaDaemon(Environment env, Kernel kernel, KeptSocket kept) {
         this.env = env;
@@ -69,23 +74,23 @@ public final class JavaDaemon implements SdDaemon {
     }
 
     private int send(byte[] socketVariable, int pid, byte[] state, int[] fds, int nFds, long sendTimeoutUsec) {
-        Target target = lastTarget;
-        if (target == null || !Arrays.equals(target.variable, socketVariable)) {
+        NotifyAddress to = lastAddress;
+        if (to == null || !to.parsedFrom(socketVariable)) {
             try {
-                target = new Target(socketVariable, NotifyAddress.parse(socketVariable));
+                to = NotifyAddress.parse(socketVariable);
             } catch (NotifyAddress.InvalidAddress e) {
                 return e.result();
             }
-            lastTarget = target;
+            lastAddress = to;
         }
-        if (target.vsock != null) {
-            return VsockSend.send(kernel, target.vsock, pid, state, fds, nFds, sendTimeoutUsec);
+        if (to.vsock() != null) {
+            return sendVsock(to.vsock(), pid, state, fds, nFds, sendTimeoutUsec);
         }
         long deadline = sendTimeoutUsec == BLOCKING ? 0 : System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(
                 Math.min(sendTimeoutUsec, Long.MAX_VALUE / 2000));
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         while (true) {
-            int r = sendOnce(target.sockaddr, pid, state, fds, nFds, sendTimeoutUsec != BLOCKING);
+            int r = sendOnce(to.sockaddr(), pid, state, fds, nFds, sendTimeoutUsec != BLOCKING);
             long left = deadline - System.nanoTime();
             if (r != -Errno.EAGAIN || sendTimeoutUsec == BLOCKING || left <= 0) {
                 return r;
@@ -101,23 +106,17 @@ public final class JavaDaemon implements SdDaemon {
 
     /** One try on the kept socket, or on a socket of its own where sockets have no identity to keep one by. */
     private int sendOnce(byte[] address, int pid, byte[] state, int[] fds, int nFds, boolean dontWait) {
-        int fd = kept.get();
-        if (fd == KeptSocket.NO_IDENTITY) {
-            return sendOnOwnSocket(address, pid, state, fds, nFds, dontWait);
-        }
-        if (fd < 0) {
-            return fd;
-        }
-        int r = sendDatagram(fd, true, address, pid, state, fds, nFds, dontWait);
-        if ((r == -Errno.EBADF || r == -Errno.ENOTSOCK) && !kept.isOurs(fd)) {
-            // Closed by other code between the check and the send: once more on a new one.
-            fd = kept.get();
+        for (boolean first = true; ; first = false) {
+            int fd = kept.get();
             if (fd == KeptSocket.NO_IDENTITY) {
                 return sendOnOwnSocket(address, pid, state, fds, nFds, dontWait);
             }
-            r = fd < 0 ? fd : sendDatagram(fd, true, address, pid, state, fds, nFds, dontWait);
+            int r = fd < 0 ? fd : sendLoop(kernel, fd, address, false, dontWait, kept, pid, state, fds, nFds);
+            // Closed by other code between the check and the send: once more on a new one.
+            if (!first || (r != -Errno.EBADF && r != -Errno.ENOTSOCK) || kept.isOurs(fd)) {
+                return r;
+            }
         }
-        return r;
     }
 
     /** libsystemd's own sequence, a socket per message. */
@@ -128,76 +127,140 @@ public final class JavaDaemon implements SdDaemon {
         }
         try {
             growSendBuffer(kernel, fd);
-            return sendDatagram(fd, false, address, pid, state, fds, nFds, dontWait);
+            return sendLoop(kernel, fd, address, false, dontWait, null, pid, state, fds, nFds);
         } finally {
             kernel.close(fd);
         }
     }
 
     /**
-     * {@link SendLoop} for an AF_UNIX datagram, which is at most two sends and needs no loop object: 1 or
-     * {@code -errno}. On the kept socket, EBADF or ENOTSOCK from a socket other code closed is returned at once,
-     * for the caller to send on a new one.
+     * libsystemd 262's send loop ({@code pid_notify_with_fds_internal}) on one socket: {@code state} (up to its
+     * first NUL) with its fds and credentials, sent on {@code fd} to {@code address} (null when connected) as
+     * {@code pid} (0: this process); once more without credentials if that fails; all of it at once unless the socket
+     * is a stream, and the rest of a stream's message in further sends without fds or credentials. 1 or
+     * {@code -errno}. Two failures stand without the credential-less retry, for the caller to send the whole message
+     * again: EAGAIN of a {@code dontWait} send (the receiver's queue is full), and EBADF or ENOTSOCK when
+     * {@code kept} no longer is the socket at {@code fd} (other code closed it).
      */
-    private int sendDatagram(int fd, boolean onKept, byte[] address, int pid, byte[] state, int[] fds, int nFds,
-            boolean dontWait) {
-        boolean credentials = sendsCredentials(kernel, pid);
-        int credPid = credentialPid(kernel, pid, credentials);
+    static int sendLoop(Kernel kernel, int fd, byte[] address, boolean stream, boolean dontWait, KeptSocket kept,
+            int pid, byte[] state, int[] fds, int nFds) {
+        // SCM_CREDENTIALS for another pid, or when real and effective ids differ: libsystemd's order of checks,
+        // except that this process's pid is only asked for when needed.
+        boolean credentials = (pid != 0 && pid != kernel.getpid()) || kernel.realAndEffectiveIdsDiffer();
+        int credPid = pid != 0 ? pid : credentials ? kernel.getpid() : 0;
         int length = CString.length(state);
-        int n = kernel.sendmsg(fd, address, state, 0, length, fds, nFds, credentials, credPid, dontWait);
-        if (n < 0 && credentials && n != -Errno.EAGAIN) {
-            if (onKept && (n == -Errno.EBADF || n == -Errno.ENOTSOCK) && !kept.isOurs(fd)) {
-                return n;
+        int offset = 0;
+        // fds and credentials go with the first bytes only.
+        boolean control = true;
+        do {
+            int n = kernel.sendmsg(fd, address, state, offset, length - offset, control ? fds : null,
+                    control ? nFds : 0, control && credentials, credPid, dontWait);
+            if (n < 0) {
+                // Without credentials to drop there is nothing to retry. A stream's later chunk carries none
+                // either: libsystemd would shrink an already empty control length there, which is no behaviour
+                // to copy.
+                if (!credentials || !control || dontWait && n == -Errno.EAGAIN
+                        || kept != null && (n == -Errno.EBADF || n == -Errno.ENOTSOCK) && !kept.isOurs(fd)) {
+                    return n;
+                }
+                // Any error, not only EPERM: once more with the kernel's own credentials. Nothing was sent,
+                // so with an empty state the loop ends here with 1 and the retry never happens (v254).
+                credentials = false;
+                n = 0;
+            } else {
+                if (!stream && n < length - offset) {
+                    // A datagram or seqpacket socket takes all or nothing; a part is an error (v254).
+                    return -Errno.EIO;
+                }
+                control = false;
             }
-            if (length == 0) {
-                // Nothing was sent and nothing is left to send: 262 ends here with 1, no retry (v254).
-                return 1;
-            }
-            // libsystemd resends with the kernel's own credentials after any error, not just EPERM.
-            n = kernel.sendmsg(fd, address, state, 0, length, fds, nFds, false, 0, dontWait);
-        }
-        if (n < 0) {
-            return n;
-        }
-        // A datagram goes whole or not at all; a part is EIO (v254). The kernel never sends part of one.
-        return n < length ? -Errno.EIO : 1;
+            offset += n;
+        } while (offset < length);
+        return 1;
     }
 
     /**
-     * Whether a message for {@code pid} carries SCM_CREDENTIALS: for another pid, or when real and effective ids
-     * differ. libsystemd's order of checks, except that this process's pid is only asked for when needed.
+     * A notification to an AF_VSOCK {@code NOTIFY_SOCKET}, step for step as libsystemd 262 sends one, on a socket of
+     * its own: the socket (for {@code vsock:}, a datagram socket, else seqpacket, else stream, as the kernel has
+     * them), a privileged source port, a connection for seqpacket and stream, the send buffer, a send timeout
+     * ({@code SO_SNDTIMEO}, since a stream may block in the middle of a message), the message, and for a connection
+     * the end of the message (shut down for writing, then wait for the peer to close).
      */
-    static boolean sendsCredentials(Kernel kernel, int pid) {
-        return (pid != 0 && pid != kernel.getpid()) || kernel.realAndEffectiveIdsDiffer();
+    private int sendVsock(VsockAddress to, int pid, byte[] state, int[] fds, int nFds, long timeoutUsec) {
+        Type type = to.forcedType() != null ? to.forcedType() : Type.DGRAM;
+        int fd = openVsock(type);
+        if (fd < 0 && to.forcedType() == null && (fd == -Errno.ENODEV || Errno.isNotSupported(-fd))) {
+            // A hypervisor without vsock datagrams (QEMU says ENODEV): seqpacket, then stream (v253, v254).
+            type = Type.SEQPACKET;
+            fd = openVsock(type);
+            if (fd < 0 && Errno.isNotSupported(-fd)) {
+                type = Type.STREAM;
+                fd = openVsock(type);
+            }
+        }
+        if (fd < 0) {
+            return fd;
+        }
+        try {
+            return sendVsockOn(fd, type, to, pid, state, fds, nFds, timeoutUsec);
+        } finally {
+            kernel.close(fd);
+        }
     }
 
-    /** The pid the credentials carry: {@code pid}, or this process's for pid 0. */
-    static int credentialPid(Kernel kernel, int pid, boolean credentials) {
-        return pid != 0 ? pid : credentials ? kernel.getpid() : 0;
+    private int openVsock(Type type) {
+        return kernel.socket(LinuxAbi.AF_VSOCK, type == Type.DGRAM ? LinuxAbi.SOCK_DGRAM
+                : type == Type.SEQPACKET ? LinuxAbi.SOCK_SEQPACKET : LinuxAbi.SOCK_STREAM);
+    }
+
+    private int sendVsockOn(int fd, Type type, VsockAddress to, int pid, byte[] state, int[] fds, int nFds,
+            long timeoutUsec) {
+        // vsock_bind_privileged_port: port 1023, then each lower one while that one is taken; EADDRINUSE when none
+        // is left.
+        int port = FIRST_PRIVILEGED_PORT;
+        int r;
+        do {
+            r = kernel.bind(fd, VsockAddress.sockaddr(VsockAddress.ANY, port));
+        } while (r == -Errno.EADDRINUSE && --port > 0);
+        if (r < 0 && r != -Errno.EPERM && r != -Errno.EACCES) {
+            // Without the privilege the message goes from an ordinary port; any other failure stands.
+            return r;
+        }
+        boolean connected = type != Type.DGRAM;
+        if (connected) {
+            r = kernel.connect(fd, to.sockaddr());
+            if (r < 0) {
+                return r;
+            }
+        }
+        growSendBuffer(kernel, fd);
+        if (timeoutUsec != BLOCKING) {
+            r = kernel.setSendTimeout(fd, timeoutUsec);
+            if (r < 0) {
+                return r;
+            }
+        }
+        r = sendLoop(kernel, fd, connected ? null : to.sockaddr(), type == Type.STREAM, false, null, pid, state, fds,
+                nFds);
+        if (r < 0 || !connected) {
+            return r;
+        }
+        // The receiver reads to the end of the stream, then closes: that close says it has the message (v256).
+        r = kernel.shutdownWrite(fd);
+        if (r < 0) {
+            return r;
+        }
+        r = kernel.receiveByte(fd);
+        return r < 0 ? r : r > 0 ? -Errno.EPROTO : 1;
     }
 
     /** {@code fd_inc_sndbuf(fd, SNDBUF_SIZE)}; its errors do not matter to the caller. */
     static void growSendBuffer(Kernel kernel, int fd) {
-        LinuxAbi abi = LinuxAbi.current();
-        if (kernel.getOption(fd, abi.soSndbuf) >= 2 * SEND_BUFFER
-                || kernel.setOption(fd, abi.soSndbuf, SEND_BUFFER) < 0
-                || kernel.getOption(fd, abi.soSndbuf) >= 2 * SEND_BUFFER) {
-            return;
-        }
-        kernel.setOption(fd, abi.soSndbufforce, SEND_BUFFER);
-    }
-
-    /** A parsed {@code NOTIFY_SOCKET}, kept while the variable holds the same bytes. */
-    private static final class Target {
-        final byte[] variable;
-        final byte[] sockaddr;
-        /** Null for AF_UNIX. */
-        final VsockAddress vsock;
-
-        Target(byte[] variable, NotifyAddress address) {
-            this.variable = variable.clone();
-            this.sockaddr = address.sockaddr();
-            this.vsock = address.vsock();
+        LinuxAbi abi = LinuxAbi.CURRENT;
+        // Forced only when setting it left the buffer smaller.
+        if (kernel.getOption(fd, abi.soSndbuf) < 2 * SEND_BUFFER && kernel.setOption(fd, abi.soSndbuf, SEND_BUFFER) >= 0
+                && kernel.getOption(fd, abi.soSndbuf) < 2 * SEND_BUFFER) {
+            kernel.setOption(fd, abi.soSndbufforce, SEND_BUFFER);
         }
     }
 
@@ -256,23 +319,14 @@ public final class JavaDaemon implements SdDaemon {
             if (n <= 0 || namesOut == null) {
                 return n;
             }
-            if (names == null) {
-                for (int i = 0; i < n; i++) {
-                    namesOut.add(new byte[] {'u', 'n', 'k', 'n', 'o', 'w', 'n'});
-                }
-                return n;
-            }
-            if (names.size() != n) {
+            if (names != null && names.size() != n) {
                 return -Errno.EINVAL;
             }
-            namesOut.addAll(names);
+            namesOut.addAll(names != null ? names : Collections.nCopies(n, UNKNOWN));
             return n;
         } finally {
             if (unsetEnvironment) {
-                env.unsetenv(Variables.LISTEN_PID);
-                env.unsetenv(Variables.LISTEN_PIDFDID);
-                env.unsetenv(Variables.LISTEN_FDS);
-                env.unsetenv(Variables.LISTEN_FDNAMES);
+                Variables.LISTEN.forEach(env::unsetenv);
             }
         }
     }
@@ -312,10 +366,10 @@ public final class JavaDaemon implements SdDaemon {
             return r;
         }
         long n = value[0];
-        if (n <= 0 || n > Integer.MAX_VALUE - SD_LISTEN_FDS_START) {
+        if (n <= 0 || n > Integer.MAX_VALUE - SocketActivation.LISTEN_FDS_START) {
             return -Errno.EINVAL;
         }
-        for (long fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++) {
+        for (long fd = SocketActivation.LISTEN_FDS_START; fd < SocketActivation.LISTEN_FDS_START + n; fd++) {
             r = setCloexec(kernel, (int) fd);
             if (r < 0) {
                 return r;
@@ -327,9 +381,7 @@ public final class JavaDaemon implements SdDaemon {
     /** {@code fd_cloexec(fd, true)}: 0 or {@code -errno}. */
     public static int setCloexec(Kernel kernel, int fd) {
         int flags = kernel.fcntl(fd, LinuxAbi.F_GETFD, 0);
-        if (flags < 0 || (flags & LinuxAbi.FD_CLOEXEC) != 0) {
-            return Math.min(flags, 0);
-        }
-        return kernel.fcntl(fd, LinuxAbi.F_SETFD, flags | LinuxAbi.FD_CLOEXEC);
+        return flags < 0 || (flags & LinuxAbi.FD_CLOEXEC) != 0 ? Math.min(flags, 0)
+                : kernel.fcntl(fd, LinuxAbi.F_SETFD, flags | LinuxAbi.FD_CLOEXEC);
     }
 }

@@ -25,14 +25,6 @@ final class LibsystemdDaemon implements SdDaemon {
         this.timed = timed;
     }
 
-    private static int flag(boolean b) {
-        return b ? 1 : 0;
-    }
-
-    private static ByteBuffer direct(int size) {
-        return ByteBuffer.allocateDirect(Math.max(1, size)).order(ByteOrder.nativeOrder());
-    }
-
     @Override
     public int pidNotifyWithFds(int pid, boolean unsetEnvironment, byte[] state, int[] fds, int nFds,
             long sendTimeoutUsec) {
@@ -41,26 +33,18 @@ final class LibsystemdDaemon implements SdDaemon {
         }
         // A C string: the bytes and a NUL.
         byte[] cState = state == null ? null : Arrays.copyOf(state, state.length + 1);
-        if (pid == 0 && fds == null && nFds == 0) {
-            return lib.sd_notify(flag(unsetEnvironment), cState);
-        }
-        return lib.sd_pid_notify_with_fds(pid, flag(unsetEnvironment), cState, fds, nFds);
+        return lib.sd_pid_notify_with_fds(pid, unsetEnvironment ? 1 : 0, cState, fds, nFds);
     }
 
     @Override
     public int watchdogEnabled(boolean unsetEnvironment, long[] usecOut) {
-        long[] usec = usecOut == null ? null : new long[1];
-        int r = lib.sd_watchdog_enabled(flag(unsetEnvironment), usec);
-        if (r == 1 && usecOut != null) {
-            usecOut[0] = usec[0];
-        }
-        return r;
+        return lib.sd_watchdog_enabled(unsetEnvironment ? 1 : 0, usecOut);
     }
 
     @Override
     public int listenFdsWithNames(boolean unsetEnvironment, List<byte[]> namesOut) {
-        ByteBuffer names = namesOut == null ? null : direct(8);
-        int r = lib.sd_listen_fds_with_names(flag(unsetEnvironment), names);
+        ByteBuffer names = namesOut == null ? null : ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+        int r = lib.sd_listen_fds_with_names(unsetEnvironment ? 1 : 0, names);
         if (r > 0 && namesOut != null) {
             // A NULL-terminated array of strings, each and the array malloc'ed: copied, then freed as strv_free does.
             int word = libc.pointerSize();

@@ -12,15 +12,10 @@ public final class FfmGateway {
     /** The first JDK with the final Foreign Function &amp; Memory API. */
     public static final int MIN_JDK = 22;
 
-    private FfmGateway() {}
-
     public static Loaded<Gateway> load() {
         int jdk = Runtime.version().feature();
-        if (jdk < MIN_JDK) {
-            return Loaded.failed("the FFM API needs JDK " + MIN_JDK + " or later; this is JDK " + jdk);
-        }
-        return Loaded.failed("this is JDK " + jdk + ", but the jar's classes for JDK " + MIN_JDK
-                + " were not loaded: the manifest lacks Multi-Release: true (a repackaged or shaded jar?), "
-                + "or the classes run from a directory");
+        return Loaded.failed(jdk < MIN_JDK ? "the FFM API needs JDK " + MIN_JDK + " or later; this is JDK " + jdk
+                : "this is JDK " + jdk + ", but the jar's classes for JDK " + MIN_JDK + " were not loaded: the manifest "
+                + "lacks Multi-Release: true (a repackaged or shaded jar?), or the classes run from a directory");
     }
 }

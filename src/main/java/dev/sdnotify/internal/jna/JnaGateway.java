@@ -1,6 +1,5 @@
 package dev.sdnotify.internal.jna;
 
-import dev.sdnotify.internal.Log;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import dev.sdnotify.internal.kernel.Gateway;
@@ -13,19 +12,10 @@ import dev.sdnotify.internal.kernel.Platform;
  * {@link JnaStubDirectory} makes sure its native stub has a directory it can be unpacked into and mapped from.
  */
 public final class JnaGateway {
-
-    /** Tried in order: the runtime soname first, since hosts without development packages lack the rest. */
-    static final String[] LIBSYSTEMD_NAMES = {"libsystemd.so.0", "systemd"};
-
-    private JnaGateway() {}
-
     /** Binds libc, or says why JNA cannot reach it. */
     public static Loaded<Gateway> load() {
-        JnaStubDirectory.Decision stub = new JnaStubDirectory(System.getenv(), System.getProperties(),
+        String noStubDirectory = new JnaStubDirectory(System.getenv(), System.getProperties(),
                 JnaStubDirectory.mountinfo()).decide();
-        if (stub.chosen != null) {
-            Log.log(System.Logger.Level.INFO, stub.explanation);
-        }
         try {
             JnaLibc libc = new JnaLibc();
             libc.getpid();
@@ -33,37 +23,27 @@ public final class JnaGateway {
         } catch (LinkageError | IllegalCallerException e) {
             String why = Platform.whyNot("JNA", e, "--enable-native-access=ALL-UNNAMED (class path), or "
                     + "--enable-native-access=com.sun.jna,dev.sdnotify (module path)");
-            if (why.contains("denied")) {
-                return Loaded.failed(why);
-            }
-            return Loaded.failed(why.replace("cannot reach libc", "cannot load its native stub") + "; "
-                    + (stub.explanation != null && stub.chosen == null ? stub.explanation + "; to fix it, "
+            return Loaded.failed(why.contains("denied") ? why : why.replace("cannot reach libc",
+                    "cannot load its native stub") + "; " + (noStubDirectory != null ? noStubDirectory + "; to fix it, "
                             : "if the directory it names is read-only or noexec, ") + JnaStubDirectory.fixes());
         }
     }
 
     private static Loaded<Libsystemd> loadLibsystemd() {
-        StringBuilder failures = new StringBuilder();
-        for (String name : LIBSYSTEMD_NAMES) {
-            String failure;
+        return Platform.loadLibsystemd(name -> {
             try {
                 NativeLibrary library = NativeLibrary.getInstance(name);
-                failure = Platform.missingFunction(f -> {
+                String missing = Platform.missingFunction(f -> {
                     try {
                         return library.getFunction(f) != null;
                     } catch (UnsatisfiedLinkError e) {
                         return false;
                     }
                 });
-                if (failure == null) {
-                    return Loaded.of(Native.load(name, LibSystemd.class),
-                            "loaded " + Platform.mappedPath("/libsystemd.so", name));
-                }
+                return missing != null ? Loaded.failed(missing) : Loaded.of(Native.load(name, LibSystemd.class), "");
             } catch (LinkageError e) {
-                failure = Platform.linkFailure(e.getMessage());
+                return Loaded.failed(Platform.linkFailure(e.getMessage()));
             }
-            failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ").append(failure);
-        }
-        return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");
+        }, "libsystemd.so.0", "systemd");
     }
 }

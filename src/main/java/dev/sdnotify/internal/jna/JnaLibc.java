@@ -11,27 +11,22 @@ import java.nio.ByteBuffer;
 
 /**
  * {@link Libc} by JNA's direct mapping: the native methods are libc's functions, bound when this class is first
- * used, with no proxy and no reflection per call. C's long and size_t are NativeLong, which JNA sizes per data model;
- * results of type ssize_t are ints, since the counts are small and -1 reads as -1 in either width.
+ * used, with no proxy and no reflection per call. C's long and size_t are NativeLong, which JNA sizes per data model,
+ * where every backend calls the function (ppoll, write); results of type ssize_t are ints, since the counts are small
+ * and -1 reads as -1 in either width.
  */
 final class JnaLibc implements Libc {
-    /** Whether libc has statx (glibc 2.28 and later). */
-    private static final boolean STATX;
-
     static {
         // All at once, when the gateway loads: JNA opens files to register functions, which must not happen in the
         // middle of a call that walks the fds.
         NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
         Native.register(JnaLibc.class, libc);
         Native.register(Env.class, libc);
-        boolean statx;
         try {
             Native.register(Statx.class, libc);
-            statx = true;
         } catch (UnsatisfiedLinkError e) {
-            statx = false;
+            // glibc before 2.28: statx stays unbound, and calling it says so.
         }
-        STATX = statx;
     }
 
     /** {@code getenv}, apart since its pointer result must be read in the platform's width. */
@@ -75,11 +70,6 @@ final class JnaLibc implements Libc {
     }
 
     @Override
-    public int recv(int fd, ByteBuffer buffer, long length, int flags) {
-        return recv(fd, buffer, new NativeLong(length), flags);
-    }
-
-    @Override
     public int ppoll(ByteBuffer fds, long count, ByteBuffer timeout, ByteBuffer sigmask) {
         return ppoll(fds, new NativeLong(count), timeout, sigmask);
     }
@@ -90,26 +80,26 @@ final class JnaLibc implements Libc {
     }
 
     @Override
-    public int syscall(long number, long a, long b) {
-        return syscall(new NativeLong(number), new NativeLong(a), new NativeLong(b));
-    }
-
-    @Override
     public int statx(int dirfd, ByteBuffer path, int flags, int mask, ByteBuffer statx) {
-        if (STATX) {
+        try {
             return Statx.statx(dirfd, path, flags, mask, statx);
+        } catch (UnsatisfiedLinkError e) {
+            Native.setLastError(Errno.ENOSYS);
+            return -1;
         }
-        Native.setLastError(Errno.ENOSYS);
-        return -1;
     }
 
-    private native int recv(int fd, ByteBuffer buffer, NativeLong length, int flags);
+    /** The Java protocol's alone, which runs on LP64 only: C's long is Java's there. */
+    @Override
+    public native int recv(int fd, ByteBuffer buffer, long length, int flags);
 
     private native int ppoll(ByteBuffer fds, NativeLong count, ByteBuffer timeout, ByteBuffer sigmask);
 
     private native int write(int fd, ByteBuffer data, NativeLong length);
 
-    private native int syscall(NativeLong number, NativeLong a, NativeLong b);
+    /** The Java protocol's alone, as {@link #recv}. */
+    @Override
+    public native int syscall(long number, long a, long b);
 
     @Override
     public native int unsetenv(ByteBuffer name);

@@ -1,5 +1,6 @@
 package dev.sdnotify.internal.jna;
 
+import dev.sdnotify.internal.Log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,17 +28,6 @@ final class JnaStubDirectory {
     /** A tmpfs that {@code ProtectSystem=strict} leaves writable and mounted without noexec on systemd hosts. */
     static final String SHARED_MEMORY = "/dev/shm";
 
-    /** What was decided: the directory set (or null), and the text for the log or for an error (null: JNA's own). */
-    static final class Decision {
-        final String chosen;
-        final String explanation;
-
-        Decision(String chosen, String explanation) {
-            this.chosen = chosen;
-            this.explanation = explanation;
-        }
-    }
-
     private final Map<String, String> env;
     private final Properties properties;
     /** mountinfo(5) lines: field 5 is the mount point, field 6 the per-mount options. */
@@ -57,29 +47,29 @@ final class JnaStubDirectory {
         }
     }
 
-    /** Decides, and sets {@code jna.tmpdir} in the properties when another directory is needed and one is usable. */
-    Decision decide() {
+    /**
+     * Decides, and sets {@code jna.tmpdir} in the properties when another directory is needed and one is usable,
+     * saying why at INFO. Returns why no usable directory is known, for an error; null when one is.
+     */
+    String decide() {
         if (properties.getProperty(BOOT_PATH) != null) {
-            return new Decision(null, null);
+            return null;
         }
         String set = properties.getProperty(TMPDIR);
         if (set != null) {
             String why = unusable(Paths.get(set));
-            return new Decision(null, why == null ? null : "-D" + TMPDIR + "=" + set + " " + why);
+            return why == null ? null : "-D" + TMPDIR + "=" + set + " " + why;
         }
         Path own = jnaCacheDirectory();
         String ownWhy = unusable(own);
-        if (ownWhy == null) {
-            return new Decision(null, null);
-        }
-        List<String> tried = new ArrayList<>(List.of(own + " " + ownWhy));
         Path tmp = Paths.get(properties.getProperty("java.io.tmpdir", "/tmp"));
+        String tmpWhy = ownWhy == null ? null : unusable(tmp);
         // JNA falls back to java.io.tmpdir only when it cannot write its cache directory.
-        String tmpWhy = unusable(tmp);
-        if (tmpWhy == null && notWritable(own) != null) {
-            return new Decision(null, null);
+        if (ownWhy == null || tmpWhy == null && notWritable(own) != null) {
+            return null;
         }
-        tried.add(tmp + " " + (tmpWhy == null ? "is not used by JNA, since " + own + " is writable" : tmpWhy));
+        List<String> tried = new ArrayList<>(List.of(own + " " + ownWhy,
+                tmp + " " + (tmpWhy == null ? "is not used by JNA, since " + own + " is writable" : tmpWhy)));
         for (String variable : GRANTED) {
             String value = env.get(variable);
             if (value == null || value.isEmpty()) {
@@ -100,13 +90,14 @@ final class JnaStubDirectory {
             return choose(SHARED_MEMORY, "shared memory", tried);
         }
         tried.add(SHARED_MEMORY + " " + why);
-        return new Decision(null, "no directory can hold JNA's native stub: " + String.join("; ", tried));
+        return "no directory can hold JNA's native stub: " + String.join("; ", tried);
     }
 
-    private Decision choose(String dir, String source, List<String> tried) {
+    private String choose(String dir, String source, List<String> tried) {
         properties.setProperty(TMPDIR, dir);
-        return new Decision(dir, "JNA unpacks its native stub into " + dir + " (" + source + "), set as -D" + TMPDIR
-                + ", because " + String.join("; ", tried));
+        Log.log(System.Logger.Level.INFO, "JNA unpacks its native stub into {0} ({1}), set as -D{2}, because {3}", dir,
+                source, TMPDIR, String.join("; ", tried));
+        return null;
     }
 
     /** {@code Native.getTempDir()}'s first choice on Linux. */
@@ -120,11 +111,8 @@ final class JnaStubDirectory {
     /** Why a directory cannot hold the stub (not creatable or writable, or noexec), or null if it can. */
     String unusable(Path dir) {
         String why = notWritable(dir);
-        if (why != null) {
-            return why;
-        }
-        Path mount = noexecMount(resolve(nearestExisting(dir)));
-        return mount == null ? null : "is on a noexec mount (" + mount + ")";
+        Path mount = why != null ? null : noexecMount(resolve(nearestExisting(dir)));
+        return why != null || mount == null ? why : "is on a noexec mount (" + mount + ")";
     }
 
     /**
@@ -158,10 +146,8 @@ final class JnaStubDirectory {
         if (!Files.isDirectory(existing)) {
             return "is not a directory (" + existing + ")";
         }
-        if (!Files.isWritable(existing)) {
-            return existing.equals(dir) ? "is not writable" : "cannot be created (" + existing + " is not writable)";
-        }
-        return null;
+        return Files.isWritable(existing) ? null
+                : existing.equals(dir) ? "is not writable" : "cannot be created (" + existing + " is not writable)";
     }
 
     private static Path nearestExisting(Path dir) {

@@ -11,14 +11,15 @@ public final class Gateway {
     private final Libc libc;
     private final Kernel kernel;
     private final Environment environment;
-    private final Once<Loaded<Libsystemd>> libsystemd;
+    private final Supplier<Loaded<Libsystemd>> loadLibsystemd;
+    private Loaded<Libsystemd> libsystemd;
 
     public Gateway(String name, Libc libc, Supplier<Loaded<Libsystemd>> loadLibsystemd) {
         this.name = name;
         this.libc = libc;
-        this.kernel = new LibcKernel(libc, LinuxAbi.current());
+        this.kernel = new LibcKernel(libc, LinuxAbi.CURRENT);
         this.environment = new CEnvironment(libc);
-        this.libsystemd = new Once<>(loadLibsystemd);
+        this.loadLibsystemd = loadLibsystemd;
     }
 
     /** {@code FFM} or {@code JNA}, as {@code backend()} reports it. */
@@ -39,7 +40,11 @@ public final class Gateway {
         return environment;
     }
 
-    public Loaded<Libsystemd> libsystemd() {
-        return libsystemd.get();
+    /** Probed on first use, by one thread, and kept, whatever the outcome. */
+    public synchronized Loaded<Libsystemd> libsystemd() {
+        if (libsystemd == null) {
+            libsystemd = loadLibsystemd.get();
+        }
+        return libsystemd;
     }
 }

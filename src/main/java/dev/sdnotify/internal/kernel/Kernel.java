@@ -10,10 +10,6 @@ public interface Kernel {
 
     int getpid();
 
-    int getuid();
-
-    int getgid();
-
     /** Whether the real and effective uid, or gid, differ: when libsystemd attaches credentials for its own pid. */
     boolean realAndEffectiveIdsDiffer();
 

@@ -127,16 +127,6 @@ public final class LibcKernel implements Kernel {
     }
 
     @Override
-    public int getuid() {
-        return libc.getuid();
-    }
-
-    @Override
-    public int getgid() {
-        return libc.getgid();
-    }
-
-    @Override
     public boolean realAndEffectiveIdsDiffer() {
         return libc.getuid() != libc.geteuid() || libc.getgid() != libc.getegid();
     }
@@ -148,37 +138,38 @@ public final class LibcKernel implements Kernel {
 
     @Override
     public int getOption(int fd, int option) {
-        ByteBuffer b = direct(8);
-        b.putInt(4, 4);
-        int r = check(libc.getsockopt(fd, abi.solSocket, option, slice(b, 0, 4), slice(b, 4, 4)));
-        return r < 0 ? r : b.getInt(0);
+        return (int) getsockopt(fd, option, 4);
     }
 
     @Override
     public int setOption(int fd, int option, int value) {
-        ByteBuffer b = direct(4);
-        b.putInt(0, value);
-        return check(libc.setsockopt(fd, abi.solSocket, option, b, 4));
+        return setsockopt(fd, option, direct(4).putInt(0, value));
     }
 
     @Override
     public int setSendTimeout(int fd, long usec) {
-        ByteBuffer timeval = times(usec / 1_000_000L, usec % 1_000_000L);
-        return check(libc.setsockopt(fd, abi.solSocket, abi.soSndtimeo, timeval, timeval.capacity()));
+        return setsockopt(fd, abi.soSndtimeo, times(usec / 1_000_000L, usec % 1_000_000L));
     }
 
     @Override
     public long socketCookie(int fd) {
-        // On every keep-alive: in the reused area.
+        return getsockopt(fd, abi.soCookie, 8);
+    }
+
+    /** {@code getsockopt(fd, SOL_SOCKET, option)} of an int or a long, in the reused area: every keep-alive asks. */
+    private long getsockopt(int fd, int option, int size) {
         Area a = take(16);
         try {
-            a.memory.putInt(8, 8);
-            int r = check(libc.getsockopt(fd, abi.solSocket, abi.soCookie, slice(a.memory, 0, 8),
-                    slice(a.memory, 8, 4)));
-            return r < 0 ? r : a.memory.getLong(0);
+            a.memory.putInt(8, size);
+            int r = check(libc.getsockopt(fd, abi.solSocket, option, slice(a.memory, 0, size), slice(a.memory, 8, 4)));
+            return r < 0 ? r : size == 8 ? a.memory.getLong(0) : a.memory.getInt(0);
         } finally {
             give(a);
         }
+    }
+
+    private int setsockopt(int fd, int option, ByteBuffer value) {
+        return check(libc.setsockopt(fd, abi.solSocket, option, value, value.capacity()));
     }
 
     @Override
@@ -194,9 +185,6 @@ public final class LibcKernel implements Kernel {
     @Override
     public int sendmsg(int fd, byte[] address, byte[] payload, int offset, int length, int[] fds, int nFds,
             boolean credentials, int credPid, boolean dontWait) {
-        if (offset < 0 || length < 0 || offset + length > payload.length) {
-            throw new IndexOutOfBoundsException(offset + "+" + length + " of " + payload.length + " bytes");
-        }
         int rights = nFds > 0 ? cmsgSpace(4 * nFds) : 0;
         int controlLength = rights + (credentials ? cmsgSpace(UCRED_SIZE) : 0);
         int name = MSGHDR_SIZE + IOVEC_SIZE;
@@ -274,13 +262,9 @@ public final class LibcKernel implements Kernel {
     @Override
     public int pollForHangup(int fd, long timeoutUsec) {
         // struct pollfd: int fd, short events, short revents.
-        ByteBuffer pollfd = direct(8);
-        pollfd.putInt(0, fd);
-        ByteBuffer timeout = null;
-        if (timeoutUsec != -1L) {
-            timeout = times(Long.divideUnsigned(timeoutUsec, 1_000_000L),
-                    Long.remainderUnsigned(timeoutUsec, 1_000_000L) * 1000L);
-        }
+        ByteBuffer pollfd = direct(8).putInt(0, fd);
+        ByteBuffer timeout = timeoutUsec == -1L ? null : times(Long.divideUnsigned(timeoutUsec, 1_000_000L),
+                Long.remainderUnsigned(timeoutUsec, 1_000_000L) * 1000L);
         int r = check(libc.ppoll(pollfd, 1, timeout, null));
         return r <= 0 ? r : pollfd.getShort(6) & 0xffff;
     }

@@ -36,10 +36,10 @@ public final class LinuxAbi {
     public static final int STATX_SIZE = 256;
     public static final int STATX_INO_OFFSET = 32;
 
-    private static final LinuxAbi CURRENT = forArch(System.getProperty("os.arch", ""));
+    /** The table for the running JVM's {@code os.arch}. */
+    public static final LinuxAbi CURRENT = forArch(System.getProperty("os.arch", ""));
 
-    private final String arch;
-    private final boolean verified;
+    private final String unverifiedReason;
     public final int solSocket = 1;
     public final int soType = 3;
     public final int soSndbuf = 7;
@@ -53,16 +53,11 @@ public final class LinuxAbi {
     public final int statfsFTypeSize;
 
     private LinuxAbi(String arch, boolean verified, int soSndtimeo, int statfsSize, int statfsFTypeSize) {
-        this.arch = arch;
-        this.verified = verified;
+        this.unverifiedReason = verified ? null : "the java protocol's socket constants are not verified for os.arch="
+                + arch + " (verified: " + VERIFIED + ")";
         this.soSndtimeo = soSndtimeo;
         this.statfsSize = statfsSize;
         this.statfsFTypeSize = statfsFTypeSize;
-    }
-
-    /** The table for the running JVM's {@code os.arch}. */
-    public static LinuxAbi current() {
-        return CURRENT;
     }
 
     /** The table for a JVM {@code os.arch} value; an architecture without a checked one gets the generic values. */
@@ -84,18 +79,8 @@ public final class LinuxAbi {
         }
     }
 
-    /** Whether this table was checked against the architecture's kernel headers. */
-    public boolean verified() {
-        return verified;
-    }
-
-    public String arch() {
-        return arch;
-    }
-
-    /** Why the Java protocol cannot run here, or null when it can. */
+    /** Why the Java protocol cannot run here (this table was not checked against the kernel headers), or null. */
     public String unverifiedReason() {
-        return verified ? null : "the java protocol's socket constants are not verified for os.arch=" + arch
-                + " (verified: " + VERIFIED + ")";
+        return unverifiedReason;
     }
 }

@@ -4,23 +4,35 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** What both gateways say about loading native code, and the facts it takes that need none. */
 public final class Platform {
-    private Platform() {}
-
-    /** Why native access is not attempted here, or null on Linux. */
-    public static String notLinuxReason() {
-        String os = System.getProperty("os.name", "");
-        return os.startsWith("Linux") ? null : "not Linux (os.name=" + os + ")";
+    /**
+     * The first of {@code names} that {@code attempt} loads, described by the file the dynamic linker mapped, or why
+     * none did; an attempt gives the binding or why not. The names are tried in order: the runtime soname first,
+     * since hosts without development packages lack the rest.
+     */
+    public static Loaded<Libsystemd> loadLibsystemd(Function<String, Loaded<Libsystemd>> attempt, String... names) {
+        StringBuilder failures = new StringBuilder();
+        for (String name : names) {
+            Loaded<Libsystemd> loaded = attempt.apply(name);
+            if (loaded.value() != null) {
+                return Loaded.of(loaded.value(), "loaded " + mappedPath("/libsystemd.so", name));
+            }
+            failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ").append(loaded.description());
+        }
+        return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");
     }
 
     /** The file the dynamic linker mapped for {@code marker}, read from /proc/self/maps; {@code fallback} if none. */
-    public static String mappedPath(String marker, String fallback) {
+    private static String mappedPath(String marker, String fallback) {
         try (Stream<String> lines = Files.lines(Paths.get("/proc/self/maps"))) {
             return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
                     .filter(p -> p.contains(marker)).findFirst().orElse(fallback);
@@ -31,12 +43,8 @@ public final class Platform {
 
     /** "lacks f" for the first of {@link Libsystemd#FUNCTIONS} that {@code has} denies; null when it has all. */
     public static String missingFunction(Predicate<String> has) {
-        for (String f : Libsystemd.FUNCTIONS) {
-            if (!has.test(f)) {
-                return "it lacks " + f + " (libsystemd 227 and later have every function used)";
-            }
-        }
-        return null;
+        return Arrays.stream(Libsystemd.FUNCTIONS).filter(has.negate()).findFirst()
+                .map(f -> "it lacks " + f + " (libsystemd 227 and later have every function used)").orElse(null);
     }
 
     /** A native library's message, often several lines (the dynamic linker's cause last), on one line. */
@@ -50,7 +58,7 @@ public final class Platform {
      */
     public static String whyNot(String gateway, Throwable e, String accessFlag) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalCallerException && accessFlag != null) {
+            if (t instanceof IllegalCallerException) {
                 return gateway + " was denied native access: add " + accessFlag + " to the java command";
             }
         }
@@ -66,17 +74,10 @@ public final class Platform {
      * line) and repeats the library's name; both are left out.
      */
     public static String linkFailure(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        Set<String> causes = new LinkedHashSet<>();
-        for (String line : message.strip().split("\\s*\n\\s*")) {
-            boolean resourcePath = line.startsWith("Native library (") && line.contains(" not found in resource path (");
-            boolean heading = line.startsWith("Unable to load library '") && line.endsWith("':");
-            if (!resourcePath && !heading) {
-                causes.add(line);
-            }
-        }
+        Set<String> causes = Arrays.stream(message.strip().split("\\s*\n\\s*"))
+                .filter(line -> !(line.startsWith("Native library (") && line.contains(" not found in resource path ("))
+                        && !(line.startsWith("Unable to load library '") && line.endsWith("':")))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         return causes.isEmpty() ? oneLine(message) : String.join("; ", causes);
     }
 }

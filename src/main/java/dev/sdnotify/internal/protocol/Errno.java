@@ -21,7 +21,6 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int EIO = 5;
     public static final int ELIBACC = 79;
-    public static final int EROFS = 30;
     public static final int EAFNOSUPPORT = 97;
     public static final int EMFILE = 24;
     public static final int ENFILE = 23;
@@ -42,13 +41,8 @@ public final class Errno {
 
     /** systemd's ERRNO_IS_NOT_SUPPORTED: the errnos that say a kind of socket (or call) is not available. */
     public static boolean isNotSupported(int errno) {
-        switch (errno) {
-            case EOPNOTSUPP: case ENOTTY: case ENOSYS: case EAFNOSUPPORT: case EPFNOSUPPORT: case EPROTONOSUPPORT:
-            case ESOCKTNOSUPPORT: case ENOPROTOOPT:
-                return true;
-            default:
-                return false;
-        }
+        return errno == EOPNOTSUPP || errno == ENOTTY || errno == ENOSYS || errno == EAFNOSUPPORT
+                || errno == EPFNOSUPPORT || errno == EPROTONOSUPPORT || errno == ESOCKTNOSUPPORT || errno == ENOPROTOOPT;
     }
 
     /** Linux's generic errno names by number (asm-generic/errno-base.h and errno.h), the first name of each. */
@@ -71,10 +65,8 @@ public final class Errno {
         "EKEYREJECTED", "EOWNERDEAD", "ENOTRECOVERABLE", "ERFKILL", "EHWPOISON"
     };
 
-    private Errno() {}
-
-    /** The symbolic name of a Linux errno ({@code EINVAL}), or {@code null} for an unknown value. */
+    /** The symbolic name of a Linux errno ({@code EINVAL}), or {@code errno N} for an unknown value. */
     public static String name(int errno) {
-        return errno > 0 && errno < NAMES.length ? NAMES[errno] : null;
+        return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;
     }
 }

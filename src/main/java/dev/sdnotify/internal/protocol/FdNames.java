@@ -12,24 +12,20 @@ import java.util.List;
  */
 public final class FdNames {
 
-    private FdNames() {}
-
     /** Returns the names, or {@code null} when the value ends in a lone backslash (libsystemd: -EINVAL). */
     public static List<byte[]> split(byte[] value) {
         List<byte[]> names = new ArrayList<>();
         ByteArrayOutputStream current = new ByteArrayOutputStream();
         boolean escaped = false;
         for (byte b : value) {
-            if (escaped) {
-                current.write(b);
-                escaped = false;
-            } else if (b == '\\') {
+            if (!escaped && b == '\\') {
                 escaped = true;
-            } else if (b == ':') {
+            } else if (!escaped && b == ':') {
                 names.add(current.toByteArray());
                 current.reset();
             } else {
                 current.write(b);
+                escaped = false;
             }
         }
         if (escaped) {

@@ -2,6 +2,8 @@ package dev.sdnotify.internal.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The socket address named by {@code NOTIFY_SOCKET}, as libsystemd 262 builds it: a value that starts with
@@ -19,10 +21,12 @@ public final class NotifyAddress {
     /** Linux's AF_UNIX, the same on every architecture. */
     private static final short AF_UNIX = 1;
 
+    private final byte[] variable;
     private final byte[] sockaddr;
     private final VsockAddress vsock;
 
-    private NotifyAddress(byte[] sockaddr, VsockAddress vsock) {
+    private NotifyAddress(byte[] variable, byte[] sockaddr, VsockAddress vsock) {
+        this.variable = variable.clone();
         this.sockaddr = sockaddr;
         this.vsock = vsock;
     }
@@ -36,17 +40,19 @@ public final class NotifyAddress {
         // The first byte decides the family before any length is looked at: "" is EPROTO, "/" EINVAL.
         byte first = length > 0 ? value[0] : 0;
         if (first != '/' && first != '@') {
-            if (VsockAddress.prefixLength(value) > 0) {
-                return new NotifyAddress(null, VsockAddress.parse(value));
+            VsockAddress vsock = VsockAddress.parse(new String(value, 0, length, StandardCharsets.ISO_8859_1));
+            if (vsock == null) {
+                throw new InvalidAddress(-Errno.EPROTO, "is neither an absolute path, an @abstract name nor a "
+                        + "vsock address (vsock:CID:PORT); set it to the supervisor's socket");
             }
-            throw new InvalidAddress(-Errno.EPROTO, "is neither an absolute path, an @abstract name nor a vsock "
-                    + "address (vsock:CID:PORT); set it to the supervisor's socket");
+            return new NotifyAddress(value, null, vsock);
         }
         if (length < 2) {
             throw new InvalidAddress(-Errno.EINVAL, "is shorter than two bytes");
         }
         if (length + 1 > SUN_PATH_SIZE) {
-            return failTooLong(first, length);
+            throw new InvalidAddress(first == '@' ? -Errno.EINVAL : -Errno.ENAMETOOLONG, "is " + length
+                    + " bytes long; at most " + (SUN_PATH_SIZE - 1) + " fit in sockaddr_un");
         }
         // Abstract names are not NUL-terminated on the wire: the length covers the name only.
         ByteBuffer address = ByteBuffer.allocate(SUN_PATH_OFFSET + length + (first == '@' ? 0 : 1))
@@ -54,12 +60,12 @@ public final class NotifyAddress {
         if (first == '@') {
             address.put(SUN_PATH_OFFSET, (byte) 0);
         }
-        return new NotifyAddress(address.array(), null);
+        return new NotifyAddress(value, address.array(), null);
     }
 
-    private static NotifyAddress failTooLong(byte first, int length) throws InvalidAddress {
-        String why = "is " + length + " bytes long; at most " + (SUN_PATH_SIZE - 1) + " fit in sockaddr_un";
-        throw new InvalidAddress(first == '@' ? -Errno.EINVAL : -Errno.ENAMETOOLONG, why);
+    /** Whether {@code value} is the variable this address was parsed from, byte for byte. */
+    public boolean parsedFrom(byte[] value) {
+        return Arrays.equals(variable, value);
     }
 
     /** The AF_VSOCK address, or null for an AF_UNIX one. */
@@ -69,10 +75,10 @@ public final class NotifyAddress {
 
     /**
      * The {@code struct sockaddr_un}, {@code msg_namelen} bytes long: the family, then the path with its NUL, or
-     * a NUL and the abstract name without one; null for vsock.
+     * a NUL and the abstract name without one; null for vsock. Not to be changed.
      */
     public byte[] sockaddr() {
-        return sockaddr == null ? null : sockaddr.clone();
+        return sockaddr;
     }
 
     /** Why a {@code NOTIFY_SOCKET} value is refused, with the errno libsystemd gives for it. */

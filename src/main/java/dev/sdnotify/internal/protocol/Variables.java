@@ -13,8 +13,6 @@ public final class Variables {
     public static final String LISTEN_FDS = "LISTEN_FDS";
     public static final String LISTEN_FDNAMES = "LISTEN_FDNAMES";
 
-    private Variables() {}
-
     /**
      * The readiness fd: the number of an inherited pipe to write a newline to, then close, once ready. No
      * supervisor sets it by itself except dinit when told ({@code ready-notification = pipevar:READY_FD});

@@ -12,26 +12,16 @@ public final class FfmGateway {
     /** The first JDK with the final Foreign Function &amp; Memory API. */
     public static final int MIN_JDK = 22;
 
-    private FfmGateway() {}
-
     /** Binds libc, or says why FFM cannot reach it. */
     public static Loaded<Gateway> load() {
         try {
             FfmLibc libc = new FfmLibc();
             // The first downcall handle: where native access is denied, this is where it shows.
             libc.getpid();
-            return Loaded.of(new Gateway("FFM", libc, FfmGateway::loadLibsystemd), "");
+            return Loaded.of(new Gateway("FFM", libc, FfmLibsystemd::load), "");
         } catch (LinkageError | RuntimeException e) {
             return Loaded.failed(Platform.whyNot("FFM", e, "--enable-native-access=ALL-UNNAMED (class path), or "
                     + "--enable-native-access=dev.sdnotify (module path)"));
-        }
-    }
-
-    private static Loaded<dev.sdnotify.internal.kernel.Libsystemd> loadLibsystemd() {
-        try {
-            return FfmLibsystemd.load();
-        } catch (LinkageError | RuntimeException e) {
-            return Loaded.failed("libsystemd cannot be loaded: " + Platform.whyNot("FFM", e, null));
         }
     }
 }

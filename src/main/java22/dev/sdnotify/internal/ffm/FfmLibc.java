@@ -19,7 +19,6 @@ import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,20 +46,9 @@ final class FfmLibc implements Libc {
         static final MethodHandle GETENV = link("getenv", FunctionDescriptor.of(ADDRESS, ADDRESS), CRITICAL);
     }
 
-    private static final class Hot {
-        static final MethodHandle GETPID = link("getpid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-        static final MethodHandle GETUID = link("getuid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-        static final MethodHandle GETEUID = link("geteuid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-        static final MethodHandle GETGID = link("getgid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-        static final MethodHandle GETEGID = link("getegid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
-    }
-
-    private static final class Sockopt {
+    private static final class Send {
         static final MethodHandle GETSOCKOPT = link("getsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
-    }
-
-    private static final class Send {
         static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(LONG, JAVA_INT, ADDRESS, JAVA_INT),
                 ERRNO);
     }
@@ -91,22 +79,21 @@ final class FfmLibc implements Libc {
         return b == null ? MemorySegment.NULL : MemorySegment.ofBuffer(b);
     }
 
-
     /**
-     * A call linked on first use, each argument an int, a long or a buffer. From {@code variadicFrom} on (-1: none)
-     * the arguments are variadic.
+     * A call linked on first use, each argument an int, a long, a buffer or a segment; 0 for a void function. From
+     * {@code variadicFrom} on (-1: none) the arguments are variadic.
      */
     private static int call(String name, int variadicFrom, FunctionDescriptor descriptor, Object... arguments) {
         MethodHandle h = LINKED.computeIfAbsent(name, n -> variadicFrom < 0 ? link(n, descriptor, ERRNO)
                 : link(n, descriptor, ERRNO, Linker.Option.firstVariadicArg(variadicFrom)));
-        MemorySegment capture = CAPTURED.get();
         List<Object> all = new ArrayList<>(arguments.length + 1);
-        all.add(capture);
+        all.add(CAPTURED.get());
         for (Object a : arguments) {
             all.add(a instanceof ByteBuffer || a == null ? segment((ByteBuffer) a) : a);
         }
         try {
-            return ((Number) h.invokeWithArguments(all)).intValue();
+            Object result = h.invokeWithArguments(all);
+            return result == null ? 0 : ((Number) result).intValue();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -115,10 +102,6 @@ final class FfmLibc implements Libc {
     /** A function of ints and pointers returning an int; {@code layouts} are its arguments'. */
     private static FunctionDescriptor of(MemoryLayout... layouts) {
         return FunctionDescriptor.of(JAVA_INT, layouts);
-    }
-
-    private static FunctionDescriptor ints(int count) {
-        return of(Collections.nCopies(count, JAVA_INT).toArray(new MemoryLayout[0]));
     }
 
     static RuntimeException rethrow(Throwable t) {
@@ -131,9 +114,11 @@ final class FfmLibc implements Libc {
         throw new IllegalStateException(t);
     }
 
-    private static int id(MethodHandle h) {
+    /** {@code getpid}, {@code getuid} and their kin, linked on first use and invoked exactly. */
+    private static int id(String name) {
         try {
-            return (int) h.invokeExact();
+            return (int) LINKED.computeIfAbsent(name, n -> link(n, FunctionDescriptor.of(JAVA_INT), CRITICAL))
+                    .invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -176,49 +161,43 @@ final class FfmLibc implements Libc {
 
     @Override
     public void free(long address) {
-        try {
-            LINKED.computeIfAbsent("free", n -> link(n, FunctionDescriptor.ofVoid(ADDRESS)))
-                    .invokeExact(MemorySegment.ofAddress(address));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("free", -1, FunctionDescriptor.ofVoid(ADDRESS), MemorySegment.ofAddress(address));
     }
 
     @Override
     public int getpid() {
-        return id(Hot.GETPID);
+        return id("getpid");
     }
 
     @Override
     public int getuid() {
-        return id(Hot.GETUID);
+        return id("getuid");
     }
 
     @Override
     public int geteuid() {
-        return id(Hot.GETEUID);
+        return id("geteuid");
     }
 
     @Override
     public int getgid() {
-        return id(Hot.GETGID);
+        return id("getgid");
     }
 
     @Override
     public int getegid() {
-        return id(Hot.GETEGID);
+        return id("getegid");
     }
 
     @Override
     public int socket(int domain, int type, int protocol) {
-        return call("socket", -1, ints(3), domain, type, protocol);
+        return call("socket", -1, of(JAVA_INT, JAVA_INT, JAVA_INT), domain, type, protocol);
     }
 
     @Override
     public int getsockopt(int fd, int level, int name, ByteBuffer value, ByteBuffer length) {
-        MemorySegment capture = CAPTURED.get();
         try {
-            return (int) Sockopt.GETSOCKOPT.invokeExact(capture, fd, level, name, MemorySegment.ofBuffer(value),
+            return (int) Send.GETSOCKOPT.invokeExact(CAPTURED.get(), fd, level, name, MemorySegment.ofBuffer(value),
                     MemorySegment.ofBuffer(length));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -242,9 +221,8 @@ final class FfmLibc implements Libc {
 
     @Override
     public int sendmsg(int fd, ByteBuffer message, int flags) {
-        MemorySegment capture = CAPTURED.get();
         try {
-            return (int) (long) Send.SENDMSG.invokeExact(capture, fd, MemorySegment.ofBuffer(message), flags);
+            return (int) (long) Send.SENDMSG.invokeExact(CAPTURED.get(), fd, MemorySegment.ofBuffer(message), flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -252,7 +230,7 @@ final class FfmLibc implements Libc {
 
     @Override
     public int shutdown(int fd, int how) {
-        return call("shutdown", -1, ints(2), fd, how);
+        return call("shutdown", -1, of(JAVA_INT, JAVA_INT), fd, how);
     }
 
     @Override
@@ -262,7 +240,7 @@ final class FfmLibc implements Libc {
 
     @Override
     public int close(int fd) {
-        return call("close", -1, ints(1), fd);
+        return call("close", -1, of(JAVA_INT), fd);
     }
 
     @Override
@@ -277,7 +255,7 @@ final class FfmLibc implements Libc {
 
     @Override
     public int fcntl(int fd, int command, int argument) {
-        return call("fcntl", 2, ints(3), fd, command, argument);
+        return call("fcntl", 2, of(JAVA_INT, JAVA_INT, JAVA_INT), fd, command, argument);
     }
 
     @Override

@@ -17,16 +17,11 @@ import java.nio.ByteBuffer;
 
 /** {@link Libsystemd} through the FFM API: each function's handle made when the library loads. */
 final class FfmLibsystemd implements Libsystemd {
-    /** Tried in order: the runtime soname first, since hosts without development packages lack the rest. */
-    static final String[] NAMES = {"libsystemd.so.0", "libsystemd.so"};
-
-    private final MethodHandle notify;
     private final MethodHandle pidNotifyWithFds;
     private final MethodHandle watchdogEnabled;
     private final MethodHandle listenFdsWithNames;
 
     private FfmLibsystemd(SymbolLookup lookup) {
-        notify = link(lookup, "sd_notify", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         pidNotifyWithFds = link(lookup, "sd_pid_notify_with_fds",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         watchdogEnabled = link(lookup, "sd_watchdog_enabled", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -38,63 +33,44 @@ final class FfmLibsystemd implements Libsystemd {
         return FfmLibc.link(lookup.find(name).orElseThrow(), descriptor);
     }
 
-    /** The first of {@link #NAMES} that opens and has every function, or why none does. */
+    /** The first libsystemd that opens and has every function, or why none does. */
     @SuppressWarnings("restricted")
     static Loaded<Libsystemd> load() {
-        StringBuilder failures = new StringBuilder();
-        for (String name : NAMES) {
-            String failure;
+        return Platform.loadLibsystemd(name -> {
             try {
                 SymbolLookup lookup = SymbolLookup.libraryLookup(name, Arena.global());
-                failure = Platform.missingFunction(f -> lookup.find(f).isPresent());
-                if (failure == null) {
-                    return Loaded.of(new FfmLibsystemd(lookup), "loaded " + Platform.mappedPath("/libsystemd.so", name));
-                }
+                String missing = Platform.missingFunction(f -> lookup.find(f).isPresent());
+                return missing != null ? Loaded.failed(missing) : Loaded.of(new FfmLibsystemd(lookup), "");
             } catch (IllegalArgumentException e) {
                 // The JDK's message names only the library; the dynamic linker's own says why.
-                failure = Platform.oneLine(DynamicLinker.whyNot(name, e.getMessage()));
+                return Loaded.failed(Platform.oneLine(dynamicLinkerSays(name, e.getMessage())));
             }
-            failures.append(failures.length() == 0 ? "" : "; ").append(name).append(": ").append(failure);
-        }
-        return Loaded.failed("libsystemd cannot be loaded (" + failures + ")");
+        }, "libsystemd.so.0", "libsystemd.so");
     }
 
     /** The dynamic linker's own reason, asked with {@code dlopen} and {@code dlerror}; {@code otherwise} if none. */
-    private static final class DynamicLinker {
-        static String whyNot(String name, String otherwise) {
-            try (Arena arena = Arena.ofConfined()) {
-                // Both linked first: linking looks symbols up, which clears the error dlerror reports.
-                MethodHandle dlopen = FfmLibc.link("dlopen", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-                MethodHandle dlerror = FfmLibc.link("dlerror", FunctionDescriptor.of(ADDRESS));
-                MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(name), 1);
-                if (handle.address() != 0) {
-                    return otherwise;
-                }
-                MemorySegment message = (MemorySegment) dlerror.invokeExact();
-                return message.address() == 0 ? otherwise : message.reinterpret(Long.MAX_VALUE).getString(0);
-            } catch (Throwable t) {
+    private static String dynamicLinkerSays(String name, String otherwise) {
+        try (Arena arena = Arena.ofConfined()) {
+            // Both linked first: linking looks symbols up, which clears the error dlerror reports.
+            MethodHandle dlopen = FfmLibc.link("dlopen", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+            MethodHandle dlerror = FfmLibc.link("dlerror", FunctionDescriptor.of(ADDRESS));
+            MemorySegment handle = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(name), 1);
+            if (handle.address() != 0) {
                 return otherwise;
             }
-        }
-    }
-
-    /** A C array or string in {@code arena}: the bytes or ints as given; NULL for null. */
-    private static MemorySegment c(Arena arena, Object array) {
-        if (array == null) {
-            return MemorySegment.NULL;
-        }
-        return array instanceof byte[] ? arena.allocateFrom(JAVA_BYTE, (byte[]) array)
-                : array instanceof int[] ? arena.allocateFrom(JAVA_INT, (int[]) array)
-                : arena.allocate(JAVA_LONG, ((long[]) array).length);
-    }
-
-    @Override
-    public int sd_notify(int unset_environment, byte[] state) {
-        try (Arena arena = Arena.ofConfined()) {
-            return (int) notify.invokeExact(unset_environment, c(arena, state));
+            MemorySegment message = (MemorySegment) dlerror.invokeExact();
+            return message.address() == 0 ? otherwise : message.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
-            throw FfmLibc.rethrow(t);
+            return otherwise;
         }
+    }
+
+    /** A C array or string in {@code arena}, a copy of the bytes, ints or longs given; NULL for null. */
+    private static MemorySegment c(Arena arena, Object array) {
+        return array == null ? MemorySegment.NULL
+                : array instanceof byte[] b ? arena.allocateFrom(JAVA_BYTE, b)
+                : array instanceof int[] i ? arena.allocateFrom(JAVA_INT, i)
+                : arena.allocateFrom(JAVA_LONG, (long[]) array);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.sdnotify.internal.daemon.ChosenBackend;
 import dev.sdnotify.testing.CEnv;
 import dev.sdnotify.testing.Capabilities;
 import dev.sdnotify.testing.CapturedLog;
+import dev.sdnotify.testing.CleanEnvironment;
 import dev.sdnotify.testing.Pipe;
 import dev.sdnotify.testing.Receiver;
 import dev.sdnotify.testing.Sockets;
@@ -28,9 +29,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The readiness fd on real pipes and the real C environment, through {@link DaemonNotifier#ready()} with a
  * readiness state of the test's own (the process's is written once per JVM).
  */
+@ExtendWith(CleanEnvironment.class)
 class ReadinessFdTest {
     static final TestLibc C = TestLibc.INSTANCE;
     static final String VAR = "READY_FD";
@@ -52,16 +54,8 @@ class ReadinessFdTest {
 
     @BeforeEach
     void setUp() {
-        CEnv.unset(VAR);
-        CEnv.unset("NOTIFY_SOCKET");
         readiness = new ReadinessFd();
         java = Backends.choose(Backend.JAVA);
-    }
-
-    @AfterEach
-    void clear() {
-        CEnv.unset(VAR);
-        CEnv.unset("NOTIFY_SOCKET");
     }
 
     DaemonNotifier notifier(ChosenBackend backend) {

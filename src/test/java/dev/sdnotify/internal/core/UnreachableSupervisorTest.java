@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class UnreachableSupervisorTest {
     private static final String WHY = "JNA cannot load its native stub (test)";
-    private static final LinuxAbi ABI = LinuxAbi.current();
+    private static final LinuxAbi ABI = LinuxAbi.CURRENT;
 
     private static ChosenBackend choose(Map<String, String> env) {
         return Backends.choose(null, () -> Loaded.failed(WHY), ABI, env);

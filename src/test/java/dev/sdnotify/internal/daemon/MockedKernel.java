@@ -33,8 +33,8 @@ final class MockedKernel {
     static final int PIPE_WRITE = 11;
     /** What SO_SNDBUF reads before it is raised: Linux's default. */
     static final int DEFAULT_SNDBUF = 212992;
-    static final int SO_SNDBUF = LinuxAbi.current().soSndbuf;
-    static final int SO_SNDBUFFORCE = LinuxAbi.current().soSndbufforce;
+    static final int SO_SNDBUF = LinuxAbi.CURRENT.soSndbuf;
+    static final int SO_SNDBUFFORCE = LinuxAbi.CURRENT.soSndbufforce;
 
     final Kernel kernel = mock(Kernel.class);
     final Map<String, byte[]> env = new HashMap<>();
@@ -73,8 +73,6 @@ final class MockedKernel {
 
     MockedKernel() {
         when(kernel.getpid()).thenReturn(OWN_PID);
-        when(kernel.getuid()).thenReturn(1000);
-        when(kernel.getgid()).thenReturn(1000);
         when(kernel.realAndEffectiveIdsDiffer()).thenReturn(false);
         when(kernel.socket(eq(LinuxAbi.AF_UNIX), anyInt())).thenReturn(SOCKET_FD);
         when(kernel.socketCookie(anyInt())).thenAnswer(inv -> 1000L + inv.<Integer>getArgument(0));

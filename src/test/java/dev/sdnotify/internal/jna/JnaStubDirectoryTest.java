@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sdnotify.testing.CapturedLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +27,7 @@ class JnaStubDirectoryTest {
     private final Map<String, String> env = new HashMap<>();
     private final Properties properties = new Properties();
     private final List<String> noexec = new ArrayList<>();
+    private List<String> said = List.of();
 
     @BeforeEach
     void layout() throws IOException {
@@ -34,22 +37,28 @@ class JnaStubDirectoryTest {
         properties.setProperty("java.io.tmpdir", tmp.toString());
     }
 
-    /** The root mount, exec, plus a noexec mount at each path in {@link #noexec}. */
-    private JnaStubDirectory.Decision decide() {
+    /**
+     * Decides over the root mount, exec, plus a noexec mount at each path in {@link #noexec}: why no directory is
+     * usable, or null. What it says when it chooses one is in {@link #said}.
+     */
+    private String decide() {
         List<String> lines = new ArrayList<>();
         lines.add("1 0 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw");
         int id = 2;
         for (String p : noexec) {
             lines.add(id++ + " 1 0:40 / " + p.replace(" ", "\\040") + " rw,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw");
         }
-        return new JnaStubDirectory(env, properties, lines).decide();
+        try (CapturedLog log = new CapturedLog()) {
+            String problem = new JnaStubDirectory(env, properties, lines).decide();
+            said = log.messages(Level.INFO);
+            return problem;
+        }
     }
 
     @Test
     void jnaOwnCacheDirectoryStandsWhenUsable() {
-        JnaStubDirectory.Decision d = decide();
-        assertNull(d.chosen);
-        assertNull(d.explanation);
+        assertNull(decide());
+        assertEquals(List.of(), said);
         assertNull(properties.getProperty("jna.tmpdir"));
     }
 
@@ -69,13 +78,15 @@ class JnaStubDirectoryTest {
         noexec.add(home.toString());
         Path runtime = Files.createDirectory(dir.resolve("runtime"));
         env.put("RUNTIME_DIRECTORY", runtime.toString());
-        JnaStubDirectory.Decision d = decide();
-        assertEquals(runtime.toString(), d.chosen);
+        assertNull(decide());
         assertEquals(runtime.toString(), properties.getProperty("jna.tmpdir"));
-        assertTrue(d.explanation.contains(home.resolve(".cache/JNA/temp") + " is on a noexec mount (" + home + ")"),
-                d.explanation);
-        assertTrue(d.explanation.contains(tmp + " is not used by JNA"), d.explanation);
-        assertTrue(d.explanation.contains("($RUNTIME_DIRECTORY)"), d.explanation);
+        assertEquals(1, said.size(), said.toString());
+        String explanation = said.get(0);
+        assertTrue(explanation.startsWith("JNA unpacks its native stub into " + runtime), explanation);
+        assertTrue(explanation.contains(home.resolve(".cache/JNA/temp") + " is on a noexec mount (" + home + ")"),
+                explanation);
+        assertTrue(explanation.contains(tmp + " is not used by JNA"), explanation);
+        assertTrue(explanation.contains("($RUNTIME_DIRECTORY)"), explanation);
     }
 
     @Test
@@ -83,10 +94,8 @@ class JnaStubDirectoryTest {
         noexec.add(dir.toRealPath().toString());
         noexec.add("/dev/shm");
         env.put("STATE_DIRECTORY", dir.resolve("missing") + ":" + tmp);
-        JnaStubDirectory.Decision d = decide();
-        assertNull(d.chosen);
+        String e = decide();
         assertNull(properties.getProperty("jna.tmpdir"));
-        String e = d.explanation;
         assertTrue(e.startsWith("no directory can hold JNA's native stub: "), e);
         assertTrue(e.contains("$RUNTIME_DIRECTORY unset"), e);
         assertTrue(e.contains("$STATE_DIRECTORY=" + dir.resolve("missing") + " is on a noexec mount"), e);
@@ -97,21 +106,20 @@ class JnaStubDirectoryTest {
     @Test
     void sharedMemoryIsTheLastResort() {
         noexec.add(dir.toString());
-        JnaStubDirectory.Decision d = decide();
-        assertEquals("/dev/shm", d.chosen, d.explanation);
+        assertNull(decide());
+        assertEquals("/dev/shm", properties.getProperty("jna.tmpdir"), said.toString());
     }
 
     @Test
     void explicitSettingsAreNeverOverridden() {
         noexec.add(dir.toString());
         properties.setProperty("jna.boot.library.path", "/opt/jna");
-        assertNull(decide().explanation);
+        assertNull(decide());
         properties.remove("jna.boot.library.path");
         properties.setProperty("jna.tmpdir", tmp.toString());
-        JnaStubDirectory.Decision d = decide();
-        assertNull(d.chosen);
+        assertEquals("-Djna.tmpdir=" + tmp + " is on a noexec mount (" + dir + ")", decide());
         assertEquals(tmp.toString(), properties.getProperty("jna.tmpdir"));
-        assertEquals("-Djna.tmpdir=" + tmp + " is on a noexec mount (" + dir + ")", d.explanation);
+        assertEquals(List.of(), said);
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.sdnotify.internal.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -162,9 +161,7 @@ class LinuxAbiTest {
     void theClaimNamesExactlyTheCheckedArchitectures() {
         for (String arch : VERIFIED) {
             LinuxAbi abi = LinuxAbi.forArch(arch);
-            assertTrue(abi.verified(), arch + " must be verified");
-            assertNull(abi.unverifiedReason(), arch);
-            assertEquals(arch, abi.arch());
+            assertNull(abi.unverifiedReason(), arch + " must be verified");
         }
         String reason = LinuxAbi.forArch("mips64el").unverifiedReason();
         assertNotNull(reason);
@@ -176,17 +173,15 @@ class LinuxAbiTest {
     @ValueSource(strings = {"loongarch64", "mips64el", "mips64", "sparcv9", "alpha", "parisc64", "ppc", "arm", "x86", "i386", ""})
     void unknownArchitecturesAreNotVerified(String arch) {
         LinuxAbi abi = LinuxAbi.forArch(arch);
-        assertFalse(abi.verified(), arch);
         assertNotNull(abi.unverifiedReason(), arch);
-        assertTrue(abi.unverifiedReason().contains("os.arch=" + arch), abi.unverifiedReason());
-        assertEquals(arch, abi.arch());
+        assertTrue(abi.unverifiedReason().contains("os.arch=" + arch + " "), abi.unverifiedReason());
     }
 
     @Test
     void x8664IsAmd64() {
         LinuxAbi amd64 = LinuxAbi.forArch("amd64");
         LinuxAbi x8664 = LinuxAbi.forArch("x86_64");
-        assertTrue(x8664.verified());
+        assertNull(x8664.unverifiedReason());
         assertAll(FIELDS.values().stream()
                 .map(f -> (Executable) () -> assertEquals(field(amd64, f), field(x8664, f), f)));
     }
@@ -199,7 +194,7 @@ class LinuxAbiTest {
             for (String arch : reports.keySet()) {
                 assertTrue(VERIFIED.contains(arch), () -> "the script checks " + arch
                         + " but this test does not list it:\n" + scriptOutput);
-                assertTrue(LinuxAbi.forArch(arch).verified(), arch + " must be verified");
+                assertNull(LinuxAbi.forArch(arch).unverifiedReason(), arch + " must be verified");
             }
         }));
         for (String arch : VERIFIED) {
@@ -211,7 +206,7 @@ class LinuxAbiTest {
                             + "--no-install-recommends " + report.missing.trim());
                 }
                 LinuxAbi abi = LinuxAbi.forArch(arch);
-                assertTrue(abi.verified(), arch);
+                assertNull(abi.unverifiedReason(), arch);
                 assertEquals(FIELDS.keySet(), report.values.keySet(),
                         () -> "the constants the script printed for " + arch);
                 assertAll(FIELDS.entrySet().stream().map(e -> (Executable) () -> assertEquals(

@@ -79,7 +79,7 @@ class StructLayoutTest {
     private static final Map<String, Integer> JAVA_CONSTANTS = new LinkedHashMap<>();
 
     static {
-        LinuxAbi abi = LinuxAbi.current();
+        LinuxAbi abi = LinuxAbi.CURRENT;
         JAVA_CONSTANTS.put("AF_UNIX", LinuxAbi.AF_UNIX);
         JAVA_CONSTANTS.put("AF_VSOCK", LinuxAbi.AF_VSOCK);
         JAVA_CONSTANTS.put("SOCK_DGRAM", LinuxAbi.SOCK_DGRAM);
@@ -286,7 +286,7 @@ class StructLayoutTest {
             into.flags = inv.getArgument(2);
             return 0;
         });
-        return new LibcKernel(libc, LinuxAbi.current());
+        return new LibcKernel(libc, LinuxAbi.CURRENT);
     }
 
     /** The offset in the area a pointer written into it names. */
@@ -393,7 +393,7 @@ class StructLayoutTest {
             pollfd.putShort(revents, (short) 0x10);
             return 1;
         });
-        int r = new LibcKernel(libc, LinuxAbi.current()).pollForHangup(42, 1_500_000L);
+        int r = new LibcKernel(libc, LinuxAbi.CURRENT).pollForHangup(42, 1_500_000L);
         assertEquals(0x10, r, "revents read where C has them");
         ByteBuffer pollfd = seen[0].order(ByteOrder.nativeOrder());
         assertEquals(sizeOf("pollfd"), pollfd.capacity(), "sizeof struct pollfd");
@@ -414,7 +414,7 @@ class StructLayoutTest {
             timeout[0] = inv.getArgument(2);
             return 0;
         });
-        assertEquals(0, new LibcKernel(libc, LinuxAbi.current()).pollForHangup(42, -1L));
+        assertEquals(0, new LibcKernel(libc, LinuxAbi.CURRENT).pollForHangup(42, -1L));
         assertNull(timeout[0], "ppoll's timeout is NULL");
     }
 
@@ -432,7 +432,7 @@ class StructLayoutTest {
             assertEquals(fromC("const SO_SNDTIMEO"), inv.<Integer>getArgument(2));
             return 0;
         });
-        assertEquals(0, new LibcKernel(libc, LinuxAbi.current()).setSendTimeout(9, 2_250_000L));
+        assertEquals(0, new LibcKernel(libc, LinuxAbi.CURRENT).setSendTimeout(9, 2_250_000L));
         assertEquals(sizeOf("timeval"), length[0], "optlen is sizeof struct timeval");
         assertEquals(2, field(seen[0], 0, "timeval", "tv_sec"));
         assertEquals(250_000, field(seen[0], 0, "timeval", "tv_usec"));

@@ -1,5 +1,6 @@
 package dev.sdnotify.internal.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -31,8 +32,7 @@ class VsockAddressTest {
         VsockAddress a = NotifyAddress.parse(b(value)).vsock();
         assertNotNull(a, value);
         assertEquals(type, a.forcedType());
-        assertEquals(cid, Integer.toUnsignedLong(a.cid()));
-        assertEquals(port, Integer.toUnsignedLong(a.port()));
+        assertArrayEquals(VsockAddress.sockaddr((int) cid, (int) port), a.sockaddr());
     }
 
     @ParameterizedTest(name = "\"{0}\" → {1}")
