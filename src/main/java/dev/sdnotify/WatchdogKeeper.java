@@ -355,7 +355,10 @@ public final class WatchdogKeeper implements AutoCloseable {
             this.check = Objects.requireNonNull(check, "check");
         }
 
-        /** Where keep-alives go. Default: {@link Notifier#fromEnvironment()} with a send timeout of half the interval. */
+        /**
+         * Where keep-alives go, default {@link Notifier#fromEnvironment()}; the keeper sends through it with a send
+         * timeout of half the interval ({@link Notifier#withSendTimeout}).
+         */
         public Builder notifier(Notifier notifier) {
             this.notifier = Objects.requireNonNull(notifier, "notifier");
             return this;
@@ -432,9 +435,9 @@ public final class WatchdogKeeper implements AutoCloseable {
         public WatchdogKeeper start() {
             Notifier source = notifier != null ? notifier : Notifier.fromEnvironment();
             Duration i = interval != null ? interval : source.watchdogInterval().orElse(null);
-            Notifier target = notifier != null || i == null ? source
-                    : source.withSendTimeout(i.dividedBy(2).compareTo(Duration.ofNanos(1000)) < 0
-                            ? Duration.ofNanos(1000) : i.dividedBy(2));
+            // Bounded whichever notifier sends: a stuck supervisor must not hold a round past its keep-alive.
+            Notifier target = i == null ? source : source.withSendTimeout(
+                    i.dividedBy(2).compareTo(Duration.ofNanos(1000)) < 0 ? Duration.ofNanos(1000) : i.dividedBy(2));
             String idle = null;
             if (i == null) {
                 idle = DaemonNotifier.watchdogElsewhere(source);

@@ -141,6 +141,7 @@ class WatchdogKeeperTest {
         when(notifier.watchdog()).thenReturn(true);
         when(notifier.status(anyString())).thenReturn(true);
         when(notifier.watchdogTrigger()).thenReturn(true);
+        when(notifier.withSendTimeout(any())).thenReturn(notifier);
         log = new CapturedLog();
     }
 
@@ -170,6 +171,15 @@ class WatchdogKeeperTest {
     /** The rounds pending: the tasks not timing a check. */
     long pendingRounds() {
         return scheduler.pending().stream().filter(t -> t.delay != INTERVAL.toNanos() / 4).count();
+    }
+
+    /** Defect: a notifier of the caller's own was used as given, its sends unbounded. */
+    @Test
+    void aGivenNotifierSendsBoundedByHalfTheInterval() {
+        try (WatchdogKeeper k = start()) {
+            verify(notifier).withSendTimeout(INTERVAL.dividedBy(2));
+            assertTrue(k.isRunning());
+        }
     }
 
     @Test

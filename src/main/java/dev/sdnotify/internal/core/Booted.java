@@ -17,6 +17,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * kernel's error only in words, and those are localized, so the errno is told from the path itself.
  */
 public final class Booted {
+    private Booted() {}
+
     public static final String PATH = "/run/systemd/system/";
 
     public static boolean check(Path path) {

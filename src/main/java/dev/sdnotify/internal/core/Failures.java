@@ -18,6 +18,8 @@ import java.time.Duration;
 
 /** Builds the exception for a failed call: which variable, address or step was at fault, and the errno. */
 final class Failures {
+    private Failures() {}
+
     /**
      * {@code detail}, or for ELIBACC, which only a process without native access gets, the backend's reason: the
      * one way such a process learns what failed and how to fix it.

@@ -19,6 +19,8 @@ import java.util.function.LongConsumer;
  * the watchdog off.
  */
 public final class WatchdogTimeouts {
+    private WatchdogTimeouts() {}
+
     private static final String PREFIX = "WATCHDOG_USEC=";
     private static final Map<Object, Set<LongConsumer>> FOLLOWERS = new ConcurrentHashMap<>();
 

@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
  * and a kernel whose every call fails with ELIBACC, announced by one WARNING.
  */
 public final class Backends {
+    private Backends() {}
+
     /** What a supervisor sets: a process with none of them has none, and needs no native code. */
     public static final List<String> SUPERVISOR_VARIABLES = List.of(Variables.NOTIFY_SOCKET, Variables.WATCHDOG_USEC,
             Variables.LISTEN_FDS, Variables.READY_FD);

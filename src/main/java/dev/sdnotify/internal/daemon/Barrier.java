@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * interrupt status kept; so that a wait without limit notices, it polls in slices.
  */
 public final class Barrier {
+    private Barrier() {}
+
     private static final byte[] MESSAGE = "BARRIER=1".getBytes(StandardCharsets.US_ASCII);
     private static final int POLLNVAL = 0x20;
     /** The longest a thread's interruption goes unnoticed. */

@@ -12,6 +12,8 @@ import java.util.Locale;
  * never retried.
  */
 public final class Gateways {
+    private Gateways() {}
+
     /** The system property that picks the gateway. */
     public static final String PROPERTY = "sdnotify.native";
 

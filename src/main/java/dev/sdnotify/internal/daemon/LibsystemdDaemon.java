@@ -33,7 +33,8 @@ final class LibsystemdDaemon implements SdDaemon {
         }
         // A C string: the bytes and a NUL.
         byte[] cState = state == null ? null : Arrays.copyOf(state, state.length + 1);
-        return lib.sd_pid_notify_with_fds(pid, unsetEnvironment ? 1 : 0, cState, fds, nFds);
+        return pid == 0 && nFds == 0 ? lib.sd_notify(unsetEnvironment ? 1 : 0, cState)
+                : lib.sd_pid_notify_with_fds(pid, unsetEnvironment ? 1 : 0, cState, fds, nFds);
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.sdnotify.internal.kernel.Loaded;
  * were not used.
  */
 public final class FfmGateway {
+    private FfmGateway() {}
+
     /** The first JDK with the final Foreign Function &amp; Memory API. */
     public static final int MIN_JDK = 22;
 

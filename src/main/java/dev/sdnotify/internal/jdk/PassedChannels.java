@@ -36,6 +36,8 @@ import java.util.Objects;
  * (JEP 500, {@code --illegal-final-field-mutation}) do not concern it.
  */
 public final class PassedChannels {
+    private PassedChannels() {}
+
     private static final String PACKAGE = "sun.nio.ch";
     /** The channel each converted fd belongs to, while it is open: an fd has one owner, or two closes. */
     private static final Map<Integer, WeakReference<Channel>> OWNERS = new HashMap<>();

@@ -12,6 +12,8 @@ import dev.sdnotify.internal.kernel.Platform;
  * {@link JnaStubDirectory} makes sure its native stub has a directory it can be unpacked into and mapped from.
  */
 public final class JnaGateway {
+    private JnaGateway() {}
+
     /** Binds libc, or says why JNA cannot reach it. */
     public static Loaded<Gateway> load() {
         String noStubDirectory = new JnaStubDirectory(System.getenv(), System.getProperties(),

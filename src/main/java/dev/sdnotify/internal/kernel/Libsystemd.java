@@ -9,9 +9,11 @@ import java.nio.ByteBuffer;
  */
 public interface Libsystemd {
     /** Every function the backend needs; a libsystemd without one of them is not used. */
-    String[] FUNCTIONS = {"sd_pid_notify_with_fds", "sd_watchdog_enabled", "sd_listen_fds_with_names"};
+    String[] FUNCTIONS = {"sd_notify", "sd_pid_notify_with_fds", "sd_watchdog_enabled", "sd_listen_fds_with_names"};
 
-    /** Also what {@code sd_notify(unset_environment, state)} calls, with pid 0, NULL and 0. */
+    /** The plain send: this process, no fds. */
+    int sd_notify(int unset_environment, byte[] state);
+
     int sd_pid_notify_with_fds(int pid, int unset_environment, byte[] state, int[] fds, int n_fds);
 
     /** {@code usec}: a {@code uint64_t *}, one element. */

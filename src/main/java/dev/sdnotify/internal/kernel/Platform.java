@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 
 /** What both gateways say about loading native code, and the facts it takes that need none. */
 public final class Platform {
+    private Platform() {}
+
     /**
      * The first of {@code names} that {@code attempt} loads, described by the file the dynamic linker mapped, or why
      * none did; an attempt gives the binding or why not. The names are tried in order: the runtime soname first,

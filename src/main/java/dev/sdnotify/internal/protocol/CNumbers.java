@@ -10,6 +10,8 @@ package dev.sdnotify.internal.protocol;
  * method writes the parsed value into {@code out[0]} and returns 0 or a negative errno.
  */
 public final class CNumbers {
+    private CNumbers() {}
+
 
     /** {@code safe_atou64}: unsigned 64-bit (read the result with {@link Long#toUnsignedString}). */
     public static int parseU64(byte[] s, long[] out) {

@@ -2,6 +2,8 @@ package dev.sdnotify.internal.protocol;
 
 /** The Linux errno values the library produces itself or explains by name (the kernel supplies the rest). */
 public final class Errno {
+    private Errno() {}
+
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EBADF = 9;

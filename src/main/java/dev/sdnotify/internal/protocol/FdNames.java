@@ -11,6 +11,8 @@ import java.util.List;
  * makes the whole value invalid.
  */
 public final class FdNames {
+    private FdNames() {}
+
 
     /** Returns the names, or {@code null} when the value ends in a lone backslash (libsystemd: -EINVAL). */
     public static List<byte[]> split(byte[] value) {

@@ -4,6 +4,8 @@ import java.util.List;
 
 /** The environment variables a supervisor sets for the process it starts. */
 public final class Variables {
+    private Variables() {}
+
     public static final String NOTIFY_SOCKET = "NOTIFY_SOCKET";
     public static final String WATCHDOG_USEC = "WATCHDOG_USEC";
     public static final String WATCHDOG_PID = "WATCHDOG_PID";

@@ -9,6 +9,8 @@ import dev.sdnotify.internal.kernel.Platform;
  * stub to unpack. This class replaces the JDK 11 one of the same name in the multi-release jar.
  */
 public final class FfmGateway {
+    private FfmGateway() {}
+
     /** The first JDK with the final Foreign Function &amp; Memory API. */
     public static final int MIN_JDK = 22;
 

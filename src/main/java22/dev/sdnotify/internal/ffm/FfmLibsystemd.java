@@ -17,11 +17,13 @@ import java.nio.ByteBuffer;
 
 /** {@link Libsystemd} through the FFM API: each function's handle made when the library loads. */
 final class FfmLibsystemd implements Libsystemd {
+    private final MethodHandle notify;
     private final MethodHandle pidNotifyWithFds;
     private final MethodHandle watchdogEnabled;
     private final MethodHandle listenFdsWithNames;
 
     private FfmLibsystemd(SymbolLookup lookup) {
+        notify = link(lookup, "sd_notify", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         pidNotifyWithFds = link(lookup, "sd_pid_notify_with_fds",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         watchdogEnabled = link(lookup, "sd_watchdog_enabled", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -71,6 +73,15 @@ final class FfmLibsystemd implements Libsystemd {
                 : array instanceof byte[] b ? arena.allocateFrom(JAVA_BYTE, b)
                 : array instanceof int[] i ? arena.allocateFrom(JAVA_INT, i)
                 : arena.allocateFrom(JAVA_LONG, (long[]) array);
+    }
+
+    @Override
+    public int sd_notify(int unset_environment, byte[] state) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) notify.invokeExact(unset_environment, c(arena, state));
+        } catch (Throwable t) {
+            throw FfmLibc.rethrow(t);
+        }
     }
 
     @Override
