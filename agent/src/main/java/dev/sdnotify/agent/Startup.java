@@ -71,7 +71,7 @@ final class Startup implements Runnable {
         try {
             // Once before READY=1, its answer aside: the first round then runs warm within its deadline.
             check.isHealthy();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             // The keeper's first round reports it.
         }
         lifecycle.ready(readyStatus(), check);

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -21,15 +23,16 @@ final class RecordingNotifier implements Notifier {
     private final Duration timeout;
     volatile Duration watchdog;
     volatile RuntimeException failure;
-    /** When set, each send waits for it first: a supervisor slow to take messages. */
-    volatile java.util.concurrent.CountDownLatch gate;
+    /** When set, each send waits for it first: a supervisor slow to take messages. Shared by every copy. */
+    final AtomicReference<CountDownLatch> gate;
 
     RecordingNotifier() {
-        this(new ArrayList<>(), new ArrayList<>(), new AtomicInteger(), null);
+        this(new ArrayList<>(), new ArrayList<>(), new AtomicInteger(), new AtomicReference<>(), null);
     }
 
     private RecordingNotifier(List<String> messages, List<Duration> timeouts, AtomicInteger readyCalls,
-            Duration timeout) {
+            AtomicReference<CountDownLatch> gate, Duration timeout) {
+        this.gate = gate;
         this.messages = messages;
         this.timeouts = timeouts;
         this.readyCalls = readyCalls;
@@ -45,10 +48,9 @@ final class RecordingNotifier implements Notifier {
 
     @Override
     public Notifier withSendTimeout(Duration t) {
-        RecordingNotifier n = new RecordingNotifier(messages, timeouts, readyCalls, t);
+        RecordingNotifier n = new RecordingNotifier(messages, timeouts, readyCalls, gate, t);
         n.watchdog = watchdog;
         n.failure = failure;
-        n.gate = gate;
         return n;
     }
 
@@ -57,7 +59,7 @@ final class RecordingNotifier implements Notifier {
         if (failure != null) {
             throw failure;
         }
-        java.util.concurrent.CountDownLatch g = gate;
+        CountDownLatch g = gate.get();
         if (g != null) {
             try {
                 g.await();

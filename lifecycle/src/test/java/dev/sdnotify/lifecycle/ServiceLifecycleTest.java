@@ -125,12 +125,14 @@ class ServiceLifecycleTest {
         ServiceLifecycle life = lifecycle().build();
         life.ready("up", HEALTHY);
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        systemd.gate = gate;
+        systemd.gate.set(gate);
         Thread signal = new Thread(() -> life.stopping("SIGTERM received"));
         signal.start();
-        while (signal.getState() != Thread.State.WAITING) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (signal.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+        assertEquals(Thread.State.WAITING, signal.getState(), "the first STOPPING=1 waits for the supervisor");
         Thread hook = new Thread(() -> life.stopping("Stopping"));
         hook.start();
         hook.join(300);
