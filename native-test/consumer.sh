@@ -271,10 +271,10 @@ done
 # The Spring Boot consumer: the starter by its coordinates, run as an executable jar (Java 17 or later).
 starter=sdnotify-spring-boot-starter
 starter_version=$(nt_dependency_version $starter native-test/consumer/spring-boot/pom.xml)
-readme_starter=$(nt_dependency_version $starter README.md)
+readme_starter=$(nt_dependency_version $starter docs/spring-boot.md)
 starter_jar="$HOME/.m2/repository/dev/sdnotify/$starter/$version/$starter-$version.jar"
 if [ "$starter_version" != "$version" ] || [ "$readme_starter" != "$version" ]; then
-  echo "FAIL spring-boot: the consumer depends on $starter $starter_version, the README gives $readme_starter, the library is $version" >&2
+  echo "FAIL spring-boot: the consumer depends on $starter $starter_version, docs/spring-boot.md gives $readme_starter, the library is $version" >&2
   failed=1
 elif [ ! -f "$starter_jar" ]; then
   echo "FAIL spring-boot: dev.sdnotify:$starter:$version is not in ~/.m2: mvn -DskipTests install" >&2

@@ -7,6 +7,10 @@ import java.util.Optional;
  * The backend in use, the native gateway it reaches the kernel through, and why, for example
  * "libsystemd via FFM: loaded /usr/lib/x86_64-linux-gnu/libsystemd.so.0.35.0". A value: two are equal when
  * every part is.
+ *
+ * <pre>{@code
+ * log.info("systemd notifications: " + SdNotify.backend());
+ * }</pre>
  */
 public final class BackendInfo {
     private final Backend backend;

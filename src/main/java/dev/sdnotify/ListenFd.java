@@ -5,7 +5,13 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Objects;
 
-/** A file descriptor passed by the supervisor (socket activation or the fd store), with its name. */
+/**
+ * A file descriptor passed by the supervisor (socket activation or the fd store), with its name.
+ *
+ * <pre>{@code
+ * ServerSocketChannel http = SocketActivation.listenFds().get(0).serverSocketChannel();
+ * }</pre>
+ */
 public final class ListenFd {
     private final int fd;
     private final String name;

@@ -9,6 +9,11 @@ import java.util.regex.Pattern;
  * One assignment of the notification protocol, such as {@code READY=1} or {@code STATUS=Serving}.
  * {@link #toString()} is the exact line sent on the wire; a message is its states joined by newlines.
  *
+ * <pre>{@code
+ * SdNotify.send(NotifyState.RELOADING, NotifyState.monotonicUsec(System.nanoTime() / 1000));
+ * SdNotify.send(NotifyState.safeStatus("Failed: " + e.getMessage()));   // any text, made acceptable
+ * }</pre>
+ *
  * <p>Factories refuse values systemd would misread or silently drop, so one state can never smuggle in
  * another: free text must not contain a newline, carriage return or NUL (the manager splits on the first
  * two, and a NUL makes it drop the whole message), nor a backslash (systemd v252 consumes backslashes as

@@ -6,6 +6,14 @@ import dev.sdnotify.internal.protocol.Errno;
  * A supervisor call failed. Carries the errno the backend returned (as libsystemd would), its symbolic
  * name, and the operation that failed; the message says which variable, address or argument was at
  * fault where that can be told.
+ *
+ * <pre>{@code
+ * try {
+ *     SdNotify.ready();
+ * } catch (SdNotifyException e) {
+ *     log.error(e.getMessage());   // sd_notify failed with ENOENT (errno 2): sendmsg to NOTIFY_SOCKET=...
+ * }
+ * }</pre>
  */
 public class SdNotifyException extends RuntimeException {
     private static final long serialVersionUID = 1L;

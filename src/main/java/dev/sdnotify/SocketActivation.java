@@ -5,6 +5,14 @@ import java.util.List;
 /**
  * The file descriptors the supervisor passed to this process: sockets of a {@code .socket} unit, and fds
  * handed back from the fd store ({@code sd_listen_fds_with_names}).
+ *
+ * <pre>{@code
+ * for (ListenFd fd : SocketActivation.listenFds()) {
+ *     if (fd.name().equals("http")) {
+ *         serve(fd.serverSocketChannel());     // ListenStream=8080 with FileDescriptorName=http
+ *     }
+ * }
+ * }</pre>
  */
 public final class SocketActivation {
     /** The first passed fd ({@code SD_LISTEN_FDS_START}); the others follow in order. */

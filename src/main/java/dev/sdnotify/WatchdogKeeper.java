@@ -22,6 +22,15 @@ import java.util.stream.Stream;
  * Sends {@code WATCHDOG=1} at half the watchdog interval while a health check passes; made by
  * {@link Watchdog#start(HealthCheck)} or {@link Watchdog#keeper(HealthCheck)}. Close it to stop.
  *
+ * <pre>{@code
+ * WatchdogKeeper keeper = Watchdog.keeper(() -> db.isValid(1))
+ *         .failuresBeforeStopping(2)       // one failed check is forgiven
+ *         .triggerOnFailure(true)          // a second: systemd restarts the service at once
+ *         .start();
+ * ...
+ * keeper.close();                          // on shutdown
+ * }</pre>
+ *
  * <p>Each round runs the check, then sends a keep-alive if it passed:
  * <ul>
  *   <li>the check returns {@code false}, throws, or has not answered within its timeout (a quarter of the interval
