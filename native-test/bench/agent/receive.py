@@ -12,4 +12,5 @@ try:
 except socket.timeout:
     pass
 finally:
-    os.unlink(path)
+    if os.path.exists(path):
+        os.unlink(path)

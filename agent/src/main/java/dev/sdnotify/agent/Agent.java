@@ -18,10 +18,10 @@ public final class Agent {
     private Agent() {}
 
     /**
-     * Checks the options (a malformed one stops the JVM with one line naming it), then, in the main JVM, starts
-     * the agent's thread and returns.
+     * On the agent's thread: checks the options (a malformed one stops the JVM with one line naming it), then, in
+     * the main JVM, sees the start through to {@code READY=1}.
      */
-    public static void start(String javaagentOptions, Instrumentation instrumentation) {
+    public static void run(String javaagentOptions, Instrumentation instrumentation) {
         Options options;
         try {
             options = Options.parse(javaagentOptions, System.getenv("SDNOTIFY_AGENT"));
@@ -45,9 +45,7 @@ public final class Agent {
                     + started + "); it announces itself with MAINPID=, which systemd accepts only with "
                     + "NotifyAccess=all in the unit");
         }
-        Thread thread = new Thread(new Startup(options), "sdnotify-agent");
-        thread.setDaemon(true);
-        thread.start();
+        new Startup(options).run();
     }
 
     /** The names of {@code checks}, for statuses. */

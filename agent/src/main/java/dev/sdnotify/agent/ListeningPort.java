@@ -1,5 +1,6 @@
 package dev.sdnotify.agent;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,7 +12,9 @@ import java.util.Set;
 /**
  * {@code port:N}: this JVM has a TCP socket listening on port N, on any address, IPv4 or IPv6; port 0 stands for
  * any port. A socket another process listens on does not count: the LISTEN rows of {@code /proc/self/net/tcp} and
- * {@code tcp6} are matched against the socket inodes among this process's {@code /proc/self/fd}.
+ * {@code tcp6} give the sockets' inodes, and one of them must be among this process's {@code /proc/self/fd}. The
+ * fd found is looked at first the next time, so that a server with thousands of open files is not searched
+ * through on every keep-alive.
  */
 final class ListeningPort implements Check {
     /** The kernel's TCP_LISTEN, the "st" column. */
@@ -20,6 +23,8 @@ final class ListeningPort implements Check {
     private final int port;
     /** The port found listening, for {@link #toString()} when any port would do. */
     private volatile int found;
+    /** The fd that held the listening socket last time, or null. */
+    private volatile Path lastFd;
 
     ListeningPort(int port) {
         this.port = port;
@@ -28,19 +33,12 @@ final class ListeningPort implements Check {
     @Override
     public String failure() {
         try {
-            Set<String> own = socketInodes();
+            Set<String> listening = new HashSet<>();
             for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
-                for (String row : Files.readAllLines(Path.of(table))) {
-                    String[] f = row.trim().split("\\s+");
-                    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-                    if (f.length > 9 && LISTEN.equals(f[3]) && own.contains(f[9])) {
-                        int local = Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16);
-                        if (port == 0 || local == port) {
-                            found = local;
-                            return null;
-                        }
-                    }
-                }
+                listeningInodes(Path.of(table), listening);
+            }
+            if (!listening.isEmpty() && ownsOneOf(listening)) {
+                return null;
             }
             return port == 0 ? "this JVM listens on no TCP port yet" : "this JVM does not listen on port " + port + " yet";
         } catch (IOException | RuntimeException e) {
@@ -48,22 +46,58 @@ final class ListeningPort implements Check {
         }
     }
 
-    /** The inodes of the sockets this process has open, as /proc/net/tcp writes them. */
-    private static Set<String> socketInodes() throws IOException {
-        Set<String> inodes = new HashSet<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
+    /** Adds the inodes of the LISTEN rows on the port (any port for 0), keyed "inode" or "inode:port". */
+    private void listeningInodes(Path table, Set<String> into) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(table)) {
+            r.readLine();
+            for (String row; (row = r.readLine()) != null; ) {
+                // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                String[] f = row.trim().split("\\s+", 11);
+                if (f.length > 9 && LISTEN.equals(f[3])) {
+                    int local = Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16);
+                    if (port == 0 || local == port) {
+                        into.add(f[9] + ":" + local);
                     }
-                } catch (IOException e) {
-                    // Closed since the listing: not a socket of ours any more.
                 }
             }
         }
-        return inodes;
+    }
+
+    /** Whether one of {@code listening} ("inode:port") is a socket this process has open. */
+    private boolean ownsOneOf(Set<String> listening) throws IOException {
+        Path last = lastFd;
+        if (last != null && owns(last, listening)) {
+            return true;
+        }
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                if (owns(fd, listening)) {
+                    lastFd = fd;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean owns(Path fd, Set<String> listening) {
+        String target;
+        try {
+            target = Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+            return false; // closed since the listing
+        }
+        if (!target.startsWith("socket:[")) {
+            return false;
+        }
+        String inode = target.substring("socket:[".length(), target.length() - 1);
+        for (String l : listening) {
+            if (l.startsWith(inode + ":")) {
+                found = Integer.parseInt(l.substring(inode.length() + 1));
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -36,6 +36,12 @@ final class Startup implements Runnable {
                 .keeper(k -> k.failuresBeforeStopping(options.failures).triggerOnFailure(options.trigger))
                 .build();
         Shutdown.install(lifecycle);
+        try {
+            // Loads the backend now, sending nothing: READY=1 then goes out at once when the predicates hold.
+            Notifier.fromEnvironment().watchdogInterval();
+        } catch (RuntimeException e) {
+            // The keeper reports a malformed WATCHDOG_USEC when it starts.
+        }
         long start = System.nanoTime();
         String shown = null;
         long shownAt = 0;

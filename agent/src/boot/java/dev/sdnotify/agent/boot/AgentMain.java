@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * The agent's entry point, {@code -javaagent:sdnotify-agent.jar[=OPTIONS]}. Without a supervisor
  * ({@code NOTIFY_SOCKET} or {@code READY_FD} unset) it returns at once and does nothing else. With one it loads
  * the agent, the library and JNA in a module layer of their own, so that none of them meets the application's
- * classes (its own JNA or sdnotify included), and hands the options over; the agent's work runs on a daemon
- * thread of its own.
+ * classes (its own JNA or sdnotify included), and hands the options over. All of that runs on the agent's own
+ * daemon thread, so that {@code premain} returns at once and the application's start is not held up.
  */
 public final class AgentMain {
     private AgentMain() {}
@@ -18,11 +18,17 @@ public final class AgentMain {
         if (unset("NOTIFY_SOCKET") && unset("READY_FD")) {
             return;
         }
+        Thread thread = new Thread(() -> start(options, instrumentation), "sdnotify-agent");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void start(String options, Instrumentation instrumentation) {
         try {
             Path jar = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             ClassLoader agent = AgentLayer.load(jar);
             Class.forName("dev.sdnotify.agent.Agent", true, agent)
-                    .getMethod("start", String.class, Instrumentation.class).invoke(null, options, instrumentation);
+                    .getMethod("run", String.class, Instrumentation.class).invoke(null, options, instrumentation);
         } catch (InvocationTargetException e) {
             fail(e.getCause());
         } catch (Exception | LinkageError e) {
