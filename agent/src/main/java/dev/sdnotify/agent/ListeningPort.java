@@ -12,9 +12,10 @@ import java.util.Set;
 /**
  * {@code port:N}: this JVM has a TCP socket listening on port N, on any address, IPv4 or IPv6; port 0 stands for
  * any port. A socket another process listens on does not count: the LISTEN rows of {@code /proc/self/net/tcp} and
- * {@code tcp6} give the sockets' inodes, and one of them must be among this process's {@code /proc/self/fd}. The
- * fd found is looked at first the next time, so that a server with thousands of open files is not searched
- * through on every keep-alive.
+ * {@code tcp6} give the sockets' inodes, and one of them must be among this process's {@code /proc/self/fd}. Once
+ * found, the next look only checks that the same fd still holds the same socket (a listening socket stays one
+ * until it is closed): the kernel takes about a millisecond to write each of those tables, and a server with
+ * thousands of open files should not be searched through on every keep-alive.
  */
 final class ListeningPort implements Check {
     /** The kernel's TCP_LISTEN, the "st" column. */
@@ -23,8 +24,9 @@ final class ListeningPort implements Check {
     private final int port;
     /** The port found listening, for {@link #toString()} when any port would do. */
     private volatile int found;
-    /** The fd that held the listening socket last time, or null. */
+    /** The fd that held the listening socket last time and its link, {@code socket:[inode]}, or null. */
     private volatile Path lastFd;
+    private volatile String lastSocket;
 
     ListeningPort(int port) {
         this.port = port;
@@ -32,6 +34,10 @@ final class ListeningPort implements Check {
 
     @Override
     public String failure() {
+        Path fd = lastFd;
+        if (fd != null && lastSocket.equals(link(fd))) {
+            return null;
+        }
         try {
             Set<String> listening = new HashSet<>();
             for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
@@ -65,39 +71,33 @@ final class ListeningPort implements Check {
 
     /** Whether one of {@code listening} ("inode:port") is a socket this process has open. */
     private boolean ownsOneOf(Set<String> listening) throws IOException {
-        Path last = lastFd;
-        if (last != null && owns(last, listening)) {
-            return true;
-        }
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
-                if (owns(fd, listening)) {
-                    lastFd = fd;
-                    return true;
+                String target = link(fd);
+                if (target == null || !target.startsWith("socket:[")) {
+                    continue;
+                }
+                String inode = target.substring("socket:[".length(), target.length() - 1);
+                for (String l : listening) {
+                    if (l.startsWith(inode + ":")) {
+                        found = Integer.parseInt(l.substring(inode.length() + 1));
+                        lastSocket = target;
+                        lastFd = fd;
+                        return true;
+                    }
                 }
             }
         }
         return false;
     }
 
-    private boolean owns(Path fd, Set<String> listening) {
-        String target;
+    /** What {@code fd} links to, or null once it is closed. */
+    private static String link(Path fd) {
         try {
-            target = Files.readSymbolicLink(fd).toString();
+            return Files.readSymbolicLink(fd).toString();
         } catch (IOException e) {
-            return false; // closed since the listing
+            return null;
         }
-        if (!target.startsWith("socket:[")) {
-            return false;
-        }
-        String inode = target.substring("socket:[".length(), target.length() - 1);
-        for (String l : listening) {
-            if (l.startsWith(inode + ":")) {
-                found = Integer.parseInt(l.substring(inode.length() + 1));
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
