@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 
 source native-test/lib/jdk.sh
 nt_select_jdks
+# Nothing a test makes may stay in /tmp: what is there now is the baseline.
+tmp_before=$(ls -A /tmp | grep -v '^hsperfdata_' | sort)
 echo "building on $NT_JDK_FFM; tests on $NT_JDK_JNA (JNA gateway) and $NT_JDK_FFM (FFM gateway)"
 nt_mvn -B install
 native-test/reproducible.sh
@@ -23,3 +25,8 @@ native-test/matrix.sh
 for suite in bullseye trixie sid; do
   NT_SUITE=$suite native-test/run.sh
 done
+left=$(comm -13 <(echo "$tmp_before") <(ls -A /tmp | grep -v '^hsperfdata_' | sort))
+if [ -n "$left" ]; then
+  echo "test.sh: the tests left this in /tmp:" $left >&2
+  exit 1
+fi
