@@ -112,7 +112,16 @@ public final class ServiceLifecycle implements AutoCloseable {
 
     /** Settings for a lifecycle that tells {@code notifier}, usually {@link Notifier#fromEnvironment()}. */
     public static Builder builder(Notifier notifier) {
-        return new Builder(notifier);
+        return new Builder(notifier, null);
+    }
+
+    /**
+     * Settings an adapter reads from its properties under {@code prefix}, such as {@code "sdnotify."}: a value out of
+     * range is refused with a message that begins with the property's full name, {@code <prefix>send-timeout},
+     * {@code <prefix>startup.extend-timeout} or {@code <prefix>watchdog.failures-before-stopping}.
+     */
+    public static Builder builder(Notifier notifier, String prefix) {
+        return new Builder(notifier, Objects.requireNonNull(prefix, "prefix"));
     }
 
     /** The start reached {@code phase}: {@code STATUS=Starting: <phase>}, unless the start is over. */
@@ -335,6 +344,7 @@ public final class ServiceLifecycle implements AutoCloseable {
     /** Settings of a lifecycle; {@link #build()} makes it and starts the extensions' timer. */
     public static final class Builder {
         private final Notifier notifier;
+        private final String prefix;
         private Duration extendTimeout = Duration.ZERO;
         private Duration sendTimeout = Duration.ofSeconds(1);
         private boolean sendReady = true;
@@ -346,8 +356,14 @@ public final class ServiceLifecycle implements AutoCloseable {
         private LongSupplier ticker = System::nanoTime;
         private ScheduledExecutorService scheduler;
 
-        private Builder(Notifier notifier) {
+        private Builder(Notifier notifier, String prefix) {
             this.notifier = Objects.requireNonNull(notifier, "notifier");
+            this.prefix = prefix;
+        }
+
+        /** What a refused value is called: the adapter's {@code property} under its prefix, or the {@code method}. */
+        private String name(String property, String method) {
+            return prefix == null ? method : prefix + property;
         }
 
         /**
@@ -358,8 +374,8 @@ public final class ServiceLifecycle implements AutoCloseable {
         public Builder extendTimeout(Duration extension) {
             Objects.requireNonNull(extension, "extension");
             if (extension.isNegative() || (!extension.isZero() && extension.toNanos() < 3_000)) {
-                throw new IllegalArgumentException("the start extension must be zero (none) or at least 3 µs, got "
-                        + extension);
+                throw new IllegalArgumentException(name("startup.extend-timeout", "extendTimeout")
+                        + " must be 0 (no extensions) or at least 3 µs, got " + extension);
             }
             this.extendTimeout = extension;
             return this;
@@ -373,7 +389,8 @@ public final class ServiceLifecycle implements AutoCloseable {
         public Builder sendTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("the send timeout must be positive, got " + timeout);
+                throw new IllegalArgumentException(name("send-timeout", "sendTimeout") + " must be positive, got "
+                        + timeout);
             }
             this.sendTimeout = timeout;
             return this;
@@ -407,11 +424,25 @@ public final class ServiceLifecycle implements AutoCloseable {
         }
 
         /**
+         * Failed checks in a row before the keep-alives stop ({@link WatchdogKeeper.Builder#failuresBeforeStopping}).
+         *
+         * @throws IllegalArgumentException if it is below 1
+         */
+        public Builder failuresBeforeStopping(int checks) {
+            if (checks < 1) {
+                throw new IllegalArgumentException(name("watchdog.failures-before-stopping", "failuresBeforeStopping")
+                        + " must be at least 1 (the first failed check stops the keep-alives), got " + checks);
+            }
+            this.keeperSettings = keeperSettings.andThen(k -> k.failuresBeforeStopping(checks));
+            return this;
+        }
+
+        /**
          * The keeper's settings beyond its health check, interval and notifier, such as
-         * {@link WatchdogKeeper.Builder#failuresBeforeStopping(int)}; applied when the keeper starts.
+         * {@link WatchdogKeeper.Builder#triggerOnFailure(boolean)}; applied in the order of the calls as it starts.
          */
         public Builder keeper(Consumer<WatchdogKeeper.Builder> settings) {
-            this.keeperSettings = Objects.requireNonNull(settings, "settings");
+            this.keeperSettings = keeperSettings.andThen(Objects.requireNonNull(settings, "settings"));
             return this;
         }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class ServiceLifecycleTest {
     private static final HealthCheck HEALTHY = () -> true;
@@ -220,13 +221,39 @@ class ServiceLifecycleTest {
     }
 
     @Test
+    void theKeeperForgivesFailedChecksAsSet() throws InterruptedException {
+        systemd.watchdog = Duration.ofSeconds(1);
+        ServiceLifecycle life = lifecycle().failuresBeforeStopping(2).build();
+        life.ready("up", () -> false);
+        for (int i = 0; i < 400 && systemd.messages().size() < 3; i++) {
+            Thread.sleep(25);
+        }
+        List<String> m = systemd.messages();
+        assertEquals(List.of("READY=1\nSTATUS=up", "WATCHDOG=1"), m.subList(0, 2), "one failed check forgiven: " + m);
+        assertTrue(m.size() == 3 && m.get(2).endsWith(" (2 checks in a row)"), "the second stops them: " + m);
+        life.close();
+    }
+
+    private static String refused(Executable setting) {
+        return assertThrows(IllegalArgumentException.class, setting).getMessage();
+    }
+
+    @Test
     void settingsAreCheckedWithTheirNames() {
-        ServiceLifecycle.Builder b = ServiceLifecycle.builder(systemd);
-        assertEquals("the start extension must be zero (none) or at least 3 µs, got PT-1S",
-                assertThrows(IllegalArgumentException.class, () -> b.extendTimeout(Duration.ofSeconds(-1)))
-                        .getMessage());
-        assertEquals("the send timeout must be positive, got PT0S",
-                assertThrows(IllegalArgumentException.class, () -> b.sendTimeout(Duration.ZERO)).getMessage());
+        ServiceLifecycle.Builder b = ServiceLifecycle.builder(systemd).extendTimeout(Duration.ofNanos(3_000));
+        assertEquals("extendTimeout must be 0 (no extensions) or at least 3 µs, got PT-1S",
+                refused(() -> b.extendTimeout(Duration.ofSeconds(-1))));
+        assertEquals("sendTimeout must be positive, got PT0S", refused(() -> b.sendTimeout(Duration.ZERO)));
+    }
+
+    @Test
+    void anAdaptersSettingsAreCheckedWithItsPropertiesNames() {
+        ServiceLifecycle.Builder b = ServiceLifecycle.builder(systemd, "sdnotify.");
+        assertEquals("sdnotify.startup.extend-timeout must be 0 (no extensions) or at least 3 µs, got PT0.000002999S",
+                refused(() -> b.extendTimeout(Duration.ofNanos(2_999))));
+        assertEquals("sdnotify.send-timeout must be positive, got PT0S", refused(() -> b.sendTimeout(Duration.ZERO)));
+        assertEquals("sdnotify.watchdog.failures-before-stopping must be at least 1 (the first failed check stops the "
+                + "keep-alives), got 0", refused(() -> b.failuresBeforeStopping(0)));
     }
 
     @Test

@@ -72,7 +72,7 @@ class ConfigurationTest {
     @CsvSource({
         "sdnotify.send-timeout, 0s, must be positive",
         "sdnotify.send-timeout, soon, soon",
-        "sdnotify.startup.extend-timeout, 1ms, must be 0 (no extensions) or at least 3ms",
+        "sdnotify.startup.extend-timeout, -1s, must be 0 (no extensions) or at least 3 µs",
         "sdnotify.watchdog.failures-before-stopping, 0, must be at least 1",
     })
     void aWrongValueFailsTheStartNamingTheProperty(String property, String value, String why) throws Exception {

@@ -27,9 +27,9 @@ public class SdNotifyRecorder {
         if (!ServiceLifecycle.supervised() || !c.enabled()) {
             return;
         }
-        Settings.check(c, smallRyeHealth, healthGroups);
-        QuarkusLifecycle.begin(Settings.lifecycle(c, Notifier.fromEnvironment()), Settings.watchdogHealth(c, smallRyeHealth),
-                httpServer && listens(ConfigProvider.getConfig()), c.startup().enabled());
+        QuarkusLifecycle.begin(Settings.lifecycle(c, smallRyeHealth, healthGroups, Notifier.fromEnvironment()),
+                Settings.watchdogHealth(c, smallRyeHealth), httpServer && listens(ConfigProvider.getConfig()),
+                c.startup().enabled());
         shutdown.addLastShutdownTask(QuarkusLifecycle::end);
     }
 

@@ -3,6 +3,7 @@ package dev.sdnotify.quarkus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sdnotify.Notifier;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -25,22 +26,23 @@ class SettingsTest {
 
     private static String rejected(String property, String value, boolean smallRyeHealth) {
         ConfigurationException e = assertThrows(ConfigurationException.class,
-                () -> Settings.check(config(Map.of(property, value)), smallRyeHealth, Set.of("watchdog")));
+                () -> Settings.lifecycle(config(Map.of(property, value)), smallRyeHealth, Set.of("watchdog"),
+                        Notifier.noop()));
         assertEquals(Set.of(property), e.getConfigKeys());
         return e.getMessage();
     }
 
     @Test
     void theDefaultsPass() {
-        Settings.check(config(Map.of()), false, Set.of());
+        Settings.lifecycle(config(Map.of()), false, Set.of(), Notifier.noop()).close();
     }
 
     @Test
     void outOfRangeValuesNameTheirProperty() {
         assertEquals("quarkus.sdnotify.send-timeout must be positive, got PT0S",
                 rejected("quarkus.sdnotify.send-timeout", "0s", true));
-        assertEquals("quarkus.sdnotify.startup.extend-timeout must be 0 (no extensions) or at least 3ms, got PT0.002S",
-                rejected("quarkus.sdnotify.startup.extend-timeout", "2ms", true));
+        assertEquals("quarkus.sdnotify.startup.extend-timeout must be 0 (no extensions) or at least 3 µs, got "
+                + "PT0.000002S", rejected("quarkus.sdnotify.startup.extend-timeout", "0.000002s", true));
         assertEquals("quarkus.sdnotify.watchdog.failures-before-stopping must be at least 1 (the first failed check "
                 + "stops the keep-alives), got 0", rejected("quarkus.sdnotify.watchdog.failures-before-stopping", "0", true));
     }
@@ -52,6 +54,7 @@ class SettingsTest {
         assertEquals("quarkus.sdnotify.watchdog.health-group is 'watchdog', but the application has no SmallRye Health "
                 + "to ask: add quarkus-smallrye-health, or leave the property unset",
                 rejected("quarkus.sdnotify.watchdog.health-group", "watchdog", false));
-        Settings.check(config(Map.of("quarkus.sdnotify.watchdog.health-group", "watchdog")), true, Set.of("watchdog"));
+        Settings.lifecycle(config(Map.of("quarkus.sdnotify.watchdog.health-group", "watchdog")), true,
+                Set.of("watchdog"), Notifier.noop()).close();
     }
 }

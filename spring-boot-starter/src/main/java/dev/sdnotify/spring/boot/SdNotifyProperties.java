@@ -27,14 +27,14 @@ public class SdNotifyProperties {
 
     /** The lifecycle these settings describe, telling {@code notifier}. */
     ServiceLifecycle lifecycle(Notifier notifier) {
-        return ServiceLifecycle.builder(notifier)
+        return ServiceLifecycle.builder(notifier, "sdnotify.")
                 .sendTimeout(sendTimeout)
                 .extendTimeout(startup.enabled ? startup.extendTimeout : Duration.ZERO)
                 .sendReady(ready.enabled)
                 .sendStopping(stopping.enabled)
                 .watchdog(watchdog.enabled)
-                .keeper(k -> k.failuresBeforeStopping(watchdog.failuresBeforeStopping)
-                        .triggerOnFailure(watchdog.triggerOnFailure))
+                .failuresBeforeStopping(watchdog.failuresBeforeStopping)
+                .keeper(k -> k.triggerOnFailure(watchdog.triggerOnFailure))
                 .build();
     }
 
@@ -51,9 +51,6 @@ public class SdNotifyProperties {
     }
 
     public void setSendTimeout(Duration sendTimeout) {
-        if (sendTimeout.isNegative() || sendTimeout.isZero()) {
-            throw new IllegalArgumentException("sdnotify.send-timeout must be positive, got " + sendTimeout);
-        }
         this.sendTimeout = sendTimeout;
     }
 
@@ -115,10 +112,6 @@ public class SdNotifyProperties {
         }
 
         public void setExtendTimeout(Duration extendTimeout) {
-            if (extendTimeout.isNegative() || (!extendTimeout.isZero() && extendTimeout.toMillis() < 3)) {
-                throw new IllegalArgumentException("sdnotify.startup.extend-timeout must be 0 (no extensions) or at "
-                        + "least 3ms, got " + extendTimeout);
-            }
             this.extendTimeout = extendTimeout;
         }
     }
@@ -173,10 +166,6 @@ public class SdNotifyProperties {
         }
 
         public void setFailuresBeforeStopping(int failuresBeforeStopping) {
-            if (failuresBeforeStopping < 1) {
-                throw new IllegalArgumentException("sdnotify.watchdog.failures-before-stopping must be at least 1 (the "
-                        + "first failed check stops the keep-alives), got " + failuresBeforeStopping);
-            }
             this.failuresBeforeStopping = failuresBeforeStopping;
         }
 

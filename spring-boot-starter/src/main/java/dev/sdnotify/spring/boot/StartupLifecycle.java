@@ -48,7 +48,7 @@ public final class StartupLifecycle implements ApplicationListener<SpringApplica
         if (event instanceof ApplicationEnvironmentPreparedEvent e) {
             if (lifecycle == null && OnSupervisorCondition.hasSupervisor(e.getEnvironment())
                     && e.getEnvironment().getProperty("sdnotify.enabled", Boolean.class, true)) {
-                // Binding checks the values: one out of range fails the start here, naming the property.
+                // Making the lifecycle checks the values: one out of range fails the start here, naming the property.
                 SdNotifyProperties p = Binder.get(e.getEnvironment()).bindOrCreate("sdnotify", SdNotifyProperties.class);
                 lifecycle = p.lifecycle(notifiers.get());
                 phases = p.getStartup().isEnabled();

@@ -106,10 +106,10 @@ class StartupLifecycleTest {
     void aValueOutOfRangeFailsTheStartNamingTheProperty() {
         assertThatThrownBy(() -> run(App.class, "--NOTIFY_SOCKET=/run/test/notify",
                 "--sdnotify.watchdog.failures-before-stopping=0"))
-                .rootCause().hasMessageContaining("sdnotify.watchdog.failures-before-stopping must be at least 1");
+                .hasMessageContaining("sdnotify.watchdog.failures-before-stopping must be at least 1");
         assertThatThrownBy(() -> run(App.class, "--NOTIFY_SOCKET=/run/test/notify",
                 "--sdnotify.startup.extend-timeout=-5s"))
-                .rootCause().hasMessageContaining("sdnotify.startup.extend-timeout must be 0");
+                .hasMessageContaining("sdnotify.startup.extend-timeout must be 0");
         verify(notifier, never()).ready(anyString());
     }
 }
