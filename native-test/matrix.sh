@@ -13,6 +13,8 @@
 #   bullseye   247      OpenJDK 11 (JNA), Temurin 25 (FFM)         -, 20000
 #   trixie     257      OpenJDK 21 (JNA), Temurin 25 (FFM)         20000
 #   sid        262      OpenJDK 25 (FFM)                           100000
+#                       OpenJDK 26 (FFM), the channel tests only,
+#                       with --illegal-final-field-mutation=deny     -
 #
 # JUnit 6 needs Java 17: on bullseye's OpenJDK 11 only the contract tests run (jna-java11), compiled from the
 # same sources at release 11 against JUnit 5 by the pom's java11-contract profile; the fuzzer runs on
@@ -40,9 +42,10 @@ mkdir -p target/matrix
 gcc -shared -fPIC -O2 -Wall -Werror -o target/matrix/no-vsock.so native-test/rootfs/no-vsock.c
 
 # A JDK directory for failsafe's <jvm>: bin/java runs $3 (a java inside the rootfs, or a host JDK bound in
-# read-only) in the rootfs of suite $1; release is that JDK's, for failsafe's version checks.
+# read-only; $4 its directory) with the options $5 in the rootfs of suite $1; release is that JDK's, for
+# failsafe's version checks.
 make_jdk() {
-  local suite=$1 out=$2 java=$3 host_jdk=${4:-} rootfs
+  local suite=$1 out=$2 java=$3 host_jdk=${4:-} options=${5:-} rootfs
   rootfs=$(nt_rootfs_dir "$suite")
   mkdir -p "$out/bin"
   local bind=""
@@ -57,7 +60,7 @@ make_jdk() {
 source "$REPO/native-test/rootfs/lib.sh"
 nt_rootfs_exec $suite --bind-ro=$REPO --bind=$REPO/target --bind-ro=$HOME/.m2 $bind \\
   --bind-ro=$REPO/target/matrix/no-vsock.so:/opt/sdnotify/no-vsock.so --setenv=LD_PRELOAD=/opt/sdnotify/no-vsock.so \\
-  --setenv=CI=\${CI:-} --chdir="\$PWD" -- $java -Dsdnotify.test.libsystemd.version=$(nt_rootfs_info "$suite" systemd_version) "\$@"
+  --setenv=CI=\${CI:-} --chdir="\$PWD" -- $java $options -Dsdnotify.test.libsystemd.version=$(nt_rootfs_info "$suite" systemd_version) "\$@"
 WRAPPER
   chmod +x "$out/bin/java"
 }
@@ -65,13 +68,15 @@ WRAPPER
 # One failsafe run, named $2 (its reports in target/failsafe-reports/$2), of the mvn goals and options after
 # $4; $3 is its number of fuzz cases, or - where it does not fuzz. Prints a summary line.
 run() {
-  local suite=$1 name=$2 cases=$3 reports="target/matrix/$1-$2" start rc=0
+  # $label (default $2) names the run in the reports, the log and the summary.
+  local suite=$1 name=$2 cases=$3 run=${label:-$2} reports start rc=0
+  reports="target/matrix/$suite-$run"
   shift 3
   rm -rf "target/failsafe-reports/$name" "$reports"
   start=$(date +%s)
   # Online: the JDK 11 run's JUnit 5 is the one thing no earlier build of a fresh machine has fetched (the
   # rest is in ~/.m2, and nothing here is a snapshot, so nothing else is asked for).
-  nt_mvn -B -q -f library.pom.xml "$@" -Dit.test="$TESTS" >"target/matrix/$suite-$name.log" 2>&1 || rc=$?
+  nt_mvn -B -q -f library.pom.xml "$@" -Dit.test="$TESTS" >"target/matrix/$suite-$run.log" 2>&1 || rc=$?
   mkdir -p "$reports"
   cp -r "target/failsafe-reports/$name/." "$reports/" 2>/dev/null || true
   local summary="$reports/summary.xml" completed errors failures skipped
@@ -85,14 +90,14 @@ run() {
     fuzz="fuzz $cases cases, mismatches ${mismatches:-?}"
   fi
   printf '%-9s %-10s %-4s tests %5s  failures %s  errors %s  skipped %s  %s  %ss\n' \
-    "$suite" "$name" "$(nt_rootfs_info "$suite" systemd_version)" "${completed:-?}" "${failures:-?}" \
+    "$suite" "$run" "$(nt_rootfs_info "$suite" systemd_version)" "${completed:-?}" "${failures:-?}" \
     "${errors:-?}" "${skipped:-?}" "$fuzz" "$(( $(date +%s) - start ))" | tee -a target/matrix/summary.txt
   if [ "$rc" -ne 0 ] || [ "${failures:-1}" != 0 ] || [ "${errors:-1}" != 0 ] || [ "${completed:-0}" = 0 ]; then
-    echo "matrix: $suite $name failed (exit $rc); see target/matrix/$suite-$name.log and $reports" >&2
+    echo "matrix: $suite $run failed (exit $rc); see target/matrix/$suite-$run.log and $reports" >&2
     return 1
   fi
   if [ "${CI:-}" = true ] && [ "${skipped:-1}" != 0 ]; then
-    echo "matrix: $suite $name skipped tests under CI=true" >&2
+    echo "matrix: $suite $run skipped tests under CI=true" >&2
     return 1
   fi
 }
@@ -129,7 +134,11 @@ for suite in "${SUITES[@]}"; do
       run_gateway trixie ffm "$REPO/$jdks/trixie-temurin" 20000 || status=1 ;;
     sid)
       make_jdk sid "$jdks/sid-25" "$(nt_rootfs_java sid 25)"
-      run_gateway sid ffm "$REPO/$jdks/sid-25" 100000 || status=1 ;;
+      run_gateway sid ffm "$REPO/$jdks/sid-25" 100000 || status=1
+      # The channels built around passed fds on a JDK that refuses final-field mutation (JEP 500).
+      make_jdk sid "$jdks/sid-26" "$(nt_rootfs_java sid 26)" "" --illegal-final-field-mutation=deny
+      TESTS=FdChannelsTest,FdChannelsOpensTest label=ffm-java26 \
+        run sid ffm - failsafe:integration-test@ffm-gateway "-Dsdnotify.test.jdk.ffm=$REPO/$jdks/sid-26" || status=1 ;;
     *) echo "matrix: no plan for suite $suite" >&2; status=1 ;;
   esac
 done

@@ -17,21 +17,35 @@ source native-test/lib/java.sh
 source native-test/lib/suite.sh
 
 BACKENDS=(libsystemd java)
-# The cases (native-test/suite: <Name>Case.java; the hardened ones are HardenedCase's profiles, the rows of
-# native-test/units/hardened.tsv) in the order of the results table.
+# The cases (native-test/suite: <Name>Case.java; the web services' are WebServiceCase's services, the hardened
+# ones HardenedCase's profiles, the rows of native-test/units/hardened.tsv) in the order of the results table.
 declare -A CASE_CLASS=([readiness]=ReadinessCase [status]=StatusCase [reload]=ReloadCase
   [stopping_extend]=StoppingExtendCase [watchdog]=WatchdogCase [fdstore]=FdStoreCase [activation]=ActivationCase
-  [barrier]=BarrierCase [access]=AccessCase [notifyaccess]=NotifyAccessCase [unset]=UnsetCase [example]=ExampleCase
-  [spring]=SpringCase)
+  [barrier]=BarrierCase [access]=AccessCase [notifyaccess]=NotifyAccessCase [unset]=UnsetCase [example]=ExampleCase)
+# The web services with a framework module and no code for systemd, each case named after its unit, and the
+# project under native-test/consumer/ it runs.
+declare -A WEB_SERVICE=([spring]=spring-boot [spring3]=spring-boot3 [quarkus]=quarkus [quarkus-hardened]=quarkus
+  [micronaut]=micronaut)
+WEB_CASES=(spring spring3 quarkus quarkus-hardened micronaut)
+# Those that run by default on the host and sid only (the oldest and newest managers here), which keeps the
+# other roots' runs short.
+WEB_CASES_NEWEST_ONLY=(spring3 quarkus quarkus-hardened micronaut)
 HARDENED_PROFILES=()
 while IFS=$'\t' read -r name _; do
   [[ -z "$name" || "$name" == \#* ]] || HARDENED_PROFILES+=("$name")
 done <native-test/units/hardened.tsv
 CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access notifyaccess unset example
-  spring "${HARDENED_PROFILES[@]/#/hardened-}")
-# Arguments name the cases to run (all by default).
+  "${WEB_CASES[@]}" "${HARDENED_PROFILES[@]/#/hardened-}")
+# Arguments name the cases to run (all by default, less WEB_CASES_NEWEST_ONLY on bullseye and trixie).
 SELECTED=("$@")
-[ "${#SELECTED[@]}" -gt 0 ] || SELECTED=("${CASES[@]}")
+if [ "${#SELECTED[@]}" = 0 ]; then
+  for c in "${CASES[@]}"; do
+    case "${NT_SUITE:-}" in
+      bullseye | trixie) [[ " ${WEB_CASES_NEWEST_ONLY[*]} " != *" $c "* ]] || continue ;;
+    esac
+    SELECTED+=("$c")
+  done
+fi
 for c in "${SELECTED[@]}"; do
   [[ " ${CASES[*]} " == *" $c "* ]] || { echo "no case '$c'; cases: ${CASES[*]}" >&2; exit 2; }
 done
@@ -43,17 +57,23 @@ nt_build_library
 nt_suite_setup
 nt_compile "$NT_OUT/classes" native-test/services native-test/examples
 nt_write_launcher "$NT_SUITE_JRUN_JDK/bin/java"
-nt_build_spring_service
-# Spring Boot 4 needs Java 17: the jrun JDK where it is one, else the FFM gateway's (bullseye's is 11).
-SPRING_JDK=$NT_SUITE_JRUN_JDK
-if [ "$(_nt_suite_feature "$SPRING_JDK")" -lt 17 ]; then SPRING_JDK=${NT_SUITE_JDK[ffm]}; fi
-SPRING_GATEWAY=$(_nt_suite_gateway "$(_nt_suite_feature "$SPRING_JDK")")
-SPRING_NATIVE_ACCESS=""
-[ "$SPRING_GATEWAY" = FFM ] && SPRING_NATIVE_ACCESS="--enable-native-access=ALL-UNNAMED"
-# The Spring Boot unit's java.
-printf '#!/bin/sh\nexec %s/bin/java %s "$@"\n' "$SPRING_JDK" "$SPRING_NATIVE_ACCESS" >"$NT_OUT/bin/spring-run"
+# The web services of the selected cases, and which of those cases.
+web_services=() web_selected=()
+for c in "${SELECTED[@]}"; do
+  [ -z "${WEB_SERVICE[$c]:-}" ] || { web_selected+=("$c"); web_services+=("${WEB_SERVICE[$c]}"); }
+done
+mapfile -t web_services < <(printf '%s\n' "${web_services[@]}" | sort -u | sed '/^$/d')
+[ "${#web_services[@]}" = 0 ] || nt_build_web_services "${web_services[@]}"
+# The frameworks need Java 17: the jrun JDK where it is one, else the FFM gateway's (bullseye's is 11).
+WEB_JDK=$NT_SUITE_JRUN_JDK
+if [ "$(_nt_suite_feature "$WEB_JDK")" -lt 17 ]; then WEB_JDK=${NT_SUITE_JDK[ffm]}; fi
+WEB_GATEWAY=$(_nt_suite_gateway "$(_nt_suite_feature "$WEB_JDK")")
+WEB_NATIVE_ACCESS=""
+[ "$WEB_GATEWAY" = FFM ] && WEB_NATIVE_ACCESS="--enable-native-access=ALL-UNNAMED"
+# The web services' java.
+printf '#!/bin/sh\nexec %s/bin/java %s "$@"\n' "$WEB_JDK" "$WEB_NATIVE_ACCESS" >"$NT_OUT/bin/web-run"
 cp native-test/services/barrier-trials.sh "$NT_OUT/bin/barrier-trials"
-chmod 755 "$NT_OUT/bin/barrier-trials" "$NT_OUT/bin/spring-run"
+chmod 755 "$NT_OUT/bin/barrier-trials" "$NT_OUT/bin/web-run"
 
 # The files of the root's libsystemd (nt_suite_setup found them), hidden from the java backend's units so
 # that the library cannot load it.
@@ -101,6 +121,16 @@ EOF
   done
 done <native-test/units/hardened.tsv
 
+# The hardened Quarkus unit: the hardening lines of the unit in docs/quarkus.md, and on the JNA gateway the
+# RuntimeDirectory= that page asks for.
+{
+  printf '# The hardening lines of the unit in docs/quarkus.md.\n[Service]\n'
+  sed -n '/^# Hardened: the strict set/,/^```/p' docs/quarkus.md | sed '1d;$d'
+  [ "$WEB_GATEWAY" = FFM ] || echo "RuntimeDirectory=%p-%i"
+} >"$UNITS/sdn-quarkus-hardened@.service.d/40-docs.conf"
+grep -q '^ProtectSystem=strict$' "$UNITS/sdn-quarkus-hardened@.service.d/40-docs.conf" \
+  || { echo "docs/quarkus.md: no hardened unit found after '# Hardened: the strict set'" >&2; exit 1; }
+
 # Per backend: the libsystemd units ask for libsystemd; the java units run with the default choice and
 # cannot see libsystemd's files at all. (The hardened units choose as the default does on both: the
 # libsystemd instance can see libsystemd.) Ports as Backend.port.
@@ -141,7 +171,10 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 mapfile -t binds < <(nt_binds "$NT_OUT/classes")
-binds+=("$NT_SPRING_JAR:/opt/sdnotify/spring/spring-boot-service.jar")
+for w in "${web_services[@]}"; do
+  out=$(nt_web_service "$w")
+  binds+=("$out:/opt/sdnotify/web/$(basename "$out")")
+done
 echo "root: $NT_SUITE_LABEL ($NT_SUITE_ROOT), systemd $NT_SUITE_SYSTEMD, $NT_SUITE_LIBSYSTEMD -> $NT_SUITE_LIBSYSTEMD_REAL; JDKs:"
 nt_suite_describe_jdks
 boot_start=$(date +%s%N)
@@ -152,24 +185,24 @@ ct_exec mkdir -p /run/sdn-test
 ct_install_units "$UNITS"
 echo "container $CT_NAME booted in ${boot_ms} ms; running ${#SELECTED[@]} cases on ${BACKENDS[*]}"
 
-# The gateway(s) a case's services run on: both for a hardened profile, the Spring Boot JDK's for the
-# spring case, else that of the jrun JDK.
+# The gateway(s) a case's services run on: both for a hardened profile, the web JDK's for a web service,
+# else that of the jrun JDK.
 case_gateway() {
   case "$1" in
     hardened-*) echo JNA+FFM ;;
-    spring) echo "$SPRING_GATEWAY" ;;
-    *) echo "$NT_SUITE_JRUN_GATEWAY" ;;
+    *) if [ -n "${WEB_SERVICE[$1]:-}" ]; then echo "$WEB_GATEWAY"; else echo "$NT_SUITE_JRUN_GATEWAY"; fi ;;
   esac
 }
 
-# The cases, as surefire's test selection: their classes, and the hardened profiles chosen.
+# The cases, as surefire's test selection: their classes, the web services and the hardened profiles chosen.
 classes=() profiles=()
 for c in "${SELECTED[@]}"; do
   case "$c" in
     hardened-*) profiles+=("${c#hardened-}") ;;
-    *) classes+=("${CASE_CLASS[$c]}") ;;
+    *) [ -n "${WEB_SERVICE[$c]:-}" ] || classes+=("${CASE_CLASS[$c]}") ;;
   esac
 done
+[ "${#web_selected[@]}" = 0 ] || classes+=(WebServiceCase)
 [ "${#profiles[@]}" = 0 ] || classes+=(HardenedCase)
 # With all profiles chosen, none named: HardenedCase runs them all.
 [ "${#profiles[@]}" != "${#HARDENED_PROFILES[@]}" ] || profiles=()
@@ -182,10 +215,10 @@ rm -rf "native-test/suite/target/surefire-reports/$NT_SUITE_LABEL"
 : >"$cases_log"
 set +e
 nt_mvn -B -f native-test/suite/pom.xml test -Dmaven.test.failure.ignore=true \
-  -Dtest="$(IFS=,; echo "${classes[*]}")" -Dsdnotify.ct.hardened="${profiles[*]}" \
+  -Dtest="$(IFS=,; echo "${classes[*]}")" -Dsdnotify.ct.hardened="${profiles[*]}" -Dsdnotify.ct.web="${web_selected[*]}" \
   -Dsdnotify.ct.pid="$CT_PID" -Dsdnotify.ct.label="$NT_SUITE_LABEL" -Dsdnotify.ct.systemd="$NT_SUITE_SYSTEMD" \
   -Dsdnotify.ct.libsystemd.report="$LIBSYSTEMD_REPORT" -Dsdnotify.ct.jrun.gateway="$NT_SUITE_JRUN_GATEWAY" \
-  -Dsdnotify.ct.spring.gateway="$SPRING_GATEWAY" -Dsdnotify.ct.results="$RESULTS" \
+  -Dsdnotify.ct.web.gateway="$WEB_GATEWAY" -Dsdnotify.ct.results="$RESULTS" \
   >"$cases_log" 2>&1 &
 cases_pid=$!
 # The cases' own lines (verdict, name, backend, time, and a failure's log) as they finish.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The agent (agent/target/sdnotify-agent.jar) on real Java servers as their users get them, under a real
+# The agent (agent/target/sdnotify-agent-VERSION.jar) on real Java servers as their users get them, under a real
 # systemd: Debian's Tomcat and ZooKeeper packages and Kafka from Maven Central, each unit changed by drop-ins
 # only. Boots one throwaway container per root (a Debian rootfs of native-test/rootfs/, systemd as PID 1,
 # loopback-only network), binds the agent, the probe application and Kafka's jars in, and runs the cases,
@@ -10,7 +10,10 @@
 #
 #   native-test/servers.sh --prepare     # fetch and build what a run needs (idempotent; CI calls it first):
 #                                        # the rootfs (bookworm-servers, sid), the probe war, Kafka's jars
-#   native-test/servers.sh [CASE...]     # run: all, or products (tomcat, kafka, zookeeper) or rows (tomcat-ready)
+#   native-test/servers.sh [CASE...]     # run: all, or products (tomcat, kafka, zookeeper) or rows (tomcat-ready),
+#                                        # each alone or on one gateway (tomcat@jna, kafka-ready@ffm)
+#   native-test/servers.sh --ci          # the subset CI runs (CI_CASES below), on bookworm-servers only;
+#                                        # native-test/servers.sh --prepare --ci prepares only what it needs
 #   NT_SERVERS_ROOTS=sid-servers native-test/servers.sh   # other roots (bookworm-servers, sid, sid-servers)
 #
 # Without the agent jar the control arms run and every agent arm skips, saying so. Off CI a missing
@@ -24,7 +27,8 @@ source native-test/lib/suite.sh
 source native-test/rootfs/lib.sh
 
 SERVERS=native-test/servers
-AGENT_JAR=agent/target/sdnotify-agent.jar
+# The agent jar of this checkout's version, as the agent module builds it.
+AGENT_JAR=agent/target/$(nt_module_artifact agent)-$(nt_project_version).jar
 # The roots, in order: systemd 252 with every product, then 262 with Kafka (its jars need no package).
 read -r -a ROOTS <<<"${NT_SERVERS_ROOTS:-bookworm-servers sid}"
 declare -A ROOT_PRODUCTS=([bookworm-servers]="tomcat kafka zookeeper" [sid]="kafka" [sid-servers]="tomcat kafka zookeeper")
@@ -36,6 +40,20 @@ declare -A PRODUCT_CHECKS=(
   [kafka]="ready helpers timeout watchdog-stop"
   [zookeeper]="ready helpers timeout watchdog-stop main-self")
 GATEWAYS=(jna ffm)
+# --ci: the subset CI runs, on systemd 252 only: the readiness race with its control arm for each product on
+# both gateways, and each other kind of check once, on one gateway (6 min on two busy cores; the whole run:
+# 20 min on bookworm-servers, 8 on sid).
+CI_CASES="tomcat-ready tomcat-watchdog-health@jna kafka-ready kafka-helpers@ffm
+  zookeeper-ready zookeeper-timeout@jna zookeeper-watchdog-stop@ffm zookeeper-main-self@ffm"
+args=()
+CI_SUBSET=""
+for a in "$@"; do
+  if [ "$a" = --ci ]; then CI_SUBSET=1; else args+=("$a"); fi
+done
+set -- ${args[@]+"${args[@]}"}
+if [ -n "$CI_SUBSET" ]; then
+  [ -n "${NT_SERVERS_ROOTS:-}" ] || ROOTS=(bookworm-servers)
+fi
 
 # ----------------------------------------------------------------------------------------------- prepare
 
@@ -65,7 +83,7 @@ servers_prepare() {
 }
 
 if [ "${1:-}" = --prepare ]; then
-  [ "$#" = 1 ] || { echo "usage: native-test/servers.sh --prepare" >&2; exit 2; }
+  [ "$#" = 1 ] || { echo "usage: native-test/servers.sh --prepare [--ci]" >&2; exit 2; }
   if [ "$(id -u)" != 0 ]; then
     [ "${CI:-}" = true ] && { echo "FAIL servers prepare: needs root (debootstrap)"; exit 1; }
     echo "SKIP servers prepare: needs root (debootstrap)"
@@ -77,18 +95,30 @@ fi
 
 # ------------------------------------------------------------------------------------------- selection
 
-# Arguments name products or rows (product-check); all by default.
+# Arguments name products or rows (product-check), each alone or with @jna or @ffm for one gateway; all by
+# default, CI_CASES with --ci.
 SELECTED=("$@")
+[ "${#SELECTED[@]}" -gt 0 ] || [ -z "$CI_SUBSET" ] || read -r -d '' -a SELECTED <<<"$CI_CASES" || true
 ALL_ROWS=()
 for p in "${PRODUCTS[@]}"; do
   for c in ${PRODUCT_CHECKS[$p]}; do ALL_ROWS+=("$p-$c"); done
 done
-for s in "${SELECTED[@]}"; do
-  [[ " ${PRODUCTS[*]} ${ALL_ROWS[*]} " == *" $s "* ]] || { echo "no case '$s'; cases: ${PRODUCTS[*]} ${ALL_ROWS[*]}" >&2; exit 2; }
+for s in ${SELECTED[@]+"${SELECTED[@]}"}; do
+  [[ " ${PRODUCTS[*]} ${ALL_ROWS[*]} " == *" ${s%@*} "* ]] && [[ "$s" != *@* || "${s#*@}" == jna || "${s#*@}" == ffm ]] ||
+    { echo "no case '$s'; cases: ${PRODUCTS[*]} ${ALL_ROWS[*]}, each alone or with @jna or @ffm" >&2; exit 2; }
 done
-# Whether row $2 of product $1 is selected.
+# Whether row $2 of product $1 is selected (on gateway $3, if given: else on either).
 selected() {
-  [ "${#SELECTED[@]}" = 0 ] || [[ " ${SELECTED[*]} " == *" $1 "* ]] || [[ " ${SELECTED[*]} " == *" $1-$2 "* ]]
+  [ "${#SELECTED[@]}" = 0 ] && return 0
+  local s name gateway
+  for s in "${SELECTED[@]}"; do
+    name=${s%@*}
+    gateway=""
+    [[ "$s" != *@* ]] || gateway=${s#*@}
+    [ "$name" = "$1" ] || [ "$name" = "$1-$2" ] || continue
+    if [ -z "$gateway" ] || [ -z "${3:-}" ] || [ "$gateway" = "$3" ]; then return 0; fi
+  done
+  return 1
 }
 
 ct_require_prerequisites "servers suite"
@@ -99,18 +129,14 @@ servers_prepare
 # copied, so that a build during the run cannot change it under the container. Without it only the control arms
 # run.
 AGENT=""
-for jar in "$AGENT_JAR" agent/target/sdnotify-agent-*.jar; do
-  case "$jar" in *-sources.jar | *-javadoc.jar | *-tests.jar) continue ;; esac
-  if [ -f "$jar" ]; then
-    AGENT="$NT_OUT/servers/sdnotify-agent.jar"
-    cp "$jar" "$AGENT"
-    echo "agent: $jar ($(date -r "$jar" '+%F %T'))"
-    if [ -n "$(find agent/src agent/pom.xml -newer "$jar" -print -quit 2>/dev/null)" ]; then
-      echo "note: $jar is older than agent/'s sources (rebuild: mvn -B -pl agent -am package)"
-    fi
-    break
+if [ -f "$AGENT_JAR" ]; then
+  AGENT="$NT_OUT/servers/sdnotify-agent.jar"
+  cp "$AGENT_JAR" "$AGENT"
+  echo "agent: $AGENT_JAR ($(date -r "$AGENT_JAR" '+%F %T'))"
+  if [ -n "$(find agent/src/main agent/src/boot agent/pom.xml -newer "$AGENT_JAR" -print -quit 2>/dev/null)" ]; then
+    echo "note: $AGENT_JAR is older than agent/'s sources (rebuild: mvn -B -f agent/pom.xml install)"
   fi
-done
+fi
 if [ -z "$AGENT" ]; then
   if [ "${CI:-}" = true ]; then
     echo "FAIL servers suite: no $AGENT_JAR (the root build makes it; required with CI=true)"
@@ -190,7 +216,7 @@ run_root() {
     -Dsdnotify.agent.results="$results" -Dsdnotify.agent.jar="$jar_in" \
     -Dsdnotify.agent.jdk.jna="${NT_SUITE_JDK[jna]}" -Dsdnotify.agent.jdk.ffm="${NT_SUITE_JDK[ffm]}" \
     -Dsdnotify.agent.jdk.root="$(nt_rootfs_info "$root" jdk)" -Dsdnotify.agent.products="${products[*]}" \
-    -Dsdnotify.agent.tomcat.unit="$tomcat_unit" -Dsdnotify.agent.selected="${SELECTED[*]}" \
+    -Dsdnotify.agent.tomcat.unit="$tomcat_unit" -Dsdnotify.agent.selected="${SELECTED[*]-}" \
     >"$cases_log" 2>&1 &
   cases_pid=$!
   tail -n +1 -F --pid="$cases_pid" "$cases_log" 2>/dev/null | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^      '
@@ -224,6 +250,7 @@ for root in "${ROOTS[@]}"; do
     for c in ${PRODUCT_CHECKS[$p]}; do
       selected "$p" "$c" || continue
       for g in "${GATEWAYS[@]}"; do
+        selected "$p" "$c" "$g" || continue
         line="$NT_OUT/servers/$root/results/$p-$c.$g.line"
         if [ -f "$line" ]; then
           read -r verdict _ _ ms note <"$line"

@@ -111,21 +111,35 @@ nt_binds() {
   if [ -d "$NT_OUT/bin" ]; then echo "$NT_OUT/bin:/opt/sdnotify/bin"; fi
 }
 
-# Every module in the local Maven repository, by the README's coordinates: installed (tests skipped) unless
-# each jar there is newer than every source and POM of the tree.
+# The modules in the directories $@ (spring-boot-starter, quarkus/runtime, ...) in the local Maven repository, by
+# the README's coordinates: installed with what they build on (tests skipped) unless each one's jar there is newer
+# than its sources and those it is built from.
 nt_install_modules() {
-  local version repo module jar
+  local version repo module jar stale=()
   version=$(nt_project_version)
   repo="${NT_M2_REPO:-$HOME/.m2/repository}/dev/sdnotify"
-  for module in $(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml); do
-    [ "$module" = library.pom.xml ] && module=sdnotify || module=$(nt_module_artifact "$module")
-    jar="$repo/$module/$version/$module-$version.jar"
-    if [ ! -f "$jar" ] || [ -n "$(find src/main ./*/src ./*pom.xml ./*/pom.xml -newer "$jar" -print -quit)" ]; then
-      echo "installing every module, $version, into the local Maven repository (tests skipped)"
-      nt_mvn -q -B -Dmaven.test.skip=true install
-      return
+  for module in "$@"; do
+    jar="$repo/$(nt_module_artifact "$module")/$version/$(nt_module_artifact "$module")-$version.jar"
+    # shellcheck disable=SC2046 # the inputs are paths of the tree, without spaces
+    if [ ! -f "$jar" ] || [ -n "$(find $(_nt_module_inputs "$module") -newer "$jar" -print -quit)" ]; then
+      stale+=("$module")
     fi
   done
+  [ "${#stale[@]}" -gt 0 ] || return 0
+  echo "installing ${stale[*]} and what they build on, $version, into the local Maven repository (tests skipped)"
+  nt_mvn -q -B -Dmaven.test.skip=true -pl "$(IFS=,; echo "${stale[*]}")" -am install
+}
+
+# What the jar of the module in directory $1 is built from: its main sources and POM, the POMs above it, the
+# library's and the lifecycle core's (the Boot 3 starter compiles the Boot 4 starter's main sources too).
+_nt_module_inputs() {
+  local dir="$1"
+  echo "$1/src/main" "$1/pom.xml" pom.xml library.pom.xml src/main lifecycle/src/main lifecycle/pom.xml
+  while [ "$(dirname "$dir")" != . ]; do
+    dir=$(dirname "$dir")
+    echo "$dir/pom.xml"
+  done
+  [ "$1" != spring-boot3-starter ] || echo spring-boot-starter/src/main
 }
 
 # The artifactId of the module in directory $1.
@@ -133,17 +147,53 @@ nt_module_artifact() {
   sed -n '/<\/parent>/,/<artifactId>/s:.*<artifactId>\(.*\)</artifactId>.*:\1:p' "$1/pom.xml" | head -n 1
 }
 
-# The Spring Boot service the container suite runs (native-test/consumer/spring-boot), as an executable jar in
-# NT_SPRING_JAR, built against the installed modules.
+# The web services the container suite runs, each a project under native-test/consumer/ that uses one module by
+# the README's coordinates and has no code for systemd: the module directories it is built against, and what its
+# build leaves under its target/ that the container gets (in /opt/sdnotify/web).
+declare -A NT_WEB_MODULES=([spring-boot]=spring-boot-starter [spring-boot3]=spring-boot3-starter
+  [quarkus]="quarkus/runtime quarkus/deployment" [micronaut]=micronaut)
+declare -A NT_WEB_OUTPUT=([spring-boot]=spring-boot-service.jar [spring-boot3]=spring-boot3-service.jar
+  [quarkus]=quarkus-app [micronaut]=micronaut-service.jar)
+
+# Builds the web services $@ (all by default) against the installed modules, each unless its output is newer
+# than its sources and those modules' jars; offline first (see nt_mvn_offline_first).
+nt_build_web_services() {
+  local name app out stamp module modules=() m jars version repo
+  [ "$#" -gt 0 ] || set -- spring-boot spring-boot3 quarkus micronaut
+  for name in "$@"; do
+    read -ra m <<<"${NT_WEB_MODULES[$name]}"
+    modules+=("${m[@]}")
+  done
+  nt_install_modules "${modules[@]}" || return 1
+  version=$(nt_project_version)
+  repo="${NT_M2_REPO:-$HOME/.m2/repository}/dev/sdnotify"
+  mkdir -p "$NT_OUT"
+  for name in "$@"; do
+    app=native-test/consumer/$name
+    out=$(nt_web_service "$name")
+    # A directory's own time says little: its launcher is the stamp.
+    stamp=$out
+    [ ! -d "$out" ] || stamp=$out/quarkus-run.jar
+    jars=()
+    read -ra m <<<"${NT_WEB_MODULES[$name]}"
+    for module in "${m[@]}"; do
+      jars+=("$repo/$(nt_module_artifact "$module")/$version/$(nt_module_artifact "$module")-$version.jar")
+    done
+    if [ ! -f "$stamp" ] || [ -n "$(find "${jars[@]}" "$app/src" "$app/pom.xml" -newer "$stamp" -print -quit)" ]; then
+      echo "building the $name service ($app)"
+      nt_mvn_offline_first "$NT_OUT/build-$name.log" -q -f "$app/pom.xml" package || return 1
+    fi
+  done
+}
+
+# What the build of web service $1 leaves for the container: a jar, or Quarkus's application directory.
+nt_web_service() {
+  echo "$PWD/native-test/consumer/$1/target/${NT_WEB_OUTPUT[$1]}"
+}
+
+# The Spring Boot 4 service (native-test/consumer/spring-boot) as an executable jar in NT_SPRING_JAR.
 NT_SPRING_JAR=""
 nt_build_spring_service() {
-  local app=native-test/consumer/spring-boot
-  nt_install_modules || return 1
-  NT_SPRING_JAR="$PWD/$app/target/spring-boot-service.jar"
-  local starter
-  starter="${NT_M2_REPO:-$HOME/.m2/repository}/dev/sdnotify/sdnotify-spring-boot-starter/$(nt_project_version)"
-  if [ ! -f "$NT_SPRING_JAR" ] || [ -n "$(find "$starter" "$app/src" "$app/pom.xml" -newer "$NT_SPRING_JAR" -print -quit)" ]; then
-    echo "building the Spring Boot service ($app)"
-    nt_mvn -q -B -f "$app/pom.xml" package
-  fi
+  nt_build_web_services spring-boot || return 1
+  NT_SPRING_JAR=$(nt_web_service spring-boot)
 }

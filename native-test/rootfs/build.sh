@@ -119,6 +119,9 @@ nt_rootfs_build() {
   jdk_pkg=$(nt_rootfs_jdk_package "$suite")
   extra=$(nt_rootfs_extra_packages "$suite")
   arch=$(dpkg --print-architecture)
+  local jdk
+  jdk=$(sed -E 's/^openjdk-([0-9]+)-.*/\1/' <<<"$jdk_pkg")
+  jdk="usr/lib/jvm/java-$jdk-openjdk-$arch"
   tmp=$(mktemp -d "$NT_ROOTFS_CACHE/.build-$suite.XXXXXX")
   _NT_BUILD_TMP=$tmp
   local log="$tmp.log"
@@ -128,19 +131,22 @@ nt_rootfs_build() {
   # the chroot afterwards (it resolves their dependencies as a user's apt does; no Recommends), under the same
   # policy-rc.d.
   if ! unshare --mount --propagation private nice -n 10 ionice -c 2 -n 7 bash -euo pipefail -c '
-      tmp=$1 suite=$2 mirror=$3 include=$4 arch=$5 extra=$6
+      tmp=$1 suite=$2 mirror=$3 include=$4 arch=$5 extra=$6 jdk=$7
       debootstrap --foreign --arch="$arch" --variant=minbase --include="$include" "$suite" "$tmp" "$mirror"
       printf "#!/bin/sh\nexit 101\n" >"$tmp/usr/sbin/policy-rc.d"
       chmod 755 "$tmp/usr/sbin/policy-rc.d"
       chroot "$tmp" /debootstrap/debootstrap --second-stage
       if [ -n "$extra" ]; then
         mountpoint -q "$tmp/proc" || mount -t proc proc "$tmp/proc"
-        chroot "$tmp" apt-get update -q
+        # A dated mirror (a snapshot) serves Release files past their Valid-Until, which debootstrap accepts.
+        chroot "$tmp" apt-get -o Acquire::Check-Valid-Until=false update -q
         # shellcheck disable=SC2086
         chroot "$tmp" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $extra
+        # A newer JDK among them (26 on sid) must not become the java of the rootfs.
+        chroot "$tmp" update-alternatives --set java "/$jdk/bin/java"
       fi
     ' build "$tmp" "$(nt_rootfs_suite "$suite")" "$NT_ROOTFS_MIRROR" "systemd,libsystemd0,dbus,$jdk_pkg" "$arch" \
-      "$extra" >"$log" 2>&1; then
+      "$extra" "$jdk" >"$log" 2>&1; then
     echo "$suite: debootstrap failed; the end of $log:" >&2
     tail -n 25 "$log" | sed 's/^/  /' >&2
     return 1
@@ -149,9 +155,6 @@ nt_rootfs_build() {
   nt_rootfs_configure "$tmp" "$suite"
 
   # Run what the stamp records under nspawn, as the tests will: this also proves the rootfs works.
-  local jdk
-  jdk=$(sed -E 's/^openjdk-([0-9]+)-.*/\1/' <<<"$jdk_pkg")
-  jdk="usr/lib/jvm/java-$jdk-openjdk-$arch"
   [ -x "$tmp/$jdk/bin/java" ] || { echo "$suite: no JDK under $tmp/usr/lib/jvm" >&2; return 1; }
   if ! out=$(nt_rootfs_exec_dir "$tmp" -- /bin/sh -c '
       systemctl --version | head -n 1

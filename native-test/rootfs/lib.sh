@@ -55,9 +55,11 @@ nt_rootfs_suite() {
   echo "${1%-servers}"
 }
 
-# The packages a rootfs installs with apt-get on top of the suite's (none for a plain suite).
+# The packages a rootfs installs with apt-get on top of the suite's: sid's JDK 26 runs the channel tests
+# with JEP 500's final-field checks denied (native-test/matrix.sh).
 nt_rootfs_extra_packages() {
   case "$1" in
+    sid) echo openjdk-26-jre-headless ;;
     bookworm-servers) echo tomcat10 zookeeper ;;
     sid-servers) echo tomcat11 zookeeperd ;;
     *-servers) echo "rootfs: unknown rootfs '$1' (known: ${NT_ROOTFS_SUITES[*]} ${NT_ROOTFS_VARIANTS[*]})" >&2; return 1 ;;

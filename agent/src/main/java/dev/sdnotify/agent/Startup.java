@@ -14,12 +14,15 @@ import java.util.concurrent.TimeUnit;
  * The start, on the agent's thread: looks at the {@code ready=} predicates every {@value #POLL_MILLIS} ms, says in
  * {@code STATUS=} what it still waits for and for how long, and sends {@code READY=1} on the first look at which
  * all hold; then the lifecycle's keeper feeds the watchdog while the {@code health=} predicates hold and no thread
- * is deadlocked, and the thread ends. Nothing is sent in the first second: a JVM that lives only a moment (a
- * start script's {@code java -version}) leaves systemd's view unchanged.
+ * is deadlocked, and the thread ends. No status is sent in the first {@value #QUIET_MILLIS} ms: a helper JVM that
+ * systemd starts itself ({@code ExecStartPre=} running {@code java -version}, or a tool such as Kafka's storage
+ * format, which takes three seconds on a busy machine) finds its own pid in {@code SYSTEMD_EXEC_PID} like the main
+ * JVM, and must leave systemd's view unchanged: with {@code NotifyAccess=main} systemd would log each of its
+ * messages as refused, with {@code all} show its status.
  */
 final class Startup implements Runnable {
     static final long POLL_MILLIS = 50;
-    private static final long QUIET_MILLIS = 1000;
+    static final long QUIET_MILLIS = 5000;
     private static final long STATUS_EVERY_MILLIS = 5000;
 
     private final Options options;
@@ -32,6 +35,7 @@ final class Startup implements Runnable {
     public void run() {
         ServiceLifecycle lifecycle = ServiceLifecycle.builder(Notifier.fromEnvironment())
                 .extendTimeout(options.extend)
+                .progress(new Progress())
                 .announceMainPid(options.mainSelf)
                 .keeper(k -> k.failuresBeforeStopping(options.failures).triggerOnFailure(options.trigger))
                 .build();

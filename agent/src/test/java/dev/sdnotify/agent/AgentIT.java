@@ -46,7 +46,7 @@ class AgentIT {
         int port = freePort();
         Path hookRan = dir.resolve("hook");
         try (Supervisor s = new Supervisor(dir); Child c = s.start(jdk, "ready=port:" + port, Map.of(),
-                "hook:" + hookRan, "sleep:1800", "listen:" + port, "wait")) {
+                "hook:" + hookRan, "sleep:" + (Startup.QUIET_MILLIS + 3000), "listen:" + port, "wait")) {
             String status = s.await(t -> t.startsWith("STATUS=Starting: waiting for port " + port));
             assertTrue(status.contains("does not listen on port " + port + " yet"), status);
             s.await(t -> t.startsWith("READY=1\nSTATUS=Ready: port " + port));
@@ -83,6 +83,21 @@ class AgentIT {
             List<String> texts = s.texts();
             assertEquals("MAINPID=" + c.process.pid(), texts.get(texts.indexOf(s.await(t -> t.startsWith("READY=1"))) - 1));
             assertTrue(c.stderr().contains("NotifyAccess=all"), c.stderr());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aToolJvmThatSystemdStartsSendsNothingWhileItWorks(String jdk) throws Exception {
+        int port = freePort();
+        try (Supervisor s = new Supervisor(dir)) {
+            // As Kafka's storage format in ExecStartPre=: systemd started it, and it works for seconds, then ends.
+            Process p = s.builder(List.of("sh", "-c", "SYSTEMD_EXEC_PID=$$ exec \"$0\" \"$@\"", java(jdk),
+                    "-javaagent:" + JAR + "=ready=port:" + port, "-cp", System.getProperty("java.class.path"),
+                    TestServer.class.getName(), "sleep:3000")).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertEquals(List.of(), s.texts());
         }
     }
 

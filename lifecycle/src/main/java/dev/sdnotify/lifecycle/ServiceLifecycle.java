@@ -9,6 +9,7 @@ import dev.sdnotify.internal.Log;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -57,6 +58,7 @@ public final class ServiceLifecycle implements AutoCloseable {
     private final Duration extendTimeout;
     private final LongSupplier progress;
     private final LongSupplier ticker;
+    private final long builtAt;
     private final boolean ownsScheduler;
     private final Object lock = new Object();
     /** Held only while one bounded send is made: keeps the sends in the order of the calls. */
@@ -86,7 +88,8 @@ public final class ServiceLifecycle implements AutoCloseable {
         this.ticker = b.ticker;
         this.ownsScheduler = b.scheduler == null;
         this.lastProgress = progress.getAsLong();
-        this.stillSince = ticker.getAsLong();
+        this.builtAt = ticker.getAsLong();
+        this.stillSince = builtAt;
         if (extendTimeout.isZero()) {
             extensions = null;
             ticks = null;
@@ -134,6 +137,17 @@ public final class ServiceLifecycle implements AutoCloseable {
             this.phase = text;
         }
         send("STATUS", Stage.STARTING, () -> notifier.send(NotifyState.safeStatus(text)));
+    }
+
+    /**
+     * {@link #ready(String, HealthCheck)} with {@code STATUS=<status> (started in N.N s)}: the start {@code took} that
+     * long, as the framework measured it, or, when it is null, as long as this lifecycle has existed (adapters build
+     * it as their framework's start begins). Not the process's age: where {@code ProcSubset=pid} hides
+     * {@code /proc/stat}, the JDK cannot tell when the process started.
+     */
+    public void readyAfterStart(String status, Duration took, HealthCheck health) {
+        double seconds = (took != null ? took.toNanos() : ticker.getAsLong() - builtAt) / 1e9;
+        ready(String.format(Locale.ROOT, "%s (started in %.1f s)", status, seconds), health);
     }
 
     /**

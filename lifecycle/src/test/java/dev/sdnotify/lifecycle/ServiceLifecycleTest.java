@@ -48,6 +48,16 @@ class ServiceLifecycleTest {
     }
 
     @Test
+    void theStartTimeIsTheFrameworksOrTheLifecyclesAge() {
+        ServiceLifecycle life = lifecycle().build();
+        nanos.addAndGet(Duration.ofMillis(2_340).toNanos());
+        life.readyAfterStart("Serving", null, HEALTHY);
+        life.readyAfterStart("Serving again", Duration.ofMillis(1_250), HEALTHY);
+        assertEquals(List.of("READY=1\nSTATUS=Serving (started in 2.3 s)", "STATUS=Serving again (started in 1.3 s)"),
+                systemd.messages());
+    }
+
+    @Test
     void everySendIsBoundedByTheSendTimeout() {
         ServiceLifecycle life = lifecycle().sendTimeout(Duration.ofMillis(250)).build();
         life.starting("a");

@@ -12,8 +12,6 @@ import io.micronaut.runtime.event.ApplicationStartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.annotation.PreDestroy;
-import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The application's events, told to its {@link ServiceLifecycle}, which this bean makes as the context starts:
@@ -82,9 +80,6 @@ class MicronautLifecycle {
 
     private void ready(String status) {
         HealthCheck health = liveness.isPresent() ? liveness.get() : () -> true;
-        Duration took = ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, Instant.now())).orElse(null);
-        lifecycle.ready(took == null ? status : String.format("%s (started in %.1f s)", status, took.toMillis() / 1000.0),
-                health);
+        lifecycle.readyAfterStart(status, null, health);
     }
 }

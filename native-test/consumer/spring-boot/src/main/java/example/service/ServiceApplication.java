@@ -14,8 +14,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A web service with no code for systemd: the starter sends READY=1, the keep-alives and STOPPING=1. For the
- * tests it can start slowly (demo.slow-beans beans of demo.slow-bean-ms each), report DOWN while the file
- * demo.down-file exists, and take demo.stop-ms to stop.
+ * tests it can start slowly (demo.slow-beans beans of demo.slow-bean-ms each), report its check "toggle" DOWN
+ * while the file demo.down-file exists and its check "database" DOWN while demo.unready-file exists, and take
+ * demo.stop-ms to stop.
  */
 @SpringBootApplication
 @RestController
@@ -32,8 +33,18 @@ public class ServiceApplication {
     /** Switched DOWN by a file, so that a test can make the service unhealthy from outside. */
     @Bean
     HealthIndicator toggle(@Value("${demo.down-file:}") String downFile) {
-        return () -> !downFile.isEmpty() && Files.exists(Path.of(downFile))
-                ? Health.down().withDetail("file", downFile).build()
+        return fileCheck(downFile);
+    }
+
+    /** Switched DOWN by another file: a check such as a database's, which a test leaves out of the watchdog's group. */
+    @Bean
+    HealthIndicator database(@Value("${demo.unready-file:}") String unreadyFile) {
+        return fileCheck(unreadyFile);
+    }
+
+    private static HealthIndicator fileCheck(String file) {
+        return () -> !file.isEmpty() && Files.exists(Path.of(file))
+                ? Health.down().withDetail("file", file).build()
                 : Health.up().build();
     }
 

@@ -1,10 +1,14 @@
 package example.service;
 
+import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 
-/** Registers {@code beans} beans whose construction sleeps {@code ms} each. */
+/**
+ * Registers {@code beans} beans whose construction takes {@code ms} each: a fifth of it computing, the rest
+ * waiting. The computing is progress as the starter counts it (CPU time), at a fraction of a core.
+ */
 final class SlowStart implements BeanDefinitionRegistryPostProcessor {
     private final int beans;
     private final long ms;
@@ -23,8 +27,12 @@ final class SlowStart implements BeanDefinitionRegistryPostProcessor {
 
     static final class Slow {
         Slow(long ms) {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms / 5);
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
             try {
-                Thread.sleep(ms);
+                Thread.sleep(ms - ms / 5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -61,8 +61,15 @@ final class AgentCases implements BeforeAllCallback, ExecutionCondition, Invocat
         if (!SUITE.products().contains(product)) {
             return ConditionEvaluationResult.disabled(product + " is not installed in " + SUITE.label());
         }
-        return SUITE.selects(product, row) ? ConditionEvaluationResult.enabled("selected")
-                : ConditionEvaluationResult.disabled(row + " not selected");
+        // Evaluated for the check, then for each of its runs, whose display name is the gateway's.
+        AgentGateway gateway = null;
+        for (AgentGateway g : AgentGateway.values()) {
+            if (g.name().equals(context.getDisplayName())) {
+                gateway = g;
+            }
+        }
+        return SUITE.selects(product, row, gateway) ? ConditionEvaluationResult.enabled("selected")
+                : ConditionEvaluationResult.disabled(row + (gateway == null ? "" : " on " + gateway) + " not selected");
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The checks every product gets (the product cases add their own). */
@@ -64,7 +65,7 @@ final class AgentChecks {
 
         List<String> stopped = s.stop();
         s.logLines("stop", stopped, SYSTEMD_LINES, 20);
-        int stopping = indexOf(stopped, "Got notification message from PID " + pid + " \\(.*STOPPING=1");
+        int stopping = indexOf(stopped, "Got notification message from PID " + pid + "( \\(|: ).*STOPPING=1");
         int exited = indexOf(stopped, "Main process exited");
         if (stopping < 0) {
             throw new AssertionError(s.name() + ": no STOPPING=1 from the JVM (" + pid + ") during systemctl stop");
@@ -112,9 +113,27 @@ final class AgentChecks {
      * notify socket but stay silent: with NotifyAccess=main the manager logs no "reception only permitted for
      * main PID", and with NotifyAccess=all the start is the same: served once started, every notification
      * from the main JVM. Each arm counts the JVMs that loaded the agent ("Picked up JAVA_TOOL_OPTIONS").
+     * Control: a helper that speaks (systemd-notify in ExecStartPre=, NotifyAccess=all) is seen as a
+     * notification from another pid than the JVM's. (systemd gives control processes the notify socket only with
+     * NotifyAccess=all: with main, a helper of ExecStartPre= cannot speak at all.)
      */
     static void helpers(AgentServer s, String... arm) {
         List<String> notes = new ArrayList<>();
+        // Control: a helper that does speak (systemd-notify in ExecStartPre=; systemd gives the notify socket to
+        // control processes only with NotifyAccess=all) shows up as a notification from another pid than the JVM.
+        s.configure("control: a helper that speaks", true, lines(arm, "ExecStartPre=/bin/sh -c 'systemd-notify STATUS=helper; sleep 1'",
+                "NotifyAccess=all"));
+        String controlCursor = s.cursor();
+        s.start();
+        String controlPid = s.mainJvm();
+        List<String[]> spoke = Await.until(Duration.ofSeconds(10), () -> notifications(s.journal(controlCursor)),
+                m -> m.stream().anyMatch(n -> !n[0].equals(controlPid) && n[1].contains("STATUS=helper")),
+                m -> s.name() + ": control arm: systemd-notify in ExecStartPre= left no notification from its pid: the"
+                        + " check would not see a helper that speaks; notifications: " + describe(m));
+        String[] helper = spoke.stream().filter(n -> n[1].contains("STATUS=helper")).findFirst().orElseThrow();
+        s.log.log("  control: notification from PID " + helper[0] + " (" + helper[1] + "), the main JVM is " + controlPid);
+        notes.add("control: systemd-notify in ExecStartPre= seen (PID " + helper[0] + ", not the JVM " + controlPid + ")");
+        s.stop();
         for (String access : List.of("main", "all")) {
             s.configure("NotifyAccess=" + access, true, lines(arm, "NotifyAccess=" + access));
             String cursor = s.cursor();
@@ -153,16 +172,25 @@ final class AgentChecks {
         String cursor = s.cursor();
         s.startNoBlock();
         String[] status = {""};
-        String state = Await.until(Duration.ofSeconds(timeoutSeconds + 60), () -> {
-            Map<String, String> p = s.unit.props("ActiveState", "StatusText");
-            if (!p.get("StatusText").isEmpty()) {
-                status[0] = p.get("StatusText");
-            }
-            return p.get("ActiveState");
-        }, st -> !st.equals("activating") && !st.equals("inactive"), st -> s.name() + ": still " + st + " long after TimeoutStartSec=" + timeoutSeconds + "s");
+        String state;
+        try {
+            // The agent's last extension (extend=30s by default, one every 10 s while the start moves) may outlast
+            // the timeout itself: a start that stopped moving meets its end at most 30 s after its last move.
+            state = s.awaitSettled(Duration.ofSeconds(timeoutSeconds + 90), p -> {
+                if (!p.get("StatusText").isEmpty()) {
+                    status[0] = p.get("StatusText");
+                }
+            }, "StatusText");
+        } catch (AssertionError e) {
+            List<String> journal = s.journal(cursor);
+            s.logLines("start", journal, SYSTEMD_LINES, 40);
+            long extensions = notifications(journal).stream().filter(m -> m[1].contains("EXTEND_TIMEOUT_USEC=")).count();
+            throw new AssertionError(e.getMessage() + " under TimeoutStartSec=" + timeoutSeconds + "s: " + extensions
+                    + " EXTEND_TIMEOUT_USEC from the JVM while its status said '" + status[0] + "'", e);
+        }
         Map<String, String> p = s.record("after the start", "TimeoutStartUSec");
         List<String> journal = s.journal(cursor);
-        s.logLines("start", journal, SYSTEMD_LINES, 20);
+        s.logLines("start", journal, SYSTEMD_LINES, 80);
         s.log.log("  status while activating: " + status[0]);
         if (!state.equals("failed") || !p.get("Result").equals("timeout")) {
             throw new AssertionError(s.name() + ": " + state + " with result " + p.get("Result") + ", expected failed with result timeout");
@@ -227,20 +255,28 @@ final class AgentChecks {
         }
         List<String> journal = s.journal(cursor);
         s.logLines("kill and restart", journal, SYSTEMD_LINES, 25);
-        if (indexOf(journal, "Watchdog timeout") < 0) {
-            throw new AssertionError(s.name() + ": no 'Watchdog timeout' line in the journal");
+        // The manager's own timeout, or the agent's WATCHDOG=trigger (trigger=on, the default) when a check fails.
+        int why = indexOf(journal, "Watchdog timeout|Watchdog request");
+        if (why < 0) {
+            throw new AssertionError(s.name() + ": no 'Watchdog timeout' or 'Watchdog request' line in the journal");
         }
         s.stop();
-        return "killed by the watchdog about " + killedAfter / 1000 + " s later ('" + exit + "'), restarted (NRestarts="
-                + p.get("NRestarts") + ", MainPID " + pid + " -> " + again + ")";
+        return "'" + journal.get(why).replaceFirst("^.*?: " + Pattern.quote(s.name()) + ": ", "") + "' about " + killedAfter / 1000
+                + " s later, '" + exit + "', restarted (NRestarts=" + p.get("NRestarts") + ", MainPID " + pid + " -> " + again + ")";
     }
 
-    /** kill -STOP of the JVM: no more keep-alives, so the watchdog kills it (SIGABRT, then SIGKILL after TimeoutAbortSec=). */
+    /**
+     * kill -STOP of the JVM: no more keep-alives, so the manager's watchdog times out and kills it (SIGABRT, with a
+     * SIGCONT after it; SIGKILL after TimeoutAbortSec= if that is not enough).
+     */
     static void stoppedJvm(AgentServer s, String... arm) {
         String pid = keptAlive(s, "watchdog", arm);
         String cursor = s.cursor();
-        s.container.check("kill", "-STOP", pid);
-        s.log.log("kill -STOP " + pid);
-        s.log.note("kept alive 2 intervals; kill -STOP: " + killedAndRestarted(s, pid, cursor, System.nanoTime(), () -> {}));
+        s.signal("STOP", pid);
+        String killed = killedAndRestarted(s, pid, cursor, System.nanoTime(), () -> {});
+        if (!killed.startsWith("'Watchdog timeout")) {
+            throw new AssertionError(s.name() + ": a stopped JVM was not killed by the manager's watchdog timeout: " + killed);
+        }
+        s.log.note("kept alive 2 intervals; kill -STOP: " + killed);
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Assumptions;
 final class AgentServer {
     /** The properties recorded at each step. */
     private static final String[] STATE = {"ActiveState", "SubState", "Result", "MainPID", "NRestarts", "StatusText"};
-    private static final Pattern NOTIFICATION = Pattern.compile("Got notification message from PID (\\d+) \\((.*)\\)$");
+    /** A notification as the manager logs it: "from PID 12 (READY=1, STATUS=...)" up to 25x, "from PID 12: READY=1, ..." later. */
+    private static final Pattern NOTIFICATION = Pattern.compile("Got notification message from PID (\\d+)(?: \\((.*)\\)|: (.*))$");
 
     final AgentProduct product;
     final AgentGateway gateway;
@@ -86,7 +88,7 @@ final class AgentServer {
     /** Skips the rest of the check when there is no agent jar yet (the control arms before it have run). */
     void requireAgent() {
         if (AgentCases.suite().jar().isEmpty()) {
-            Assumptions.abort("no agent jar (agent/target/sdnotify-agent.jar): agent arms skipped");
+            Assumptions.abort("no agent jar (agent/target/sdnotify-agent-VERSION.jar): agent arms skipped");
         }
     }
 
@@ -157,10 +159,33 @@ final class AgentServer {
         return journal(cursor);
     }
 
-    /** Waits until the unit has left activating (and reloading) and returns its state. */
-    String awaitStarted(Duration within) {
-        return Await.until(within, () -> unit.prop("ActiveState"), s -> !s.equals("activating") && !s.equals("reloading"),
-                s -> name() + ": still " + s + " after " + Unit.seconds(within));
+    /**
+     * After a start: waits until the unit is active or failed (or inactive again after it left inactive: a clean
+     * exit) and returns that state.
+     */
+    String awaitSettled(Duration within) {
+        return awaitSettled(within, p -> {});
+    }
+
+    /** As {@link #awaitSettled(Duration)}, showing {@code each} the properties ActiveState and {@code more} at each look. */
+    String awaitSettled(Duration within, Consumer<Map<String, String>> each, String... more) {
+        List<String> names = new ArrayList<>(List.of("ActiveState"));
+        names.addAll(Arrays.asList(more));
+        boolean[] left = {false};
+        return Await.until(within, () -> {
+            Map<String, String> p = unit.props(names.toArray(String[]::new));
+            each.accept(p);
+            return p.get("ActiveState");
+        }, st -> {
+            left[0] |= !st.equals("inactive");
+            return st.equals("active") || st.equals("failed") || st.equals("inactive") && left[0];
+        }, st -> name() + ": still " + st + " " + Unit.seconds(within) + " after its start");
+    }
+
+    /** Sends a signal to a process in the container (procps is not installed: the shell's kill). */
+    void signal(String signal, String pid) {
+        container.check("sh", "-c", "kill -" + signal + " \"$1\"", "kill", pid);
+        log.log("kill -" + signal + " " + pid);
     }
 
     /**
@@ -218,21 +243,24 @@ final class AgentServer {
 
     // ------------------------------------------------------------------------------------------ journal
 
-    /** The journal's position now: what is logged later is read with {@link #journal(String)}. */
+    /**
+     * The position of the unit's last journal entry ("" if it has none): what is logged about it later is read
+     * with {@link #journal(String)}. The unit's own entry, not the journal's last: on systemd 252,
+     * {@code journalctl --after-cursor=C -u UNIT} skips the first matching entry when C's entry does not match.
+     */
     String cursor() {
-        String out = container.check("journalctl", "-q", "-n", "1", "--show-cursor", "-o", "cat");
+        String out = container.check("journalctl", "-q", "-n", "1", "--show-cursor", "-o", "cat", "-u", name());
         Matcher m = Pattern.compile("^-- cursor: (.+)$", Pattern.MULTILINE).matcher(out);
-        if (!m.find()) {
-            throw new AssertionError("journalctl --show-cursor printed no cursor: " + out);
-        }
-        return m.group(1);
+        return m.find() ? m.group(1) : "";
     }
 
     /** The unit's journal after the cursor, the manager's lines about it included ("[monotonic] text"). */
     List<String> journal(String cursor) {
-        String out = container.check("journalctl", "-q", "--no-pager", "-o", "short-monotonic", "--after-cursor=" + cursor,
-                "-u", name());
-        return out.lines().map(AgentServer::strip).collect(Collectors.toList());
+        List<String> command = new ArrayList<>(List.of("journalctl", "-q", "--no-pager", "-o", "short-monotonic", "-u", name()));
+        if (!cursor.isEmpty()) {
+            command.add("--after-cursor=" + cursor);
+        }
+        return container.check(command.toArray(String[]::new)).lines().map(AgentServer::strip).collect(Collectors.toList());
     }
 
     /** "[  123.456789] host ident[pid]: text" as "[123.456789] ident: text". */
@@ -246,7 +274,7 @@ final class AgentServer {
         for (String line : journal) {
             Matcher m = NOTIFICATION.matcher(line);
             if (m.find()) {
-                found.add(new String[] {m.group(1), m.group(2)});
+                found.add(new String[] {m.group(1), m.group(2) != null ? m.group(2) : m.group(3)});
             }
         }
         return found;
@@ -273,6 +301,6 @@ final class AgentServer {
 
     /** The manager's lines that tell a reader what happened: notifications, state changes, results, kills. */
     static final String SYSTEMD_LINES = "Got notification message|reception only permitted|Changed [a-z-]+ -> |Main process exited"
-            + "|Failed with result|Watchdog timeout|Killing process|timed out|Scheduled restart job|Deactivated successfully"
+            + "|Failed with result|Watchdog timeout|Watchdog request|Killing process|timed out|Scheduled restart job|Deactivated successfully"
             + "|Main PID|New main PID|MAINPID";
 }

@@ -62,8 +62,22 @@ record AgentSuite(
         return new Container(pid);
     }
 
-    /** Whether a row (product-check) is selected: all are when none is named, else by its name or its product's. */
-    boolean selects(String product, String row) {
-        return selected.isEmpty() || selected.contains(product) || selected.contains(row);
+    /**
+     * Whether a row (product-check) is selected on a gateway (null: on either): all are when none is named, else by
+     * its name or its product's, each alone or with {@code @jna} or {@code @ffm} for one gateway only.
+     */
+    boolean selects(String product, String row, AgentGateway gateway) {
+        if (selected.isEmpty()) {
+            return true;
+        }
+        for (String s : selected) {
+            int at = s.indexOf('@');
+            String name = at < 0 ? s : s.substring(0, at);
+            boolean onGateway = at < 0 || gateway == null || s.substring(at + 1).equals(gateway.id());
+            if ((name.equals(product) || name.equals(row)) && onGateway) {
+                return true;
+            }
+        }
+        return false;
     }
 }

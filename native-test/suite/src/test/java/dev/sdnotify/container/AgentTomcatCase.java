@@ -55,7 +55,7 @@ class AgentTomcatCase {
             "Restart=no"};
         s.configure("extend=0s", true, lines(slow, "Environment=\"SDNOTIFY_AGENT=preset=tomcat;extend=0s\""));
         s.startNoBlock();
-        String state = s.awaitStarted(AgentChecks.START);
+        String state = s.awaitSettled(AgentChecks.START);
         Map<String, String> control = s.record("with extend=0s");
         if (!state.equals("failed") || !control.get("Result").equals("timeout")) {
             throw new AssertionError(s.name() + ": with extend=0s the 30 s start ended " + state + " (" + control.get("Result")
@@ -67,7 +67,7 @@ class AgentTomcatCase {
         s.configure("extend=30s", true, lines(slow, "Environment=\"SDNOTIFY_AGENT=preset=tomcat;extend=30s\""));
         String cursor = s.cursor();
         s.startNoBlock();
-        state = s.awaitStarted(AgentChecks.START);
+        state = s.awaitSettled(AgentChecks.START);
         Map<String, String> p = s.record("with extend=30s", "ExecMainStartTimestampMonotonic", "ActiveEnterTimestampMonotonic");
         List<String> journal = s.journal(cursor);
         s.logLines("start", journal, AgentServer.SYSTEMD_LINES, 30);

@@ -59,13 +59,11 @@ class AgentZooKeeperCase {
         String cursor = s.cursor();
         s.startNoBlock();
         String[] shell = {""};
-        String state = Await.until(AgentChecks.START, () -> {
-            Map<String, String> p = s.unit.props("ActiveState", "MainPID");
+        String state = s.awaitSettled(AgentChecks.START, p -> {
             if (p.get("ActiveState").equals("activating") && !p.get("MainPID").equals("0")) {
                 shell[0] = p.get("MainPID") + " (" + s.container.run("readlink", "/proc/" + p.get("MainPID") + "/exe").text() + ")";
             }
-            return p.get("ActiveState");
-        }, st -> !st.equals("activating") && !st.equals("inactive"), st -> s.name() + ": still " + st);
+        }, "MainPID");
         Map<String, String> control = s.record("without main=self");
         List<String> journal = s.journal(cursor);
         s.logLines("start", journal, AgentServer.SYSTEMD_LINES, 20);

@@ -44,6 +44,12 @@ final class Cases {
                 + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && tail -n 1 <&3");
     }
 
+    /** The status line of the answer to GET path from 127.0.0.1:port inside the container, read within 5 s. */
+    static Container.Result httpStatusLine(int port, String path) {
+        return container().run("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + " && printf 'GET " + path
+                + " HTTP/1.0\\r\\n\\r\\n' >&3 && timeout 5 head -n 1 <&3 | tr -d '\\r'");
+    }
+
     /** The first line a TCP server at 127.0.0.1:port in the container sends, read within 10 s. */
     static Container.Result firstLine(int port) {
         return container().run("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port

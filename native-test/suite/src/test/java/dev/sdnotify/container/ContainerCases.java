@@ -66,7 +66,7 @@ final class ContainerCases implements BeforeAllCallback, InvocationInterceptor, 
             } else if (argument instanceof CaseLog l) {
                 log = l;
             } else if (argument instanceof String detail) {
-                name = name + "-" + detail;
+                name = name.isEmpty() ? detail : name + "-" + detail;
             }
         }
         if (backend == null || log == null) {

@@ -14,7 +14,7 @@ record Suite(
         int systemd,
         String libsystemdReport,
         String jrunGateway,
-        String springGateway,
+        String webGateway,
         Path results,
         Path repository) {
 
@@ -32,7 +32,7 @@ record Suite(
                 Integer.parseInt(required("sdnotify.ct.systemd")),
                 required("sdnotify.ct.libsystemd.report"),
                 required("sdnotify.ct.jrun.gateway"),
-                required("sdnotify.ct.spring.gateway"),
+                required("sdnotify.ct.web.gateway"),
                 Path.of(required("sdnotify.ct.results")),
                 Path.of(required("sdnotify.ct.repository")).toAbsolutePath().normalize());
     }
@@ -50,8 +50,8 @@ record Suite(
     }
 
     /**
-     * The regex of the line a service logs for the backend the library chose (as Svc.begin and the starter
-     * print it): libsystemd on gateway {@code gateway} with what this root's release lacks, or java because
+     * The regex of the line a service logs for the backend the library chose (as Svc.begin prints
+     * it): libsystemd on gateway {@code gateway} with what this root's release lacks, or java because
      * libsystemd cannot be loaded.
      */
     String backendLine(Backend backend, String gateway) {

@@ -2,8 +2,6 @@ package dev.sdnotify.quarkus;
 
 import dev.sdnotify.HealthCheck;
 import dev.sdnotify.lifecycle.ServiceLifecycle;
-import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The application's {@link ServiceLifecycle} while it runs under a supervisor, told what Quarkus does:
@@ -98,9 +96,6 @@ final class QuarkusLifecycle {
     }
 
     private void ready(String status) {
-        Duration took = ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, Instant.now())).orElse(null);
-        lifecycle.ready(took == null ? status : String.format("%s (started in %.1f s)", status, took.toMillis() / 1000.0),
-                health);
+        lifecycle.readyAfterStart(status, null, health);
     }
 }

@@ -43,7 +43,7 @@ final class LifecycleEvents implements SmartApplicationListener {
         if (event instanceof ApplicationReadyEvent r && r.getApplicationContext() == context) {
             startedIn = r.getTimeTaken();
         } else if (event instanceof AvailabilityChangeEvent<?> change && change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
-            lifecycle.ready(readyStatus(), health);
+            lifecycle.readyAfterStart(readyStatus(), startedIn, health);
         } else if (event instanceof AvailabilityChangeEvent<?> change && change.getState() == ReadinessState.REFUSING_TRAFFIC
                 && lifecycle.isReady()) {
             lifecycle.status("Refusing traffic");
@@ -54,15 +54,7 @@ final class LifecycleEvents implements SmartApplicationListener {
     }
 
     private String readyStatus() {
-        StringBuilder s = new StringBuilder("Accepting traffic");
         int port = WebServerPort.of(context);
-        if (port > 0) {
-            s.append(" on port ").append(port);
-        }
-        Duration took = startedIn;
-        if (took != null) {
-            s.append(String.format(" (started in %.1f s)", took.toMillis() / 1000.0));
-        }
-        return s.toString();
+        return port > 0 ? "Accepting traffic on port " + port : "Accepting traffic";
     }
 }

@@ -3,6 +3,7 @@ package dev.sdnotify.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.startsWith;
 import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.atLeast;
@@ -92,7 +93,7 @@ class SdNotifyAutoConfigurationTest {
             verify(n).send(NotifyState.status("Refusing traffic"));
             ready(context);
             verify(n, times(1)).ready(anyString());
-            verify(n, times(1)).send(NotifyState.status("Accepting traffic"));
+            verify(n, times(1)).send(argThat(state -> state.toString().startsWith("STATUS=Accepting traffic (started in ")));
         });
     }
 
@@ -103,7 +104,7 @@ class SdNotifyAutoConfigurationTest {
                 .run(context -> {
                     ready(context);
                     verify(n, never()).ready(anyString());
-                    verify(n).send(NotifyState.status("Accepting traffic"));
+                    verify(n).send(argThat(state -> state.toString().startsWith("STATUS=Accepting traffic (started in ")));
                 });
     }
 
