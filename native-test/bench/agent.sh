@@ -22,12 +22,12 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/sdnotify-agent-bench.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 "$NT_JDK_FFM/bin/javac" --release 17 -d "$out" native-test/bench/agent/AgentBenchServer.java
 # An agent whose premain does nothing: what -javaagent itself costs a JVM, whatever the agent.
-mkdir -p "$out/empty"
+mkdir -p "$out/empty-agent"
 printf 'public class EmptyAgent { public static void premain(String a, java.lang.instrument.Instrumentation i) {} }\n' \
-  >"$out/empty/EmptyAgent.java"
-"$NT_JDK_FFM/bin/javac" --release 11 -d "$out/empty" "$out/empty/EmptyAgent.java"
-printf 'Premain-Class: EmptyAgent\n' >"$out/empty/manifest"
-"$NT_JDK_FFM/bin/jar" cfm "$out/empty.jar" "$out/empty/manifest" -C "$out/empty" EmptyAgent.class
+  >"$out/empty-agent/EmptyAgent.java"
+"$NT_JDK_FFM/bin/javac" --release 11 -d "$out/empty-agent" "$out/empty-agent/EmptyAgent.java"
+printf 'Premain-Class: EmptyAgent\n' >"$out/empty-agent/manifest"
+"$NT_JDK_FFM/bin/jar" cfm "$out/empty.jar" "$out/empty-agent/manifest" -C "$out/empty-agent" EmptyAgent.class
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -40,7 +40,7 @@ run() {
   [ "$agent" = agent ] && opts+=("-javaagent:$jar=ready=port:$p")
   [ "$agent" = empty ] && opts+=("-javaagent:$out/empty.jar")
   if [ "$supervised" = supervised ]; then
-    sock="$out/notify.$RANDOM"
+    sock=$(mktemp -u "$out/notify.XXXXXX")
     python3 native-test/bench/agent/receive.py "$sock" $((seconds + 5)) >"$out/rx" &
     rx=$!
     until grep -q bound "$out/rx" 2>/dev/null; do sleep 0.01; done
