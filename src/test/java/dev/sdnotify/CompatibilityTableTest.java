@@ -16,12 +16,12 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's compatibility table says what the tests hold each release to: a release's cell differs from
+ * The compatibility table (docs/compatibility.md) says what the tests hold each release to: a release's cell differs from
  * 262's exactly where a row of {@code libsystemd-differences.tsv} for that row's behaviour applies to the
  * release; the java backend's column agrees with 262's; and every row of the file is in the table.
  */
 class CompatibilityTableTest {
-    private static final Path README = Path.of("README.md");
+    private static final Path TABLE = Path.of("docs/compatibility.md");
     /** The table's release columns, oldest first, then 262 and the java backend. */
     private static final int[] RELEASES = {247, 252, 257};
 
@@ -45,14 +45,12 @@ class CompatibilityTableTest {
         ROWS.put("`WATCHDOG_USEC=-0b1`", List.of("number-c23-minus-binary"));
     }
 
-    /** The cells of the table's rows under "## Compatibility", each row as behaviour, 247, 252, 257, 262, java. */
+    /** The cells of the table's rows, each row as behaviour, 247, 252, 257, 262, java. */
     static List<List<String>> table() throws IOException {
-        String readme = Files.readString(README);
-        int section = readme.indexOf("\n## Compatibility\n");
-        assertTrue(section >= 0, "README.md has no Compatibility section");
+        String text = Files.readString(TABLE);
         List<List<String>> rows = new ArrayList<>();
         boolean inTable = false;
-        for (String line : readme.substring(section).split("\n")) {
+        for (String line : text.split("\n")) {
             if (line.startsWith("| behaviour |")) {
                 inTable = true;
                 continue;
@@ -67,7 +65,7 @@ class CompatibilityTableTest {
             for (String cell : line.substring(1, line.length() - 1).split("\\|", -1)) {
                 cells.add(cell.trim());
             }
-            assertEquals(6, cells.size(), "README compatibility row: " + line);
+            assertEquals(6, cells.size(), "compatibility row: " + line);
             rows.add(cells);
         }
         return rows;
@@ -80,7 +78,7 @@ class CompatibilityTableTest {
                 return key;
             }
         }
-        throw new AssertionError("README compatibility row with no rules here: " + row.get(0));
+        throw new AssertionError("compatibility row with no rules here: " + row.get(0));
     }
 
     @Test
@@ -104,7 +102,7 @@ class CompatibilityTableTest {
             }
         }
         assertEquals(List.of(), wrong);
-        assertEquals(ROWS.size(), table.size(), "rows in the README's table");
+        assertEquals(ROWS.size(), table.size(), "rows in the compatibility table");
     }
 
     @Test
