@@ -30,18 +30,26 @@ done | xargs -0 cp --parents -t "$copy"
 
 # Maven in the copy, output to $1; a failed build keeps the copy.
 repro_mvn() {
-  (cd "$copy" && nt_mvn_offline_first "$@") || { keep=1; return 1; }
+  (cd "$copy" && NT_MVN_TMPDIR="$copy/.mvn-tmp" nt_mvn_offline_first "$@") || { keep=1; return 1; }
 }
 
-# Each module's POM file and artifactId: the parent's, the library's (library.pom.xml), then the others'.
-MODULES=("pom.xml sdnotify-parent")
-for module in $(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml); do
-  if [ "$module" = library.pom.xml ]; then
-    MODULES+=("library.pom.xml sdnotify")
-  else
-    MODULES+=("$module/pom.xml $(sed -n '/<\/parent>/,/<artifactId>/s:.*<artifactId>\(.*\)</artifactId>.*:\1:p' "$module/pom.xml" | head -n 1)")
-  fi
-done
+# Each module's POM file, artifactId and packaging: the parent's, then every module's, nested ones included
+# (the library's POM is library.pom.xml).
+MODULES=()
+add_modules() {
+  local pom=$1 dir module packaging
+  dir=$(dirname "$pom")
+  packaging=$(sed -n 's:^  <packaging>\(.*\)</packaging>.*:\1:p' "$pom")
+  # The project's own elements are indented by two spaces, its parent's by four.
+  MODULES+=("${pom#./} $(sed -n 's:^  <artifactId>\(.*\)</artifactId>.*:\1:p' "$pom" | head -n 1) ${packaging:-jar}")
+  for module in $(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$pom"); do
+    case "$module" in
+      *.xml) add_modules "$dir/$module" ;;
+      *) add_modules "$dir/$module/pom.xml" ;;
+    esac
+  done
+}
+add_modules pom.xml
 echo "build 1 of 2 (the reference): mvn install, in $copy"
 repro_mvn "$copy/build-1.log" -Dmaven.test.skip=true install
 echo "build 2 of 2: mvn clean verify artifact:compare"
@@ -66,12 +74,15 @@ done
 # Build 2's file of an artifact (a POM is its module's POM file), and build 1's, which the plugin fetched
 # from ~/.m2 into target/reference/.
 built_file() {
-  local name="$1" m pom artifact
+  local name="$1" m pom artifact reduced
   case "$name" in
     *.pom)
       for m in "${MODULES[@]}"; do
-        read -r pom artifact <<<"$m"
-        if [ "$name" = "$artifact-$version.pom" ]; then echo "$copy/$pom"; fi
+        read -r pom artifact _ <<<"$m"
+        [ "$name" = "$artifact-$version.pom" ] || continue
+        # A shaded module publishes the POM the shade plugin reduced.
+        reduced="$copy/$(dirname "$pom")/target/dependency-reduced-pom.xml"
+        if [ -f "$reduced" ]; then echo "$reduced"; else echo "$copy/$pom"; fi
       done ;;
     *) find "$copy" -path "*/target/$name" -not -path '*/reference/*' -print | head -n 1 ;;
   esac
@@ -83,9 +94,9 @@ sha256() { if [ -f "$1" ]; then sha256sum <"$1" | cut -d' ' -f1; else echo "(mis
 status=0
 compared=" ${ok_files[*]} ${ko_files[*]} "
 for m in "${MODULES[@]}"; do
-  read -r pom artifact <<<"$m"
+  read -r pom artifact packaging <<<"$m"
   files=("$artifact-$version.pom")
-  [ "$pom" = pom.xml ] || files+=("$artifact-$version.jar" "$artifact-$version-sources.jar" "$artifact-$version-javadoc.jar")
+  [ "$packaging" = pom ] || files+=("$artifact-$version.jar" "$artifact-$version-sources.jar" "$artifact-$version-javadoc.jar")
   for f in "${files[@]}"; do
     case "$compared" in
       *" $f "*) ;;

@@ -42,9 +42,11 @@ nt_mvn() {
   local opts="${MAVEN_OPTS:-}"
   # Maven's Guice uses sun.misc.Unsafe, which JDK 24 and later warn about on every run.
   if [ "$(_nt_jdk_feature "$NT_JDK_FFM")" -ge 24 ]; then opts="$opts --sun-misc-unsafe-memory-access=allow"; fi
-  # Maven's own temporary files (surefire's deferred output) under target/, not in /tmp, where they would stay.
-  mkdir -p target/tmp
-  opts="$opts -Djava.io.tmpdir=$PWD/target/tmp"
+  # Maven's own temporary files (surefire's deferred output) under target/, not in /tmp, where they would stay;
+  # NT_MVN_TMPDIR elsewhere, for a build that cleans target/.
+  local tmp="${NT_MVN_TMPDIR:-$PWD/target/tmp}"
+  mkdir -p "$tmp"
+  opts="$opts -Djava.io.tmpdir=$tmp"
   JAVA_HOME="$NT_JDK_FFM" MAVEN_OPTS="$opts" \
     mvn -Dsdnotify.test.jdk.jna="$NT_JDK_JNA" -Dsdnotify.test.jdk.ffm="$NT_JDK_FFM" "$@"
 }
