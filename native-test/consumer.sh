@@ -107,7 +107,9 @@ run_consumer() {
   local name="$1" main="$2" jdk="$3" gateway="$4" backend_asked="$5" dir="$work/$1"
   local run="$work/$name-$gateway-$backend_asked"
   local socket="$run.sock" received="$run.received" out="$run.out"
-  local java_opts=("-Dsdnotify.backend=$backend_asked") feature receiver pid status=0
+  # Tomcat's base directory goes to java.io.tmpdir: here, not /tmp.
+  mkdir -p "$run.tmp"
+  local java_opts=("-Dsdnotify.backend=$backend_asked" "-Djava.io.tmpdir=$run.tmp") feature receiver pid status=0
   feature=$(_nt_jdk_feature "$jdk")
   # The README's unit passes it: JDK 22 and later warn on native access without it.
   # shellcheck disable=SC2207
@@ -155,14 +157,17 @@ run_spring_consumer() {
   local jdk="$1" gateway="$2" backend_asked="$3" feature pid receiver status=0 failures=() port="" reply
   local run="$work/spring-boot-$gateway-$backend_asked"
   local socket="$run.sock" received="$run.received" out="$run.out"
-  local java_opts=("-Dsdnotify.backend=$backend_asked")
+  # Tomcat's base directory goes to java.io.tmpdir: here, not /tmp.
+  mkdir -p "$run.tmp"
+  local java_opts=("-Dsdnotify.backend=$backend_asked" "-Djava.io.tmpdir=$run.tmp")
   feature=$(_nt_jdk_feature "$jdk")
   # shellcheck disable=SC2207
   java_opts+=($(nt_native_access_opt "$jdk"))
   start_receiver "$socket" "$received" || { echo "FAIL spring-boot on JDK $feature: $(cat "$received")" >&2; return 1; }
   receiver=$RECEIVER_PID
   NOTIFY_SOCKET="$socket" WATCHDOG_USEC=2000000 "$jdk/bin/java" "${java_opts[@]}" \
-    -jar "$work/spring-boot/target/spring-boot-service.jar" --server.port=0 >"$out" 2>&1 &
+    -Xlog:class+load=info:file="$run.classes" -jar "$work/spring-boot/target/spring-boot-service.jar" --server.port=0 \
+    >"$out" 2>&1 &
   pid=$!
   local deadline=$((SECONDS + 60))
   while [ -z "$port" ] && [ $SECONDS -lt $deadline ] && kill -0 "$pid" 2>/dev/null; do
@@ -174,19 +179,26 @@ run_spring_consumer() {
     [ "$reply" = "hello from spring boot" ] || failures+=("GET / on port $port answered '$reply'")
     # Two keep-alive intervals, then the stop.
     sleep 2.5
+    # The backend asked for: libsystemd (auto, where it is installed) is mapped into the process; java's is not.
+    local mapped=no
+    grep -q 'libsystemd\.so' "/proc/$pid/maps" && mapped=yes
+    [ "$mapped" = "$([ "$backend_asked" = java ] && echo no || echo yes)" ] ||
+      failures+=("sdnotify.backend=$backend_asked, and libsystemd mapped into the process: $mapped")
   else
     failures+=("no READY=1 with the port within 60 s")
   fi
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" || status=$?
   wait "$receiver" || failures+=("the receiver saw no STOPPING=1 within 60 s")
-  local backend
-  backend=$(sed -n 's/.*Notifying systemd: backend=//p' "$out" | cut -c1-160)
+  local backend=""
+  # The gateway the multi-release jar gave this JDK, by the classes it loaded.
+  grep -q ' com\.sun\.jna\.Native source' "$run.classes" && backend="${backend:-}via JNA "
+  grep -q ' dev\.sdnotify\.internal\.ffm\.' "$run.classes" && backend="${backend:-}via FFM "
   echo "spring-boot on JDK $feature ($jdk), sdnotify.backend=$backend_asked: backend $backend"
   sed 's/^/  received /' "$received" | grep -v '^  received bound$' | uniq -c | sed 's/^ *//' || true
   # The JVM ends on SIGTERM with 143 once the context has closed.
   [ "$status" -eq 143 ] || [ "$status" -eq 0 ] || failures+=("the service exited with $status")
-  case "$backend" in *" via $gateway"*) ;; *) failures+=("the backend is not on the $gateway gateway") ;; esac
+  [ "$backend" = "via $gateway " ] || failures+=("the backend is not on the $gateway gateway alone")
   local n
   n=$(grep -c "^message from pid $pid: WATCHDOG=1$" "$received" || true)
   [ "$n" -ge 2 ] || failures+=("$n keep-alives from pid $pid, expected at least 2 in 2.5 s")
@@ -204,6 +216,8 @@ run_spring_inherited_socket() {
   feature=$(_nt_jdk_feature "$jdk")
   # shellcheck disable=SC2207
   opts+=($(nt_native_access_opt "$jdk"))
+  mkdir -p "$work/spring-boot-inherited.tmp"
+  opts+=("-Djava.io.tmpdir=$work/spring-boot-inherited.tmp")
   python3 -c '
 import os, socket, sys
 s = socket.socket()
