@@ -4,6 +4,8 @@ import dev.sdnotify.internal.Log;
 import java.lang.System.Logger.Level;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -19,9 +21,10 @@ public final class Agent {
 
     /**
      * On the agent's thread: checks the options (a malformed one stops the JVM with one line naming it), then, in
-     * the main JVM, sees the start through to {@code READY=1}.
+     * the main JVM, sees the start through to {@code READY=1}. {@code lines} takes the matcher of the {@code log:}
+     * predicates; it is null where the options name none.
      */
-    public static void run(String javaagentOptions, Instrumentation instrumentation) {
+    public static void run(String javaagentOptions, Instrumentation instrumentation, Consumer<Predicate<String>> lines) {
         Options options;
         try {
             options = Options.parse(javaagentOptions, System.getenv("SDNOTIFY_AGENT"));
@@ -39,7 +42,7 @@ public final class Agent {
         Log.to(Journal::log);
         NativeAccess.grant(instrumentation);
         LogLine.watch(options.ready.stream().filter(c -> c instanceof LogLine).map(c -> (LogLine) c)
-                .collect(Collectors.toList()));
+                .collect(Collectors.toList()), lines);
         if (!main) {
             Journal.log(Level.INFO, "main=self: this JVM (pid " + pid + ") is not the process systemd started (pid "
                     + started + "); it announces itself with MAINPID=, which systemd accepts only with "

@@ -2,12 +2,14 @@ package dev.sdnotify.agent;
 
 import dev.sdnotify.HealthCheck;
 import dev.sdnotify.Notifier;
+import dev.sdnotify.NotifyState;
 import dev.sdnotify.lifecycle.ServiceLifecycle;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,10 +43,19 @@ final class Startup implements Runnable {
                 .build();
         Shutdown.install(lifecycle);
         try {
-            // Loads the backend now, sending nothing: READY=1 then goes out at once when the predicates hold.
+            // Loads the backend now, sending nothing.
             Notifier.fromEnvironment().watchdogInterval();
         } catch (RuntimeException e) {
             // The keeper reports a malformed WATCHDOG_USEC when it starts.
+        }
+        try {
+            // Links the native calls of a bounded send (on FFM its first costs about 100 ms), so that READY=1 goes
+            // out at once when the predicates hold: one send to a path no socket can have, as /dev/null is no
+            // directory.
+            Notifier.forEnvironment(Map.of("NOTIFY_SOCKET", "/dev/null/sdnotify-agent"))
+                    .withSendTimeout(Duration.ofSeconds(1)).send(NotifyState.status("linking"));
+        } catch (RuntimeException e) {
+            // ENOTDIR, as intended.
         }
         long start = System.nanoTime();
         String shown = null;

@@ -2,7 +2,6 @@ package dev.sdnotify.agent;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,8 +20,6 @@ import java.util.logging.LogManager;
  *   <li>{@code http:PORT:DOWNFILE}: an HTTP server whose {@code /health} answers 503 while DOWNFILE exists;</li>
  *   <li>{@code deadlock:FILE}: once FILE exists, two threads deadlock;</li>
  *   <li>{@code hook:FILE}: a shutdown hook that writes {@link System#nanoTime()} to FILE as it starts;</li>
- *   <li>{@code tapped}: waits (up to 30 s) until something has replaced {@code System.out}, as the agent's
- *       {@code log:} tap does;</li>
  *   <li>{@code wait}: waits until the JVM is stopped.</li>
  * </ul>
  */
@@ -39,13 +36,6 @@ public final class TestServer {
                     break;
                 case "sleep":
                     Thread.sleep(Long.parseLong(a[1]));
-                    break;
-                case "tapped":
-                    // The agent's log: tap sees what is written once it is in place, not before.
-                    PrintStream original = System.out;
-                    for (int i = 0; i < 3000 && System.out == original; i++) {
-                        Thread.sleep(10);
-                    }
                     break;
                 case "print":
                     System.out.println(a[1]);
