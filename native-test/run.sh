@@ -21,7 +21,8 @@ BACKENDS=(libsystemd java)
 # ones HardenedCase's profiles, the rows of native-test/units/hardened.tsv) in the order of the results table.
 declare -A CASE_CLASS=([readiness]=ReadinessCase [status]=StatusCase [reload]=ReloadCase
   [stopping_extend]=StoppingExtendCase [watchdog]=WatchdogCase [fdstore]=FdStoreCase [activation]=ActivationCase
-  [barrier]=BarrierCase [access]=AccessCase [notifyaccess]=NotifyAccessCase [unset]=UnsetCase [example]=ExampleCase)
+  [barrier]=BarrierCase [access]=AccessCase [notifyaccess]=NotifyAccessCase [unset]=UnsetCase [example]=ExampleCase
+  [quarkiverse]=QuarkiverseCase)
 # The web services with a framework module and no code for systemd, each case named after its unit, and the
 # project under native-test/consumer/ it runs.
 declare -A WEB_SERVICE=([spring]=spring-boot [spring3]=spring-boot3 [quarkus]=quarkus [quarkus-hardened]=quarkus
@@ -29,13 +30,13 @@ declare -A WEB_SERVICE=([spring]=spring-boot [spring3]=spring-boot3 [quarkus]=qu
 WEB_CASES=(spring spring3 quarkus quarkus-hardened micronaut)
 # Those that run by default on the host and sid only (the oldest and newest managers here), which keeps the
 # other roots' runs short.
-WEB_CASES_NEWEST_ONLY=(spring3 quarkus quarkus-hardened micronaut)
+WEB_CASES_NEWEST_ONLY=(spring3 quarkus quarkus-hardened micronaut quarkiverse)
 HARDENED_PROFILES=()
 while IFS=$'\t' read -r name _; do
   [[ -z "$name" || "$name" == \#* ]] || HARDENED_PROFILES+=("$name")
 done <native-test/units/hardened.tsv
 CASES=(readiness status reload stopping_extend watchdog fdstore activation barrier access notifyaccess unset example
-  "${WEB_CASES[@]}" "${HARDENED_PROFILES[@]/#/hardened-}")
+  "${WEB_CASES[@]}" quarkiverse "${HARDENED_PROFILES[@]/#/hardened-}")
 # Arguments name the cases to run (all by default, less WEB_CASES_NEWEST_ONLY on bullseye and trixie).
 SELECTED=("$@")
 if [ "${#SELECTED[@]}" = 0 ]; then
@@ -61,6 +62,8 @@ nt_write_launcher "$NT_SUITE_JRUN_JDK/bin/java"
 web_services=() web_selected=()
 for c in "${SELECTED[@]}"; do
   [ -z "${WEB_SERVICE[$c]:-}" ] || { web_selected+=("$c"); web_services+=("${WEB_SERVICE[$c]}"); }
+  # QuarkiverseCase runs both Quarkus builds in the same unit.
+  [ "$c" != quarkiverse ] || web_services+=(quarkus quarkiverse)
 done
 mapfile -t web_services < <(printf '%s\n' "${web_services[@]}" | sort -u | sed '/^$/d')
 [ "${#web_services[@]}" = 0 ] || nt_build_web_services "${web_services[@]}"
@@ -130,6 +133,12 @@ done <native-test/units/hardened.tsv
 } >"$UNITS/sdn-quarkus-hardened@.service.d/40-docs.conf"
 grep -q '^ProtectSystem=strict$' "$UNITS/sdn-quarkus-hardened@.service.d/40-docs.conf" \
   || { echo "docs/quarkus.md: no hardened unit found after '# Hardened: the strict set'" >&2; exit 1; }
+# The same unit, on a port of its own, running the Quarkus service built with quarkiverse's
+# quarkus-systemd-notify in place of sdnotify-quarkus (QuarkiverseCase).
+sed -e 's|^Description=.*|Description=Quarkus web service, hardened as docs/quarkus.md, with quarkus-systemd-notify|' \
+  -e 's|SDN_QUARKUS_APP=quarkus-app|SDN_QUARKUS_APP=quarkiverse-app|' -e 's|${SDN_PORT}14|${SDN_PORT}15|' \
+  "$UNITS/sdn-quarkus-hardened@.service" >"$UNITS/sdn-quarkiverse@.service"
+cp -r "$UNITS/sdn-quarkus-hardened@.service.d" "$UNITS/sdn-quarkiverse@.service.d"
 
 # Per backend: the libsystemd units ask for libsystemd; the java units run with the default choice and
 # cannot see libsystemd's files at all. (The hardened units choose as the default does on both: the
@@ -190,6 +199,7 @@ echo "container $CT_NAME booted in ${boot_ms} ms; running ${#SELECTED[@]} cases 
 case_gateway() {
   case "$1" in
     hardened-*) echo JNA+FFM ;;
+    quarkiverse) echo "$WEB_GATEWAY" ;;
     *) if [ -n "${WEB_SERVICE[$1]:-}" ]; then echo "$WEB_GATEWAY"; else echo "$NT_SUITE_JRUN_GATEWAY"; fi ;;
   esac
 }

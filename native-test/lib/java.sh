@@ -150,10 +150,11 @@ nt_module_artifact() {
 # The web services the container suite runs, each a project under native-test/consumer/ that uses one module by
 # the README's coordinates and has no code for systemd: the module directories it is built against, and what its
 # build leaves under its target/ that the container gets (in /opt/sdnotify/web).
+# quarkiverse is the Quarkus service with quarkiverse's quarkus-systemd-notify in place of sdnotify-quarkus.
 declare -A NT_WEB_MODULES=([spring-boot]=spring-boot-starter [spring-boot3]=spring-boot3-starter
-  [quarkus]="quarkus/runtime quarkus/deployment" [micronaut]=micronaut)
+  [quarkus]="quarkus/runtime quarkus/deployment" [quarkiverse]="" [micronaut]=micronaut)
 declare -A NT_WEB_OUTPUT=([spring-boot]=spring-boot-service.jar [spring-boot3]=spring-boot3-service.jar
-  [quarkus]=quarkus-app [micronaut]=micronaut-service.jar)
+  [quarkus]=quarkus-app [quarkiverse]=quarkiverse-app [micronaut]=micronaut-service.jar)
 
 # Builds the web services $@ (all by default) against the installed modules, each unless its output is newer
 # than its sources and those modules' jars; offline first (see nt_mvn_offline_first).
@@ -179,7 +180,8 @@ nt_build_web_services() {
     for module in "${m[@]}"; do
       jars+=("$repo/$(nt_module_artifact "$module")/$version/$(nt_module_artifact "$module")-$version.jar")
     done
-    if [ ! -f "$stamp" ] || [ -n "$(find "${jars[@]}" "$app/src" "$app/pom.xml" -newer "$stamp" -print -quit)" ]; then
+    # src/: through quarkiverse's link to the Quarkus service's sources.
+    if [ ! -f "$stamp" ] || [ -n "$(find "${jars[@]}" "$app/src/" "$app/pom.xml" -newer "$stamp" -print -quit)" ]; then
       echo "building the $name service ($app)"
       nt_mvn_offline_first "$NT_OUT/build-$name.log" -q -f "$app/pom.xml" package || return 1
     fi
