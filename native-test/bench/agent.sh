@@ -3,8 +3,9 @@
 # interleaved runs, one machine, one run:
 # - without NOTIFY_SOCKET: the time to main with and without -javaagent (the agent must do nothing there);
 # - with it: the time to main (premain's own work), and the gap from the port's listen to READY=1's arrival;
-# - once ready, with WatchdogSec=2s (a check each second): CPU time over BENCH_AGENT_RUN seconds with and without
-#   the agent, and the heap that stays in use after a full GC.
+# - once ready, with WatchdogSec=2s (a check each second): CPU time over BENCH_AGENT_RUN seconds with the agent,
+#   with an agent whose premain is empty (what -javaagent alone costs: on JDK 17 its periodic task thread) and
+#   without any, and the heap that stays in use after a full GC.
 #
 #   native-test/bench/agent.sh            (needs the agent jar: mvn -DskipTests install at the root)
 #
@@ -76,10 +77,11 @@ for gw in JNA FFM; do
     "$gw" "$(median <"$out/supplain")" "$(median <"$out/sup")" "$(median <"$out/gap")" "$(sort -n "$out/gap" | tail -1)" \
     "$(wc -l <"$out/gap")"
   # Steady state: CPU time and retained heap of one JVM each way, side by side.
-  for variant in plain agent; do
+  for variant in plain empty agent; do
     p=$(port)
     opts=()
     [ "$variant" = agent ] && opts=("-javaagent:$jar=ready=port:$p")
+    [ "$variant" = empty ] && opts=("-javaagent:$out/empty.jar")
     sock="$out/steady.$variant"
     python3 native-test/bench/agent/receive.py "$sock" $((steady + 20)) >"$out/rx.$variant" &
     until grep -q bound "$out/rx.$variant" 2>/dev/null; do sleep 0.01; done
@@ -96,9 +98,10 @@ for gw in JNA FFM; do
     echo "$variant $(( (t1 - t0) )) $heap $(grep -c 'WATCHDOG=1' "$out/rx.$variant" || true)" >>"$out/steady"
   done
   read -r _ ticks_plain heap_plain _ < <(grep '^plain' "$out/steady" | tail -1)
+  read -r _ ticks_empty _ _ < <(grep '^empty' "$out/steady" | tail -1)
   read -r _ ticks_agent heap_agent keepalives < <(grep '^agent' "$out/steady" | tail -1)
   hz=$(getconf CLK_TCK)
-  awk -v a="$ticks_agent" -v p="$ticks_plain" -v hz="$hz" -v s="$steady" -v ha="$heap_agent" -v hp="$heap_plain" \
-    -v k="$keepalives" -v gw="$gw" 'BEGIN { printf "%s  steady, %d s, a check and keep-alive each second: CPU %.3f %% of one core with the agent, %.3f %% without (%d keep-alives, %.2f ms each); heap in use after GC %d KB with, %d KB without\n", gw, s, 100*a/hz/s, 100*p/hz/s, k, 1000*(a-p)/hz/(k>0?k:1), ha, hp }'
+  awk -v a="$ticks_agent" -v e="$ticks_empty" -v p="$ticks_plain" -v hz="$hz" -v s="$steady" -v ha="$heap_agent" \
+    -v hp="$heap_plain" -v k="$keepalives" -v gw="$gw" 'BEGIN { printf "%s  steady, %d s, a check and keep-alive each second: CPU of one core %.3f %% with the agent, %.3f %% with an empty agent, %.3f %% without (%d keep-alives, %.2f ms each beyond the empty agent); heap in use after GC %d KB with, %d KB without\n", gw, s, 100*a/hz/s, 100*e/hz/s, 100*p/hz/s, k, 1000*(a-e)/hz/(k>0?k:1), ha, hp }'
   rm -f "$out/steady"
 done

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -104,10 +105,16 @@ public final class WatchdogKeeper implements AutoCloseable {
         this.statusOnFailure = b.statusOnFailure;
         this.ticker = b.ticker;
         this.idleReason = idleReason;
-        this.scheduler = b.scheduler != null || interval == null ? b.scheduler
-                : own(Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sdnotify-watchdog")));
+        this.scheduler = b.scheduler != null || interval == null ? b.scheduler : own(rounds());
         this.checker = b.checker != null || interval == null ? b.checker
                 : own(Executors.newSingleThreadExecutor(r -> daemon(r, "sdnotify-watchdog-check")));
+    }
+
+    /** The rounds' thread; a check's deadline, cancelled when the check answers, leaves its queue at once. */
+    private static ScheduledExecutorService rounds() {
+        ScheduledThreadPoolExecutor rounds = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "sdnotify-watchdog"));
+        rounds.setRemoveOnCancelPolicy(true);
+        return rounds;
     }
 
     private <E extends ExecutorService> E own(E executor) {
@@ -143,7 +150,8 @@ public final class WatchdogKeeper implements AutoCloseable {
     }
 
     private Duration checkTimeout() {
-        return checkTimeout != null ? checkTimeout : interval.dividedBy(4);
+        // Not Duration.dividedBy, which divides in BigDecimal, once or twice a round.
+        return checkTimeout != null ? checkTimeout : Duration.ofNanos(interval.toNanos() / 4);
     }
 
     /** A round: the check on the check thread, its timeout on the rounds' thread; whichever comes first decides. */

@@ -8,9 +8,10 @@ import java.util.stream.Collectors;
 
 /** No thread of this JVM is deadlocked ({@link ThreadMXBean#findDeadlockedThreads()}): part of every health check. */
 final class DeadlockedThreads implements Check {
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
     @Override
     public String failure() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[] ids = threads.findDeadlockedThreads();
         if (ids == null) {
             return null;

@@ -50,14 +50,15 @@ public final class WatchdogTimeouts {
             return;
         }
         // The bytes as characters of their own, up to a last NUL.
-        int end = payload.length > 0 && payload[payload.length - 1] == 0 ? payload.length - 1 : payload.length;
-        String text = new String(payload, 0, end, StandardCharsets.ISO_8859_1);
+        int length = payload.length > 0 && payload[payload.length - 1] == 0 ? payload.length - 1 : payload.length;
+        String text = new String(payload, 0, length, StandardCharsets.ISO_8859_1);
         if (text.indexOf('\\') >= 0 || text.indexOf(0) >= 0) {
             return;
         }
-        for (String line : text.split("[\n\r]")) {
-            if (line.startsWith(PREFIX)) {
-                byte[] value = line.substring(PREFIX.length()).getBytes(StandardCharsets.ISO_8859_1);
+        for (int start = 0, end; start <= text.length(); start = end + 1) {
+            end = lineEnd(text, start);
+            if (text.startsWith(PREFIX, start)) {
+                byte[] value = text.substring(start + PREFIX.length(), end).getBytes(StandardCharsets.ISO_8859_1);
                 long[] usec = new long[1];
                 if (CNumbers.parseU64(value, usec) == 0) {
                     set.forEach(f -> f.accept(usec[0]));
@@ -65,6 +66,15 @@ public final class WatchdogTimeouts {
                 return;
             }
         }
+    }
+
+    /** Where the line from {@code start} ends: the next newline or carriage return, or the text's end. */
+    private static int lineEnd(String text, int start) {
+        int end = start;
+        while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+            end++;
+        }
+        return end;
     }
 
     /** An unsigned count of microseconds as a Duration. */
