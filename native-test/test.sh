@@ -23,11 +23,16 @@ echo "building on $NT_JDK_FFM; tests on $NT_JDK_JNA (JNA gateway) and $NT_JDK_FF
 mkdir -p target/native-test
 native-test/rootfs/build.sh bullseye trixie sid bookworm-servers >target/native-test/rootfs-build.log 2>&1 &
 rootfs_build=$!
+# A step that fails before the wait below still waits for the build: nothing of it outlives this script.
+trap '[ -z "$rootfs_build" ] || wait "$rootfs_build" || true' EXIT
 nt_mvn -B install
 native-test/reproducible.sh
 native-test/consumer.sh
 native-test/run.sh
-wait "$rootfs_build" || { cat target/native-test/rootfs-build.log >&2; exit 1; }
+status=0
+wait "$rootfs_build" || status=$?
+rootfs_build=""
+[ "$status" = 0 ] || { cat target/native-test/rootfs-build.log >&2; exit 1; }
 cat target/native-test/rootfs-build.log
 native-test/matrix.sh
 for suite in bullseye trixie sid; do
