@@ -13,7 +13,6 @@ import dev.sdnotify.internal.protocol.Variables;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +20,6 @@ import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /** {@link Notifier} over a backend: builds the payload, calls the seam, turns its result into the outcome. */
 public final class DaemonNotifier implements Notifier {
@@ -253,9 +251,11 @@ public final class DaemonNotifier implements Notifier {
 
     /** The states as one message, one per line, UTF-8; refuses what systemd would drop. */
     public static byte[] message(NotifyState state, NotifyState... more) {
-        String text = Stream.concat(Stream.of(state), Arrays.stream(more))
-                .map(s -> Objects.requireNonNull(s, "state").toString()).collect(Collectors.joining("\n"));
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder(Objects.requireNonNull(state, "state").toString());
+        for (NotifyState s : more) {
+            text.append('\n').append(Objects.requireNonNull(s, "state"));
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MESSAGE_MAX) {
             throw new IllegalArgumentException("the message is " + bytes.length + " bytes; systemd drops "
                     + "messages over " + MESSAGE_MAX + " bytes without telling the sender");

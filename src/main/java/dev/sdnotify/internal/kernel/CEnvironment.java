@@ -10,6 +10,7 @@ public final class CEnvironment implements Environment {
     private final Libc libc;
     /** Each name as a C string, made once. */
     private final Map<String, ByteBuffer> names = new ConcurrentHashMap<>();
+    private final Map<String, Value> values = new ConcurrentHashMap<>();
 
     public CEnvironment(Libc libc) {
         this.libc = libc;
@@ -21,8 +22,49 @@ public final class CEnvironment implements Environment {
 
     @Override
     public byte[] getenv(String name) {
-        long value = libc.getenv(cName(name));
-        return value == 0 ? null : LibcKernel.string(libc, value);
+        long address = libc.getenv(cName(name));
+        if (address == 0) {
+            return null;
+        }
+        Value last = values.get(name);
+        if (last != null && last.isAt(address)) {
+            return last.bytes;
+        }
+        byte[] bytes = LibcKernel.string(libc, address);
+        values.put(name, new Value(address, bytes, libc.view(address, bytes.length + 1)));
+        return bytes;
+    }
+
+    /**
+     * A value read before, kept so that each keep-alive's read of {@code NOTIFY_SOCKET} copies nothing: while the
+     * environment holds the same bytes at the same address, they are the same value.
+     */
+    private static final class Value {
+        final long address;
+        final byte[] bytes;
+        final ByteBuffer memory;
+
+        Value(long address, byte[] bytes, ByteBuffer memory) {
+            this.address = address;
+            this.bytes = bytes;
+            this.memory = memory;
+        }
+
+        /**
+         * Whether the string at {@code address} (the variable's value now) is these bytes and its NUL: compared up
+         * to the first difference, so nothing past the string there now is read.
+         */
+        boolean isAt(long address) {
+            if (address != this.address) {
+                return false;
+            }
+            for (int i = 0; i < bytes.length; i++) {
+                if (memory.get(i) != bytes[i]) {
+                    return false;
+                }
+            }
+            return memory.get(bytes.length) == 0;
+        }
     }
 
     @Override

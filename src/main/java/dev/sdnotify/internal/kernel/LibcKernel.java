@@ -37,14 +37,18 @@ public final class LibcKernel implements Kernel {
         this.abi = abi;
     }
 
-    /** Native memory for one call, and its address. */
+    /** Native memory for one call, and its address; {@code getsockopt}'s value and length, kept as pointers into it. */
     private static final class Area {
         final ByteBuffer memory;
         final long address;
+        final ByteBuffer optionValue;
+        final ByteBuffer optionLength;
 
         Area(Libc libc, int size) {
             memory = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
             address = libc.address(memory);
+            optionValue = slice(memory, 0, 8);
+            optionLength = slice(memory, 8, 4);
         }
     }
 
@@ -67,9 +71,10 @@ public final class LibcKernel implements Kernel {
     }
 
     private static void put(ByteBuffer b, int offset, byte[] bytes, int from, int length) {
-        ByteBuffer d = b.duplicate();
-        d.position(offset);
-        d.put(bytes, from, length);
+        // Byte by byte: the bulk put at an index needs JDK 16, and a duplicate to put through would be garbage.
+        for (int i = 0; i < length; i++) {
+            b.put(offset + i, bytes[from + i]);
+        }
     }
 
     static ByteBuffer direct(int size) {
@@ -161,7 +166,7 @@ public final class LibcKernel implements Kernel {
         Area a = take(16);
         try {
             a.memory.putInt(8, size);
-            int r = check(libc.getsockopt(fd, abi.solSocket, option, slice(a.memory, 0, size), slice(a.memory, 8, 4)));
+            int r = check(libc.getsockopt(fd, abi.solSocket, option, a.optionValue, a.optionLength));
             return r < 0 ? r : size == 8 ? a.memory.getLong(0) : a.memory.getInt(0);
         } finally {
             give(a);
