@@ -57,6 +57,19 @@ final class Startup implements Runnable {
         } catch (RuntimeException e) {
             // ENOTDIR, as intended.
         }
+        List<Check> health = new ArrayList<>(options.health);
+        if (options.deadlock) {
+            health.add(new DeadlockedThreads());
+        }
+        HealthCheck check = healthCheck(health);
+        try {
+            // Once now, its answer aside, while the application starts: the first round then runs warm within its
+            // deadline, and nothing is loaded between the last predicate holding and READY=1.
+            check.isHealthy();
+        } catch (Exception e) {
+            // The keeper's first round reports it.
+        }
+        ManagementFactory.getRuntimeMXBean();
         long start = System.nanoTime();
         String shown = null;
         long shownAt = 0;
@@ -84,17 +97,6 @@ final class Startup implements Runnable {
                 return;
             }
         }
-        List<Check> health = new ArrayList<>(options.health);
-        if (options.deadlock) {
-            health.add(new DeadlockedThreads());
-        }
-        HealthCheck check = healthCheck(health);
-        try {
-            // Once before READY=1, its answer aside: the first round then runs warm within its deadline.
-            check.isHealthy();
-        } catch (Exception e) {
-            // The keeper's first round reports it.
-        }
         lifecycle.ready(readyStatus(), check);
         lifecycle.keeper().ifPresent(k -> Journal.log(Level.INFO, "feeding the watchdog every "
                 + k.interval().map(i -> i.dividedBy(2).toMillis() + " ms").orElse("?") + " while these hold: "
@@ -106,7 +108,8 @@ final class Startup implements Runnable {
         Duration up = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
         String held = options.defaultReady ? options.ready.get(0) + " (no ready= given: the first one)"
                 : Agent.names(options.ready);
-        return String.format("Ready: %s (%.1f s after start)", held, up.toMillis() / 1000.0);
+        // Not String.format, whose first use loads its machinery between the predicate and READY=1.
+        return "Ready: " + held + " (" + Math.round(up.toMillis() / 100.0) / 10.0 + " s after start)";
     }
 
     /** Passes while every check holds; a failure names the check that failed and why. */
