@@ -43,7 +43,9 @@ start_once() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   [ "$variant" = no-socket ] || sock="$work/notify"
   # shellcheck disable=SC2046 # the command line is words without spaces
-  python3 - "$variant" "$sock" "$port" "$jdk/bin/java" $(nt_native_access_opt "$jdk") $(command_of "$service" "$port" "$variant") <<'PY'
+  # The services' temporary files (Tomcat's base directory, Vert.x's cache) go to the run's own directory.
+  python3 - "$variant" "$sock" "$port" "$jdk/bin/java" $(nt_native_access_opt "$jdk") -Djava.io.tmpdir="$work" \
+    $(command_of "$service" "$port" "$variant") <<'PY'
 import os, socket, subprocess, sys, time
 variant, sock, port, argv = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 env = dict(os.environ)

@@ -115,7 +115,8 @@ jmh() {
   shift 2
   phase "JMH, $name: $args -prof gc${*:+ $*} (log: $out/$name.log)"
   # shellcheck disable=SC2086 # the JMH options are meant to split into words
-  BENCH_NOTIFY_SOCKET="$socket" "${launcher[@]}" -Dbench.results="$out/$name.tsv" -cp "$jar" \
+  # JMH's lock file goes to the JVM's temporary directory: here the run's own, not /tmp.
+  BENCH_NOTIFY_SOCKET="$socket" "${launcher[@]}" -Djava.io.tmpdir="$out" -Dbench.results="$out/$name.tsv" -cp "$jar" \
     dev.sdnotify.bench.RunBenchmarks $args -prof gc "$@" 2>&1 | tee "$out/$name.log" \
     | grep --line-buffered -E '^# (Benchmark|Parameters):' || true
   [ -s "$out/$name.tsv" ] || die "JMH wrote no results; see $out/$name.log"
