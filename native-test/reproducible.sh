@@ -23,10 +23,11 @@ copy=$(mktemp -d "${TMPDIR:-/tmp}/sdnotify-reproducible.XXXXXX")
 keep=""
 trap '[ -n "$keep" ] || rm -rf "$copy"' EXIT
 
-# What a build of this working tree sees: tracked files as they are now, and new files not ignored.
+# What a build of this working tree sees: tracked files as they are now, and new files not ignored; a link
+# stays a link (native-test/consumer/quarkiverse/src).
 git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
   if [ -e "$f" ]; then printf '%s\0' "$f"; fi
-done | xargs -0 cp --parents -t "$copy"
+done | xargs -0 cp -P --parents -t "$copy"
 
 # Maven in the copy, output to $1; a failed build keeps the copy.
 repro_mvn() {
