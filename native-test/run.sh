@@ -133,12 +133,19 @@ done <native-test/units/hardened.tsv
 } >"$UNITS/sdn-quarkus-hardened@.service.d/40-docs.conf"
 grep -q '^ProtectSystem=strict$' "$UNITS/sdn-quarkus-hardened@.service.d/40-docs.conf" \
   || { echo "docs/quarkus.md: no hardened unit found after '# Hardened: the strict set'" >&2; exit 1; }
-# The same unit, on a port of its own, running the Quarkus service built with quarkiverse's
-# quarkus-systemd-notify in place of sdnotify-quarkus (QuarkiverseCase).
-sed -e 's|^Description=.*|Description=Quarkus web service, hardened as docs/quarkus.md, with quarkus-systemd-notify|' \
-  -e 's|SDN_QUARKUS_APP=quarkus-app|SDN_QUARKUS_APP=quarkiverse-app|' -e 's|${SDN_PORT}14|${SDN_PORT}15|' \
-  "$UNITS/sdn-quarkus-hardened@.service" >"$UNITS/sdn-quarkiverse@.service"
-cp -r "$UNITS/sdn-quarkus-hardened@.service.d" "$UNITS/sdn-quarkiverse@.service.d"
+# The same unit, on a port of its own and with TimeoutStartSec=20s, running the Quarkus service built with
+# quarkiverse's quarkus-systemd-notify in place of sdnotify-quarkus (QuarkiverseCase); and that unit with
+# NotifyAccess=all. Files of their own, so that the case needs no daemon-reload, which would re-arm the start
+# timeouts of the other cases' units.
+for notify in main all; do
+  name=sdn-quarkiverse@
+  [ "$notify" = main ] || name=sdn-quarkiverse-all@
+  sed -e "s|^Description=.*|Description=Quarkus web service, hardened as docs/quarkus.md, NotifyAccess=$notify|" \
+    -e 's|SDN_QUARKUS_APP=quarkus-app|SDN_QUARKUS_APP=quarkiverse-app|' -e 's|${SDN_PORT}14|${SDN_PORT}15|' \
+    -e 's|^TimeoutStartSec=.*|TimeoutStartSec=20s|' -e "s|^NotifyAccess=.*|NotifyAccess=$notify|" \
+    "$UNITS/sdn-quarkus-hardened@.service" >"$UNITS/$name.service"
+  cp -r "$UNITS/sdn-quarkus-hardened@.service.d" "$UNITS/$name.service.d"
+done
 
 # Per backend: the libsystemd units ask for libsystemd; the java units run with the default choice and
 # cannot see libsystemd's files at all. (The hardened units choose as the default does on both: the
