@@ -60,14 +60,11 @@ class QuarkiverseCase {
                 throw new AssertionError(unit + ": with quarkus-systemd-notify expected Result=timeout and no READY=1 accepted, saw "
                         + theirs.after());
             }
+            // systemd 252 logs the refusal; 262 drops the child's message without a word at this log level.
             long refusedUs = firstLineUs(theirs.journal(), Pattern.quote(REFUSED));
-            if (refusedUs < 0) {
-                throw new AssertionError(unit + ": no '" + REFUSED + "' in the journal:\n" + Unit.tail(theirs.journal(), 20));
-            }
             if (theirs.answeredUs() < 0) {
                 throw new AssertionError(unit + ": with quarkus-systemd-notify GET / never answered while it started");
             }
-            long refusedAfterAcceptMs = (refusedUs - theirs.acceptedUs()) / 1000;
 
             Unit allUnit = Cases.unit("sdn-quarkiverse-all@", backend);
             Start all = start(allUnit, container, port, log, "quarkus-systemd-notify, NotifyAccess=all");
@@ -79,9 +76,11 @@ class QuarkiverseCase {
             log.log("quarkus-systemd-notify, NotifyAccess=all: killed by the watchdog (WatchdogSec=" + watchdog + "s), no keep-alives");
             allUnit.stop();
 
-            log.note(String.format("same unit: sdnotify-quarkus active, READY=1 %s; quarkus-systemd-notify's READY=1 %s "
-                    + "and refused, Result=timeout; with NotifyAccess=all active, READY=1 %s, then a watchdog kill",
-                    relative(ours.readyAfterAcceptMs()), relative(refusedAfterAcceptMs), relative(all.readyAfterAcceptMs())));
+            log.note(String.format("same unit: sdnotify-quarkus active, READY=1 %s; quarkus-systemd-notify's READY=1 %s, "
+                    + "Result=timeout; with NotifyAccess=all active, READY=1 %s, then a watchdog kill",
+                    relative(ours.readyAfterAcceptMs()), refusedUs < 0 ? "not accepted (no refusal logged)"
+                            : relative((refusedUs - theirs.acceptedUs()) / 1000) + " and refused",
+                    relative(all.readyAfterAcceptMs())));
         } finally {
             for (String u : new String[] {unit.name(), Cases.unit("sdn-quarkiverse-all@", backend).name()}) {
                 container.run("systemctl", "stop", u);
