@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A real AF_UNIX datagram socket with SO_PASSCRED, bound to a path or an abstract name, that collects
- * what a sender delivered: payload bytes, the kernel-attested credentials, and the passed fds.
+ * A real AF_UNIX datagram socket with SO_PASSCRED and SO_TIMESTAMPNS, bound to a path or an abstract name, that
+ * collects what a sender delivered: payload bytes, the kernel-attested credentials, the passed fds, and when the
+ * kernel queued it.
  */
 public final class Receiver implements AutoCloseable {
     private static final TestLibc C = TestLibc.INSTANCE;
     private static final int BUFFER = 1 << 20;
     private static final int MAX_FDS = 300;
 
-    private static final int CONTROL_LENGTH = 32 + 16 + 4 * MAX_FDS + 8;
+    private static final int CONTROL_LENGTH = 32 + 32 + 16 + 4 * MAX_FDS + 8;
 
     private final int fd;
     private final String address;
@@ -61,6 +62,7 @@ public final class Receiver implements AutoCloseable {
             throw new IllegalStateException("socket: errno " + Native.getLastError());
         }
         C.setsockopt(fd, TestLibc.SOL_SOCKET, TestLibc.SO_PASSCRED, new int[] {1}, 4);
+        C.setsockopt(fd, TestLibc.SOL_SOCKET, TestLibc.SO_TIMESTAMPNS, new int[] {1}, 4);
         Memory sa = new Memory(110);
         sa.clear();
         sa.setShort(0, (short) TestLibc.AF_UNIX);
@@ -203,6 +205,7 @@ public final class Receiver implements AutoCloseable {
         int pid = 0;
         int uid = -1;
         int gid = -1;
+        long queued = 0;
         List<Integer> fds = new ArrayList<>();
         long offset = 0;
         while (offset + 16 <= msg.msg_controllen) {
@@ -216,6 +219,8 @@ public final class Receiver implements AutoCloseable {
                 pid = control.getInt(offset + 16);
                 uid = control.getInt(offset + 20);
                 gid = control.getInt(offset + 24);
+            } else if (level == TestLibc.SOL_SOCKET && type == TestLibc.SO_TIMESTAMPNS) {
+                queued = control.getLong(offset + 16) * 1_000_000_000L + control.getLong(offset + 24);
             } else if (level == TestLibc.SOL_SOCKET && type == TestLibc.SCM_RIGHTS) {
                 int count = (int) ((len - 16) / 4);
                 for (int i = 0; i < count; i++) {
@@ -232,7 +237,7 @@ public final class Receiver implements AutoCloseable {
             }
         }
         boolean truncated = (msg.msg_flags & TestLibc.MSG_TRUNC) != 0;
-        return new Datagram(payload, pid, uid, gid, List.copyOf(targets), fds, truncated);
+        return new Datagram(payload, pid, uid, gid, List.copyOf(targets), fds, truncated, queued);
     }
 
     /** What an fd refers to, e.g. {@code pipe:[1234]}: equal strings mean the same open file. */
@@ -258,9 +263,10 @@ public final class Receiver implements AutoCloseable {
         private final List<String> fdTargets;
         private final List<Integer> fds;
         private final boolean truncated;
+        private final long queuedNanos;
 
         public Datagram(byte[] payload, int pid, int uid, int gid, List<String> fdTargets, List<Integer> fds,
-                boolean truncated) {
+                boolean truncated, long queuedNanos) {
             this.payload = payload;
             this.pid = pid;
             this.uid = uid;
@@ -268,6 +274,7 @@ public final class Receiver implements AutoCloseable {
             this.fdTargets = fdTargets;
             this.fds = fds;
             this.truncated = truncated;
+            this.queuedNanos = queuedNanos;
         }
 
         public byte[] payload() {
@@ -296,6 +303,14 @@ public final class Receiver implements AutoCloseable {
 
         public boolean truncated() {
             return truncated;
+        }
+
+        /**
+         * When the sender's send queued it, in nanoseconds since the epoch (the kernel's {@code CLOCK_REALTIME}
+         * stamp): an order between processes that does not depend on when the receiving thread woke.
+         */
+        public long queuedNanos() {
+            return queuedNanos;
         }
 
         public String text() {

@@ -20,6 +20,7 @@ public interface TestLibc extends Library {
     int SOL_SOCKET = 1;
     int SO_PASSCRED = 16;
     int SO_SNDTIMEO = 21;
+    int SO_TIMESTAMPNS = 35;
     int SCM_RIGHTS = 1;
     int SCM_CREDENTIALS = 2;
     int MSG_DONTWAIT = 0x40;

@@ -54,9 +54,9 @@ class AgentIT {
             c.process.destroy();
             assertTrue(c.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
             assertEquals(143, c.process.exitValue(), "the JVM's own SIGTERM handling went on");
-            long stopping = s.arrival(t -> t.startsWith("STOPPING=1\nSTATUS=Stopping: SIGTERM received"));
+            long stopping = s.queued(t -> t.startsWith("STOPPING=1\nSTATUS=Stopping: SIGTERM received"));
             long hook = Long.parseLong(Files.readString(hookRan));
-            assertTrue(stopping < hook, "STOPPING=1 arrived " + (stopping - hook) + " ns after the application's hook ran");
+            assertTrue(stopping < hook, "STOPPING=1 was sent " + (stopping - hook) + " ns after the application's hook ran");
             assertEquals(List.of(), s.from(other(c)), "every message from the JVM itself");
             assertEquals("", c.stderr(), "nothing on stderr");
         }
@@ -210,11 +210,11 @@ class AgentIT {
         return Path.of(jdk != null ? jdk : System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** A notify socket and what arrives on it, each datagram with the time it arrived. */
+    /** A notify socket and what arrives on it. */
     private static final class Supervisor implements AutoCloseable {
         private final Path dir;
         private final Receiver receiver;
-        private final List<Object[]> arrivals = new ArrayList<>();
+        private final List<Receiver.Datagram> arrivals = new ArrayList<>();
         private final Thread thread;
         private final List<Child> children = new ArrayList<>();
 
@@ -224,12 +224,11 @@ class AgentIT {
             thread = new Thread(() -> {
                 while (true) {
                     Receiver.Datagram d = receiver.receiveBlocking(true);
-                    long at = System.nanoTime();
                     if (d.text().equals("END")) {
                         return;
                     }
                     synchronized (arrivals) {
-                        arrivals.add(new Object[] {at, d});
+                        arrivals.add(d);
                         arrivals.notifyAll();
                     }
                 }
@@ -259,13 +258,13 @@ class AgentIT {
 
         List<String> texts() {
             synchronized (arrivals) {
-                return arrivals.stream().map(a -> ((Receiver.Datagram) a[1]).text()).collect(Collectors.toList());
+                return arrivals.stream().map(Receiver.Datagram::text).collect(Collectors.toList());
             }
         }
 
         List<String> from(Predicate<Receiver.Datagram> which) {
             synchronized (arrivals) {
-                return arrivals.stream().map(a -> (Receiver.Datagram) a[1]).filter(which).map(Receiver.Datagram::text)
+                return arrivals.stream().filter(which).map(Receiver.Datagram::text)
                         .collect(Collectors.toList());
             }
         }
@@ -275,8 +274,8 @@ class AgentIT {
             long deadline = System.nanoTime() + WAIT.toNanos();
             synchronized (arrivals) {
                 while (true) {
-                    for (Object[] a : arrivals) {
-                        String t = ((Receiver.Datagram) a[1]).text();
+                    for (Receiver.Datagram a : arrivals) {
+                        String t = a.text();
                         if (text.test(t)) {
                             return t;
                         }
@@ -290,12 +289,14 @@ class AgentIT {
             }
         }
 
-        /** When the first datagram whose text matches arrived ({@link System#nanoTime()}). */
-        long arrival(Predicate<String> text) throws InterruptedException {
+        /** When the first datagram whose text matches was queued, in nanoseconds since the epoch. */
+        long queued(Predicate<String> text) throws InterruptedException {
             String t = await(text);
             synchronized (arrivals) {
-                return arrivals.stream().filter(a -> ((Receiver.Datagram) a[1]).text().equals(t)).mapToLong(a -> (long) a[0])
+                long queued = arrivals.stream().filter(a -> a.text().equals(t)).mapToLong(Receiver.Datagram::queuedNanos)
                         .findFirst().orElseThrow();
+                assertTrue(queued > 0, "the kernel stamped the datagram");
+                return queued;
             }
         }
 

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.logging.LogManager;
 
 /**
@@ -19,7 +20,7 @@ import java.util.logging.LogManager;
  *   <li>{@code listen:PORT}: a listening socket; prints {@code listening NANOTIME};</li>
  *   <li>{@code http:PORT:DOWNFILE}: an HTTP server whose {@code /health} answers 503 while DOWNFILE exists;</li>
  *   <li>{@code deadlock:FILE}: once FILE exists, two threads deadlock;</li>
- *   <li>{@code hook:FILE}: a shutdown hook that writes {@link System#nanoTime()} to FILE as it starts;</li>
+ *   <li>{@code hook:FILE}: a shutdown hook that writes the time as it starts to FILE, in nanoseconds since the epoch;</li>
  *   <li>{@code wait}: waits until the JVM is stopped.</li>
  * </ul>
  */
@@ -61,7 +62,7 @@ public final class TestServer {
                     break;
                 case "hook":
                     Path file = Path.of(a[1]);
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> write(file, Long.toString(System.nanoTime()))));
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> write(file, epochNanos())));
                     break;
                 case "wait":
                     Thread.sleep(Long.MAX_VALUE);
@@ -71,6 +72,12 @@ public final class TestServer {
             }
             System.out.flush();
         }
+    }
+
+    /** Comparable with the kernel's stamp on a queued datagram: both read {@code CLOCK_REALTIME}. */
+    private static String epochNanos() {
+        Instant now = Instant.now();
+        return Long.toString(now.getEpochSecond() * 1_000_000_000L + now.getNano());
     }
 
     private static void write(Path file, String text) {
