@@ -108,16 +108,10 @@ final class JnaLibc implements Libc {
     public native int getpid();
 
     @Override
-    public native int getuid();
+    public native int getresuid(long real, long effective, long saved);
 
     @Override
-    public native int geteuid();
-
-    @Override
-    public native int getgid();
-
-    @Override
-    public native int getegid();
+    public native int getresgid(long real, long effective, long saved);
 
     @Override
     public native int socket(int domain, int type, int protocol);

@@ -30,13 +30,14 @@ public interface Libc {
 
     int getpid();
 
-    int getuid();
+    /**
+     * {@code getresuid}: the real, effective and saved uid, each written at its address. The Java protocol's alone,
+     * which runs on LP64 only: there an address is passed as a C pointer is, without a buffer to make per call.
+     */
+    int getresuid(long real, long effective, long saved);
 
-    int getgid();
-
-    int geteuid();
-
-    int getegid();
+    /** {@code getresgid}, as {@link #getresuid}. */
+    int getresgid(long real, long effective, long saved);
 
     int socket(int domain, int type, int protocol);
 

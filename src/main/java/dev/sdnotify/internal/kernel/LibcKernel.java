@@ -131,9 +131,27 @@ public final class LibcKernel implements Kernel {
         return libc.getpid();
     }
 
+    /** The bytes {@link #ids} writes: real, effective and saved uid, then the same gids. */
+    private static final int IDS_SIZE = 24;
+
+    /** Two calls where libsystemd makes four ({@code getuid}, {@code geteuid}, {@code getgid}, {@code getegid}). */
+    private void ids(Area a, int at) {
+        long ids = a.address + at;
+        // Neither fails but with EFAULT, and the area is ours.
+        libc.getresuid(ids, ids + 4, ids + 8);
+        libc.getresgid(ids + 12, ids + 16, ids + 20);
+    }
+
     @Override
     public boolean realAndEffectiveIdsDiffer() {
-        return libc.getuid() != libc.geteuid() || libc.getgid() != libc.getegid();
+        Area a = take(IDS_SIZE);
+        try {
+            ids(a, 0);
+            ByteBuffer m = a.memory;
+            return m.getInt(0) != m.getInt(4) || m.getInt(12) != m.getInt(16);
+        } finally {
+            give(a);
+        }
     }
 
     @Override
@@ -195,7 +213,8 @@ public final class LibcKernel implements Kernel {
         int name = MSGHDR_SIZE + IOVEC_SIZE;
         int control = name + (address == null ? 0 : align(address.length));
         int data = control + controlLength;
-        Area a = take(data + length);
+        int ids = align(data + length);
+        Area a = take(ids + (credentials ? IDS_SIZE : 0));
         try {
             ByteBuffer m = a.memory;
             m.putLong(MSG_NAME, address == null ? 0 : a.address + name);
@@ -222,8 +241,9 @@ public final class LibcKernel implements Kernel {
             if (credentials) {
                 int c = control + rights;
                 controlHeader(m, c, UCRED_SIZE, LinuxAbi.SCM_CREDENTIALS);
-                m.putInt(c + CMSG_HEADER, credPid).putInt(c + CMSG_HEADER + 4, libc.getuid())
-                        .putInt(c + CMSG_HEADER + 8, libc.getgid());
+                ids(a, ids);
+                m.putInt(c + CMSG_HEADER, credPid).putInt(c + CMSG_HEADER + 4, m.getInt(ids))
+                        .putInt(c + CMSG_HEADER + 8, m.getInt(ids + 12));
             }
             put(m, data, payload, offset, length);
             int flags = LinuxAbi.MSG_NOSIGNAL | (dontWait ? LinuxAbi.MSG_DONTWAIT : 0);

@@ -51,6 +51,8 @@ final class FfmLibc implements Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
         static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(LONG, JAVA_INT, ADDRESS, JAVA_INT),
                 ERRNO);
+        static final MethodHandle GETRESUID = link("getresuid", of(ADDRESS, ADDRESS, ADDRESS), CRITICAL);
+        static final MethodHandle GETRESGID = link("getresgid", of(ADDRESS, ADDRESS, ADDRESS), CRITICAL);
     }
 
     /** A handle whose C long and size_t are Java longs on every data model, so that callers have one signature. */
@@ -114,7 +116,7 @@ final class FfmLibc implements Libc {
         throw new IllegalStateException(t);
     }
 
-    /** {@code getpid}, {@code getuid} and their kin, linked on first use and invoked exactly. */
+    /** {@code getpid}, linked on first use and invoked exactly. */
     private static int id(String name) {
         try {
             return (int) LINKED.computeIfAbsent(name, n -> link(n, FunctionDescriptor.of(JAVA_INT), CRITICAL))
@@ -170,23 +172,23 @@ final class FfmLibc implements Libc {
     }
 
     @Override
-    public int getuid() {
-        return id("getuid");
+    public int getresuid(long real, long effective, long saved) {
+        try {
+            return (int) Send.GETRESUID.invokeExact(MemorySegment.ofAddress(real), MemorySegment.ofAddress(effective),
+                    MemorySegment.ofAddress(saved));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     @Override
-    public int geteuid() {
-        return id("geteuid");
-    }
-
-    @Override
-    public int getgid() {
-        return id("getgid");
-    }
-
-    @Override
-    public int getegid() {
-        return id("getegid");
+    public int getresgid(long real, long effective, long saved) {
+        try {
+            return (int) Send.GETRESGID.invokeExact(MemorySegment.ofAddress(real), MemorySegment.ofAddress(effective),
+                    MemorySegment.ofAddress(saved));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.invocation.InvocationOnMock;
 
 /**
  * The C structures the kernel layer lays out by hand, compared with what gcc and this machine's headers say:
@@ -274,9 +276,14 @@ class StructLayoutTest {
     private static LibcKernel kernelCapturing(Captured into) {
         Libc libc = mock(Libc.class);
         when(libc.pointerSize()).thenReturn(8);
-        when(libc.address(any())).thenReturn(BASE);
-        when(libc.getuid()).thenReturn(1000);
-        when(libc.getgid()).thenReturn(1001);
+        AtomicReference<ByteBuffer> area = new AtomicReference<>();
+        when(libc.address(any())).thenAnswer(inv -> {
+            area.set(inv.getArgument(0));
+            return BASE;
+        });
+        // Real ids 1000 and 1001, the effective and saved ones 0: written where the kernel layer asked.
+        when(libc.getresuid(anyLong(), anyLong(), anyLong())).thenAnswer(inv -> ids(area.get(), inv, 1000));
+        when(libc.getresgid(anyLong(), anyLong(), anyLong())).thenAnswer(inv -> ids(area.get(), inv, 1001));
         when(libc.sendmsg(anyInt(), any(), anyInt())).thenAnswer(inv -> {
             ByteBuffer m = inv.getArgument(1);
             // A copy: the area is reused once the call returns.
@@ -287,6 +294,11 @@ class StructLayoutTest {
             return 0;
         });
         return new LibcKernel(libc, LinuxAbi.CURRENT);
+    }
+
+    private static int ids(ByteBuffer area, InvocationOnMock call, int real) {
+        area.putInt(at(call.getArgument(0)), real).putInt(at(call.getArgument(1)), 0).putInt(at(call.getArgument(2)), 0);
+        return 0;
     }
 
     /** The offset in the area a pointer written into it names. */
