@@ -197,7 +197,10 @@ class ResourceHygieneReliabilityTest {
             ReliabilityReport.figure(id + ".startedDuringSends", after.threadsStarted() - before.threadsStarted());
             ReliabilityReport.figure(id + ".live", before.threadNames().size() + " before, "
                     + after.threadNames().size() + " after");
-            assertEquals(before.threadNames(), after.threadNames(), "live threads");
+            // Another's thread may end meanwhile (an idle pool worker times out); none may be new.
+            List<String> appeared = new ArrayList<>(after.threadNames());
+            appeared.removeAll(before.threadNames());
+            assertEquals(List.of(), appeared, "threads alive after the sends that were not before");
             assertEquals(before.threadsStarted(), after.threadsStarted(), "threads started during the sends");
         } finally {
             C.close(pipe[0]);
