@@ -9,6 +9,8 @@ import dev.sdnotify.internal.Log;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,7 +45,12 @@ import java.util.function.LongSupplier;
  * {@code STATUS=} ({@link NotifyState#safeStatus(String)}). Sends are made in the order of the calls, and a start
  * status that loses a race with {@code READY=1} is dropped rather than sent after it.
  *
- * <p>Threads: {@code sdnotify-start} while extensions are due, and the keeper's once ready with a watchdog.
+ * <p>The library's first load (its backend: JNA and libsystemd, or the FFM linker, 100 to 200 ms) is made on the
+ * start thread as {@link Builder#build()} returns, beside the framework's start: calls made meanwhile return at once,
+ * and their sends (and the keeper's start) follow in their order once it is done. {@link #stopping} waits for them.
+ *
+ * <p>Threads: {@code sdnotify-start} for the first load and while extensions are due, and the keeper's once ready
+ * with a watchdog.
  */
 public final class ServiceLifecycle implements AutoCloseable {
     /** Where a service is in its life; each step happens once, in this order. */
@@ -65,9 +72,13 @@ public final class ServiceLifecycle implements AutoCloseable {
     private final Object sending = new Object();
     /** Counted down once the first {@link #stopping} call has sent, or {@link #close()} made sure none will. */
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Counted down once the first load is done and the work it held back has been done. */
+    private final CountDownLatch loaded = new CountDownLatch(1);
     private final Duration sendTimeout;
-    private final ScheduledExecutorService extensions;
+    private final ScheduledExecutorService starter;
     private final ScheduledFuture<?> ticks;
+    /** Sends and the keeper's start, in call order, held back while the first load runs; null once it is done. */
+    private List<Runnable> held = new ArrayList<>();
 
     private Stage stage = Stage.STARTING;
     private String phase = "Starting";
@@ -87,20 +98,57 @@ public final class ServiceLifecycle implements AutoCloseable {
         this.progress = b.progress;
         this.ticker = b.ticker;
         this.ownsScheduler = b.scheduler == null;
-        this.lastProgress = progress.getAsLong();
         this.builtAt = ticker.getAsLong();
         this.stillSince = builtAt;
+        starter = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sdnotify-start");
+            t.setDaemon(true);
+            return t;
+        });
         if (extendTimeout.isZero()) {
-            extensions = null;
             ticks = null;
         } else {
-            extensions = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "sdnotify-start");
-                t.setDaemon(true);
-                return t;
-            });
             long period = extendTimeout.toNanos() / 3;
-            ticks = extensions.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+            ticks = starter.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+        }
+        // Due at once, so before the first tick.
+        starter.execute(this::load);
+        if (ticks == null && ownsScheduler) {
+            // The thread ends once the load is done.
+            starter.shutdown();
+        }
+    }
+
+    /** The first load, off the framework's start thread; then what was held back meanwhile, in its order. */
+    private void load() {
+        if (ticks != null) {
+            // On this thread too: the JVM's management beans take a while to load the first time.
+            long now = progress.getAsLong();
+            synchronized (lock) {
+                lastProgress = now;
+            }
+        }
+        try {
+            notifier.isAvailable();
+        } catch (RuntimeException e) {
+            // The first send says what failed.
+        }
+        synchronized (sending) {
+            List<Runnable> work = held;
+            held = null;
+            work.forEach(Runnable::run);
+        }
+        loaded.countDown();
+    }
+
+    /** {@code work} now, or once the first load is done; in either case after what was asked before it. */
+    private void afterLoad(Runnable work) {
+        synchronized (sending) {
+            if (held != null) {
+                held.add(work);
+            } else {
+                work.run();
+            }
         }
     }
 
@@ -174,7 +222,7 @@ public final class ServiceLifecycle implements AutoCloseable {
         // ready() rather than send(READY): it signals the readiness fd too.
         send(sendReady ? "READY=1" : "STATUS", null, () -> sendReady ? notifier.ready(text) : notifier.send(NotifyState.status(text)));
         if (watchdog) {
-            startKeeper(health);
+            afterLoad(() -> startKeeper(health));
         }
     }
 
@@ -227,30 +275,28 @@ public final class ServiceLifecycle implements AutoCloseable {
      * {@code STOPPING=1} is still on its way.
      */
     public void stopping(String status) {
-        WatchdogKeeper k;
         boolean wasReady;
         boolean first = false;
         synchronized (lock) {
-            if (stage == Stage.STOPPING || stage == Stage.CLOSED) {
-                k = null;
-                wasReady = false;
-            } else {
-                wasReady = stage == Stage.READY;
+            wasReady = stage == Stage.READY;
+            if (stage != Stage.STOPPING && stage != Stage.CLOSED) {
                 stage = Stage.STOPPING;
-                k = keeper;
                 first = true;
             }
         }
+        // Bounded: what is awaited is the first load and one send, or another call's.
+        Duration bound = sendTimeout.plusSeconds(LOAD_WAIT_SECONDS);
         if (!first) {
-            // Another call sends: its send is bounded, and so is this wait.
-            try {
-                stopped.await(sendTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            await(stopped, bound);
             return;
         }
         endExtensions();
+        // READY=1 and the keeper's start may still be held back by the first load: they come first.
+        await(loaded, bound);
+        WatchdogKeeper k;
+        synchronized (lock) {
+            k = keeper;
+        }
         if (k != null) {
             k.close();
         }
@@ -260,6 +306,17 @@ public final class ServiceLifecycle implements AutoCloseable {
         stopped.countDown();
     }
 
+    /** How long {@link #stopping} waits for the first load, beyond the send timeout: it takes well under a second. */
+    private static final long LOAD_WAIT_SECONDS = 10;
+
+    private static void await(CountDownLatch latch, Duration bound) {
+        try {
+            latch.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The keeper, while one feeds the watchdog. */
     public Optional<WatchdogKeeper> keeper() {
         synchronized (lock) {
@@ -267,14 +324,14 @@ public final class ServiceLifecycle implements AutoCloseable {
         }
     }
 
-    /** Whether {@code READY=1} (or the ready status) was sent and shutdown has not begun. */
+    /** Whether {@link #ready} was called (its {@code READY=1} sent, or about to be) and shutdown has not begun. */
     public boolean isReady() {
         synchronized (lock) {
             return stage == Stage.READY;
         }
     }
 
-    /** Ends the lifecycle's threads, the extensions' and the keeper's, and sends nothing. */
+    /** Ends the lifecycle's threads, the start's and the keeper's, and sends nothing more. */
     @Override
     public void close() {
         WatchdogKeeper k;
@@ -284,6 +341,11 @@ public final class ServiceLifecycle implements AutoCloseable {
             }
             stage = Stage.CLOSED;
             k = keeper;
+        }
+        synchronized (sending) {
+            if (held != null) {
+                held.clear();
+            }
         }
         endExtensions();
         if (k != null) {
@@ -316,17 +378,20 @@ public final class ServiceLifecycle implements AutoCloseable {
         }
     }
 
+    /** No more extensions; the start thread ends once the first load is done. */
     private void endExtensions() {
-        if (ticks == null) {
-            return;
+        if (ticks != null) {
+            ticks.cancel(false);
         }
-        ticks.cancel(false);
         if (ownsScheduler) {
-            extensions.shutdownNow();
+            starter.shutdown();
         }
     }
 
-    /** One bounded send, in call order; skipped if {@code onlyIn} is given and the lifecycle has left that stage. */
+    /**
+     * One bounded send, in call order (held back while the first load runs); skipped if {@code onlyIn} is given and
+     * the lifecycle has left that stage.
+     */
     private void send(String what, Stage onlyIn, BooleanSupplier send) {
         synchronized (sending) {
             if (onlyIn != null) {
@@ -336,13 +401,15 @@ public final class ServiceLifecycle implements AutoCloseable {
                     }
                 }
             }
-            try {
-                if (!send.getAsBoolean()) {
-                    Log.log(Level.DEBUG, "{0} went nowhere: the process has no supervisor", what);
+            afterLoad(() -> {
+                try {
+                    if (!send.getAsBoolean()) {
+                        Log.log(Level.DEBUG, "{0} went nowhere: the process has no supervisor", what);
+                    }
+                } catch (RuntimeException e) {
+                    Log.log(Level.WARNING, "could not tell systemd {0}: {1}", what, e.getMessage());
                 }
-            } catch (RuntimeException e) {
-                Log.log(Level.WARNING, "could not tell systemd {0}: {1}", what, e.getMessage());
-            }
+            });
         }
     }
 

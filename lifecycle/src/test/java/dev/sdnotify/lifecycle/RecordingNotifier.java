@@ -25,14 +25,18 @@ final class RecordingNotifier implements Notifier {
     volatile RuntimeException failure;
     /** When set, each send waits for it first: a supervisor slow to take messages. Shared by every copy. */
     final AtomicReference<CountDownLatch> gate;
+    /** When set, {@link #isAvailable()} (the lifecycle's first load) waits for it. Shared by every copy. */
+    final AtomicReference<CountDownLatch> loadGate;
 
     RecordingNotifier() {
-        this(new ArrayList<>(), new ArrayList<>(), new AtomicInteger(), new AtomicReference<>(), null);
+        this(new ArrayList<>(), new ArrayList<>(), new AtomicInteger(), new AtomicReference<>(), new AtomicReference<>(),
+                null);
     }
 
     private RecordingNotifier(List<String> messages, List<Duration> timeouts, AtomicInteger readyCalls,
-            AtomicReference<CountDownLatch> gate, Duration timeout) {
+            AtomicReference<CountDownLatch> gate, AtomicReference<CountDownLatch> loadGate, Duration timeout) {
         this.gate = gate;
+        this.loadGate = loadGate;
         this.messages = messages;
         this.timeouts = timeouts;
         this.readyCalls = readyCalls;
@@ -48,7 +52,7 @@ final class RecordingNotifier implements Notifier {
 
     @Override
     public Notifier withSendTimeout(Duration t) {
-        RecordingNotifier n = new RecordingNotifier(messages, timeouts, readyCalls, gate, t);
+        RecordingNotifier n = new RecordingNotifier(messages, timeouts, readyCalls, gate, loadGate, t);
         n.watchdog = watchdog;
         n.failure = failure;
         return n;
@@ -91,8 +95,17 @@ final class RecordingNotifier implements Notifier {
         return Optional.ofNullable(watchdog);
     }
 
+
     @Override
     public boolean isAvailable() {
+        CountDownLatch g = loadGate.get();
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return true;
     }
 

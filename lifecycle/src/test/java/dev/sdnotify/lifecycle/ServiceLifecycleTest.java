@@ -9,8 +9,10 @@ import dev.sdnotify.HealthCheck;
 import dev.sdnotify.WatchdogKeeper;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +36,46 @@ class ServiceLifecycleTest {
         return ServiceLifecycle.builder(systemd).progress(progress::get).clock(nanos::get, scheduler);
     }
 
+    /** Built, and its first load done: the scheduler has run what was due before this. */
+    private ServiceLifecycle built(ServiceLifecycle.Builder b) {
+        ServiceLifecycle life = b.build();
+        drain();
+        return life;
+    }
+
+    private void drain() {
+        try {
+            scheduler.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void callsWhileTheFirstLoadRunsReturnAtOnceAndTheirSendsFollowInOrder() throws Exception {
+        CountDownLatch load = new CountDownLatch(1);
+        systemd.loadGate.set(load);
+        systemd.watchdog = Duration.ofHours(2);
+        ServiceLifecycle life = lifecycle().build();
+        life.starting("a");
+        life.ready("up", HEALTHY);
+        assertEquals(List.of(), systemd.messages(), "nothing while the library loads");
+        assertTrue(life.keeper().isEmpty());
+        Thread stop = new Thread(() -> life.stopping("bye"));
+        stop.start();
+        stop.join(300);
+        assertTrue(stop.isAlive(), "STOPPING=1 waits for what the load held back");
+        load.countDown();
+        stop.join(10_000);
+        List<String> m = systemd.messages();
+        assertEquals(List.of("STATUS=Starting: a", "READY=1\nSTATUS=up"), m.subList(0, 2));
+        assertEquals("STOPPING=1\nSTATUS=bye", m.get(m.size() - 1), "STOPPING=1 last: " + m);
+        assertTrue(life.keeper().isEmpty() || !life.keeper().get().isRunning(), "the keeper started, then ended");
+    }
+
     @Test
     void statusesWhileStartingThenReadyOnceThenOnlyStatuses() {
-        ServiceLifecycle life = lifecycle().build();
+        ServiceLifecycle life = built(lifecycle());
         life.starting("loading the configuration");
         life.ready("Serving on port 8080", HEALTHY);
         life.starting("late phase");
@@ -49,7 +88,7 @@ class ServiceLifecycleTest {
 
     @Test
     void theStartTimeIsTheFrameworksOrTheLifecyclesAge() {
-        ServiceLifecycle life = lifecycle().build();
+        ServiceLifecycle life = built(lifecycle());
         nanos.addAndGet(Duration.ofMillis(2_340).toNanos());
         life.readyAfterStart("Serving", null, HEALTHY);
         life.readyAfterStart("Serving again", Duration.ofMillis(1_250), HEALTHY);
@@ -59,7 +98,7 @@ class ServiceLifecycleTest {
 
     @Test
     void everySendIsBoundedByTheSendTimeout() {
-        ServiceLifecycle life = lifecycle().sendTimeout(Duration.ofMillis(250)).build();
+        ServiceLifecycle life = built(lifecycle().sendTimeout(Duration.ofMillis(250)));
         life.starting("a");
         life.ready("b", HEALTHY);
         life.stopping("c");
@@ -68,7 +107,7 @@ class ServiceLifecycleTest {
 
     @Test
     void extensionsWhileTheStartMovesAndStatusesWhileItStandsStill() {
-        ServiceLifecycle life = lifecycle().extendTimeout(Duration.ofSeconds(30)).build();
+        ServiceLifecycle life = built(lifecycle().extendTimeout(Duration.ofSeconds(30)));
         life.starting("initializing beans");
         progress.incrementAndGet();
         nanos.addAndGet(Duration.ofSeconds(10).toNanos());
@@ -85,11 +124,11 @@ class ServiceLifecycleTest {
 
     @Test
     void noExtensionOnceReadyOrFailed() {
-        ServiceLifecycle ready = lifecycle().extendTimeout(Duration.ofSeconds(30)).build();
+        ServiceLifecycle ready = built(lifecycle().extendTimeout(Duration.ofSeconds(30)));
         ready.ready("up", HEALTHY);
         progress.incrementAndGet();
         ready.tick();
-        ServiceLifecycle failed = lifecycle().extendTimeout(Duration.ofSeconds(30)).build();
+        ServiceLifecycle failed = built(lifecycle().extendTimeout(Duration.ofSeconds(30)));
         failed.failed("port 8080 is in use");
         progress.incrementAndGet();
         failed.tick();
@@ -99,17 +138,23 @@ class ServiceLifecycleTest {
     }
 
     @Test
-    void theExtensionThreadExistsOnlyWhileExtensionsAreDue() throws InterruptedException {
+    void theStartThreadExistsForTheFirstLoadAndWhileExtensionsAreDue() throws InterruptedException {
         ServiceLifecycle none = ServiceLifecycle.builder(systemd).build();
-        assertFalse(threadNamed("sdnotify-start"), "no extension asked for: no thread");
+        assertTrue(gone("sdnotify-start"), "no extension asked for: the thread ends with the first load");
         none.close();
         ServiceLifecycle some = ServiceLifecycle.builder(systemd).extendTimeout(Duration.ofHours(1)).build();
-        assertTrue(threadNamed("sdnotify-start"));
+        Thread.sleep(100);
+        assertTrue(threadNamed("sdnotify-start"), "extensions are due");
         some.ready("up", HEALTHY);
-        for (int i = 0; i < 500 && threadNamed("sdnotify-start"); i++) {
+        assertTrue(gone("sdnotify-start"), "the thread ends with the start");
+    }
+
+    /** Whether no thread of that name lives, within five seconds. */
+    private static boolean gone(String name) throws InterruptedException {
+        for (int i = 0; i < 500 && threadNamed(name); i++) {
             Thread.sleep(10);
         }
-        assertFalse(threadNamed("sdnotify-start"), "the thread ends with the start");
+        return !threadNamed(name);
     }
 
     private static boolean threadNamed(String name) {
@@ -118,10 +163,10 @@ class ServiceLifecycleTest {
 
     @Test
     void stoppingOnlyAfterReadyAndOnce() {
-        ServiceLifecycle neverReady = lifecycle().build();
+        ServiceLifecycle neverReady = built(lifecycle());
         neverReady.stopping("Shutting down");
         assertEquals(List.of(), systemd.messages(), "a process that never was ready has nothing to take back");
-        ServiceLifecycle life = lifecycle().build();
+        ServiceLifecycle life = built(lifecycle());
         life.ready("up", HEALTHY);
         life.stopping("Shutting down");
         life.stopping("again");
@@ -133,9 +178,9 @@ class ServiceLifecycleTest {
 
     @Test
     void aSecondStoppingReturnsOnlyOnceTheFirstHasSent() throws Exception {
-        ServiceLifecycle life = lifecycle().build();
+        ServiceLifecycle life = built(lifecycle());
         life.ready("up", HEALTHY);
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
         systemd.gate.set(gate);
         Thread signal = new Thread(() -> life.stopping("SIGTERM received"));
         signal.start();
@@ -157,7 +202,7 @@ class ServiceLifecycleTest {
 
     @Test
     void partsSwitchedOff() {
-        ServiceLifecycle life = lifecycle().sendReady(false).sendStopping(false).build();
+        ServiceLifecycle life = built(lifecycle().sendReady(false).sendStopping(false));
         life.ready("up", HEALTHY);
         life.stopping("bye");
         assertEquals(List.of("STATUS=up"), systemd.messages());
@@ -165,13 +210,13 @@ class ServiceLifecycleTest {
 
     @Test
     void mainPidWithReadyWhenAnnounced() {
-        lifecycle().announceMainPid(true).build().ready("up", HEALTHY);
+        built(lifecycle().announceMainPid(true)).ready("up", HEALTHY);
         assertEquals(List.of("MAINPID=" + ProcessHandle.current().pid(), "READY=1\nSTATUS=up"), systemd.messages());
     }
 
     @Test
     void statusTextIsMadeSafe() {
-        ServiceLifecycle life = lifecycle().build();
+        ServiceLifecycle life = built(lifecycle());
         life.starting("C:\\temp\nsecond line");
         life.failed("x".repeat(500));
         List<String> m = systemd.messages();
@@ -183,7 +228,7 @@ class ServiceLifecycleTest {
     @Test
     void aFailedSendIsLoggedNotThrown() {
         systemd.failure = RecordingNotifier.refused();
-        ServiceLifecycle life = lifecycle().build();
+        ServiceLifecycle life = built(lifecycle());
         life.starting("a");
         life.ready("b", HEALTHY);
         life.stopping("c");
@@ -193,7 +238,7 @@ class ServiceLifecycleTest {
     @Test
     void aKeeperFromReadyUntilStopping() {
         systemd.watchdog = Duration.ofHours(2);
-        ServiceLifecycle life = lifecycle().keeper(b -> b.failuresBeforeStopping(3)).build();
+        ServiceLifecycle life = built(lifecycle().keeper(b -> b.failuresBeforeStopping(3)));
         assertTrue(life.keeper().isEmpty());
         life.ready("up", HEALTHY);
         WatchdogKeeper keeper = life.keeper().orElseThrow();
@@ -208,11 +253,11 @@ class ServiceLifecycleTest {
 
     @Test
     void noKeeperWithoutWatchdogOrWhenSwitchedOff() {
-        ServiceLifecycle plain = lifecycle().build();
+        ServiceLifecycle plain = built(lifecycle());
         plain.ready("up", HEALTHY);
         assertTrue(plain.keeper().isEmpty());
         systemd.watchdog = Duration.ofHours(2);
-        ServiceLifecycle off = lifecycle().watchdog(false).build();
+        ServiceLifecycle off = built(lifecycle().watchdog(false));
         off.ready("up", HEALTHY);
         assertTrue(off.keeper().isEmpty());
     }
@@ -220,7 +265,7 @@ class ServiceLifecycleTest {
     @Test
     void closeEndsTheKeeperAndSendsNothing() {
         systemd.watchdog = Duration.ofHours(2);
-        ServiceLifecycle life = lifecycle().build();
+        ServiceLifecycle life = built(lifecycle());
         life.ready("up", HEALTHY);
         WatchdogKeeper keeper = life.keeper().orElseThrow();
         int sent = systemd.messages().size();
@@ -233,7 +278,7 @@ class ServiceLifecycleTest {
     @Test
     void theKeeperForgivesFailedChecksAsSet() throws InterruptedException {
         systemd.watchdog = Duration.ofSeconds(1);
-        ServiceLifecycle life = lifecycle().failuresBeforeStopping(2).build();
+        ServiceLifecycle life = built(lifecycle().failuresBeforeStopping(2));
         life.ready("up", () -> false);
         for (int i = 0; i < 400 && systemd.messages().size() < 3; i++) {
             Thread.sleep(25);
