@@ -159,7 +159,7 @@ declare -A NT_WEB_OUTPUT=([spring-boot]=spring-boot-service.jar [spring-boot3]=s
 # Builds the web services $@ (all by default) against the installed modules, each unless its output is newer
 # than its sources and those modules' jars; offline first (see nt_mvn_offline_first).
 nt_build_web_services() {
-  local name app out stamp module modules=() m jars version repo
+  local name app out stamp modules=() m version repo
   [ "$#" -gt 0 ] || set -- spring-boot spring-boot3 quarkus micronaut
   for name in "$@"; do
     read -ra m <<<"${NT_WEB_MODULES[$name]}"
@@ -175,13 +175,10 @@ nt_build_web_services() {
     # A directory's own time says little: its launcher is the stamp.
     stamp=$out
     [ ! -d "$out" ] || stamp=$out/quarkus-run.jar
-    jars=()
-    read -ra m <<<"${NT_WEB_MODULES[$name]}"
-    for module in "${m[@]}"; do
-      jars+=("$repo/$(nt_module_artifact "$module")/$version/$(nt_module_artifact "$module")-$version.jar")
-    done
+    # Every installed module's jar, not only the service's own: the library and the lifecycle core are in it too.
     # src/: through quarkiverse's link to the Quarkus service's sources.
-    if [ ! -f "$stamp" ] || [ -n "$(find "${jars[@]}" "$app/src/" "$app/pom.xml" -newer "$stamp" -print -quit)" ]; then
+    if [ ! -f "$stamp" ] || [ -n "$(find "$repo" "$app/src/" "$app/pom.xml" \( -name '*.jar' -path "*/$version/*" -o \
+        -path "$app/*" \) -newer "$stamp" -print -quit)" ]; then
       echo "building the $name service ($app)"
       nt_mvn_offline_first "$NT_OUT/build-$name.log" -q -f "$app/pom.xml" package || return 1
     fi
