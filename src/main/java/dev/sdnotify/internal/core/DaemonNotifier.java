@@ -114,6 +114,15 @@ public final class DaemonNotifier implements Notifier {
         return deliver(0, false, message(state, more), null);
     }
 
+    /** A keep-alive's message, made once: it is sent every few seconds for the life of the service. */
+    private static final byte[] KEEP_ALIVE = NotifyState.WATCHDOG.toString().getBytes(StandardCharsets.US_ASCII);
+
+    @Override
+    public boolean watchdog() {
+        // The same as send(WATCHDOG), without a message (or an empty array of more states) made at each call.
+        return deliver(0, false, KEEP_ALIVE, null);
+    }
+
     @Override
     public boolean sendAndUnsetEnvironment(NotifyState state, NotifyState... more) {
         return deliver(0, true, message(state, more), null);

@@ -21,7 +21,7 @@ final class JnaLibc implements Libc {
         // middle of a call that walks the fds.
         NativeLibrary libc = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
         Native.register(JnaLibc.class, libc);
-        Native.register(Env.class, libc);
+        Native.register(Native.POINTER_SIZE == 8 ? Lp64.class : Ilp32.class, libc);
         try {
             Native.register(Statx.class, libc);
         } catch (UnsatisfiedLinkError e) {
@@ -29,9 +29,20 @@ final class JnaLibc implements Libc {
         }
     }
 
-    /** {@code getenv}, apart since its pointer result must be read in the platform's width. */
-    private static final class Env {
-        static native Pointer getenv(ByteBuffer name);
+    /**
+     * The calls each keep-alive makes that every data model makes too, with their pointers as addresses: a Java long
+     * where a pointer is as wide (nothing is made per call), else a {@link Pointer}.
+     */
+    private static final class Lp64 {
+        static native long getenv(long name);
+
+        static native int getsockopt(int fd, int level, int name, long value, long length);
+    }
+
+    private static final class Ilp32 {
+        static native Pointer getenv(Pointer name);
+
+        static native int getsockopt(int fd, int level, int name, Pointer value, Pointer length);
     }
 
     /** {@code statx}, bound apart: glibc before 2.28 lacks it, which must not keep the rest from binding. */
@@ -60,8 +71,14 @@ final class JnaLibc implements Libc {
     }
 
     @Override
-    public long getenv(ByteBuffer name) {
-        return Pointer.nativeValue(Env.getenv(name));
+    public long getenv(long name) {
+        return Native.POINTER_SIZE == 8 ? Lp64.getenv(name) : Pointer.nativeValue(Ilp32.getenv(new Pointer(name)));
+    }
+
+    @Override
+    public int getsockopt(int fd, int level, int name, long value, long length) {
+        return Native.POINTER_SIZE == 8 ? Lp64.getsockopt(fd, level, name, value, length)
+                : Ilp32.getsockopt(fd, level, name, new Pointer(value), new Pointer(length));
     }
 
     @Override
@@ -116,8 +133,6 @@ final class JnaLibc implements Libc {
     @Override
     public native int socket(int domain, int type, int protocol);
 
-    @Override
-    public native int getsockopt(int fd, int level, int name, ByteBuffer value, ByteBuffer length);
 
     @Override
     public native int setsockopt(int fd, int level, int name, ByteBuffer value, int length);
@@ -129,7 +144,7 @@ final class JnaLibc implements Libc {
     public native int connect(int fd, ByteBuffer address, int length);
 
     @Override
-    public native int sendmsg(int fd, ByteBuffer message, int flags);
+    public native int sendmsg(int fd, long message, int flags);
 
     @Override
     public native int shutdown(int fd, int how);

@@ -9,20 +9,33 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CEnvironment implements Environment {
     private final Libc libc;
     /** Each name as a C string, made once. */
-    private final Map<String, ByteBuffer> names = new ConcurrentHashMap<>();
+    private final Map<String, Name> names = new ConcurrentHashMap<>();
     private final Map<String, Value> values = new ConcurrentHashMap<>();
 
     public CEnvironment(Libc libc) {
         this.libc = libc;
     }
 
-    private ByteBuffer cName(String name) {
-        return names.computeIfAbsent(name, n -> LibcKernel.cString(n.getBytes(StandardCharsets.UTF_8)));
+    /** A name as a C string, and its address, which {@code getenv} takes. */
+    private static final class Name {
+        final ByteBuffer memory;
+        final long address;
+
+        Name(Libc libc, String name) {
+            memory = LibcKernel.cString(name.getBytes(StandardCharsets.UTF_8));
+            address = libc.address(memory);
+        }
+    }
+
+    private Name cName(String name) {
+        Name n = names.get(name);
+        // Looked up first: the function computeIfAbsent takes would be made at every call.
+        return n != null ? n : names.computeIfAbsent(name, key -> new Name(libc, key));
     }
 
     @Override
     public byte[] getenv(String name) {
-        long address = libc.getenv(cName(name));
+        long address = libc.getenv(cName(name).address);
         if (address == 0) {
             return null;
         }
@@ -69,6 +82,6 @@ public final class CEnvironment implements Environment {
 
     @Override
     public void unsetenv(String name) {
-        libc.unsetenv(cName(name));
+        libc.unsetenv(cName(name).memory);
     }
 }

@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 /**
  * The C library functions {@link LibcKernel} is built from, as a gateway binds them, and nothing more: C's
  * integers as Java's, {@code long}, {@code size_t} and {@code ssize_t} as Java longs, and every pointer argument a
- * direct buffer in native byte order whose first byte is where it points ({@code null} for NULL). A failing call
- * returns {@code -errno}, read right after it on the calling thread; a count (ssize_t) fits an int here.
+ * direct buffer in native byte order whose first byte is where it points ({@code null} for NULL), except in the
+ * calls each keep-alive makes: there it is the address of memory this process owns, which the FFM gateway passes
+ * without making a segment (and a memory session) per call. A failing call returns {@code -errno}, read right after
+ * it on the calling thread; a count (ssize_t) fits an int here.
  */
 public interface Libc {
     /** {@code sizeof(void *)}. */
@@ -21,8 +23,8 @@ public interface Libc {
     /** A direct buffer over {@code size} bytes of native memory at {@code address}, which this process owns. */
     ByteBuffer view(long address, int size);
 
-    /** {@code getenv}: the address of the value, or 0 when the variable is unset. */
-    long getenv(ByteBuffer name);
+    /** {@code getenv} of the C string at {@code name}: the address of the value, or 0 when the variable is unset. */
+    long getenv(long name);
 
     int unsetenv(ByteBuffer name);
 
@@ -41,7 +43,7 @@ public interface Libc {
 
     int socket(int domain, int type, int protocol);
 
-    int getsockopt(int fd, int level, int name, ByteBuffer value, ByteBuffer length);
+    int getsockopt(int fd, int level, int name, long value, long length);
 
     int setsockopt(int fd, int level, int name, ByteBuffer value, int length);
 
@@ -49,7 +51,8 @@ public interface Libc {
 
     int connect(int fd, ByteBuffer address, int length);
 
-    int sendmsg(int fd, ByteBuffer message, int flags);
+    /** {@code sendmsg} of the {@code struct msghdr} at {@code message}; the Java protocol's alone, as {@link #getresuid}. */
+    int sendmsg(int fd, long message, int flags);
 
     int shutdown(int fd, int how);
 

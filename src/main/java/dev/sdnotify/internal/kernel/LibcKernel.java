@@ -37,18 +37,14 @@ public final class LibcKernel implements Kernel {
         this.abi = abi;
     }
 
-    /** Native memory for one call, and its address; {@code getsockopt}'s value and length, kept as pointers into it. */
+    /** Native memory for one call, and its address. */
     private static final class Area {
         final ByteBuffer memory;
         final long address;
-        final ByteBuffer optionValue;
-        final ByteBuffer optionLength;
 
         Area(Libc libc, int size) {
-            memory = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+            memory = direct(size);
             address = libc.address(memory);
-            optionValue = slice(memory, 0, 8);
-            optionLength = slice(memory, 8, 4);
         }
     }
 
@@ -61,13 +57,6 @@ public final class LibcKernel implements Kernel {
         if (a.memory.capacity() == AREA) {
             spare.set(a);
         }
-    }
-
-    /** {@code length} bytes of {@code b} from {@code offset}, as a buffer of their own: a pointer into it. */
-    static ByteBuffer slice(ByteBuffer b, int offset, int length) {
-        ByteBuffer d = b.duplicate();
-        d.position(offset).limit(offset + length);
-        return d.slice().order(ByteOrder.nativeOrder());
     }
 
     private static void put(ByteBuffer b, int offset, byte[] bytes, int from, int length) {
@@ -184,7 +173,7 @@ public final class LibcKernel implements Kernel {
         Area a = take(16);
         try {
             a.memory.putInt(8, size);
-            int r = check(libc.getsockopt(fd, abi.solSocket, option, a.optionValue, a.optionLength));
+            int r = check(libc.getsockopt(fd, abi.solSocket, option, a.address, a.address + 8));
             return r < 0 ? r : size == 8 ? a.memory.getLong(0) : a.memory.getInt(0);
         } finally {
             give(a);
@@ -248,7 +237,7 @@ public final class LibcKernel implements Kernel {
             put(m, data, payload, offset, length);
             int flags = LinuxAbi.MSG_NOSIGNAL | (dontWait ? LinuxAbi.MSG_DONTWAIT : 0);
             // The count fits an int: the payload is a Java array.
-            return check(libc.sendmsg(fd, m, flags));
+            return check(libc.sendmsg(fd, a.address, flags));
         } finally {
             give(a);
         }

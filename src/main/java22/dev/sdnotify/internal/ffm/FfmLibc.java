@@ -41,18 +41,20 @@ final class FfmLibc implements Libc {
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
     private static final Map<String, MethodHandle> LINKED = new ConcurrentHashMap<>();
 
-    // The keep-alive's calls, invoked exactly; each holder is linked on its first use.
+    // The keep-alive's calls, invoked exactly; each holder is linked on its first use. Their pointers are C longs,
+    // which Linux passes as it passes pointers, on every data model: Java longs here, so that no segment is made per
+    // call (a segment per argument and call would be garbage at every keep-alive).
     private static final class Env {
-        static final MethodHandle GETENV = link("getenv", FunctionDescriptor.of(ADDRESS, ADDRESS), CRITICAL);
+        static final MethodHandle GETENV = link("getenv", FunctionDescriptor.of(LONG, LONG), CRITICAL);
     }
 
     private static final class Send {
         static final MethodHandle GETSOCKOPT = link("getsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), ERRNO);
-        static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(LONG, JAVA_INT, ADDRESS, JAVA_INT),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, LONG, LONG), ERRNO);
+        static final MethodHandle SENDMSG = link("sendmsg", FunctionDescriptor.of(LONG, JAVA_INT, LONG, JAVA_INT),
                 ERRNO);
-        static final MethodHandle GETRESUID = link("getresuid", of(ADDRESS, ADDRESS, ADDRESS), CRITICAL);
-        static final MethodHandle GETRESGID = link("getresgid", of(ADDRESS, ADDRESS, ADDRESS), CRITICAL);
+        static final MethodHandle GETRESUID = link("getresuid", of(LONG, LONG, LONG), CRITICAL);
+        static final MethodHandle GETRESGID = link("getresgid", of(LONG, LONG, LONG), CRITICAL);
     }
 
     /** A handle whose C long and size_t are Java longs on every data model, so that callers have one signature. */
@@ -148,9 +150,9 @@ final class FfmLibc implements Libc {
     }
 
     @Override
-    public long getenv(ByteBuffer name) {
+    public long getenv(long name) {
         try {
-            return ((MemorySegment) Env.GETENV.invokeExact(MemorySegment.ofBuffer(name))).address();
+            return (long) Env.GETENV.invokeExact(name);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -174,8 +176,7 @@ final class FfmLibc implements Libc {
     @Override
     public int getresuid(long real, long effective, long saved) {
         try {
-            return (int) Send.GETRESUID.invokeExact(MemorySegment.ofAddress(real), MemorySegment.ofAddress(effective),
-                    MemorySegment.ofAddress(saved));
+            return (int) Send.GETRESUID.invokeExact(real, effective, saved);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -184,8 +185,7 @@ final class FfmLibc implements Libc {
     @Override
     public int getresgid(long real, long effective, long saved) {
         try {
-            return (int) Send.GETRESGID.invokeExact(MemorySegment.ofAddress(real), MemorySegment.ofAddress(effective),
-                    MemorySegment.ofAddress(saved));
+            return (int) Send.GETRESGID.invokeExact(real, effective, saved);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -197,10 +197,9 @@ final class FfmLibc implements Libc {
     }
 
     @Override
-    public int getsockopt(int fd, int level, int name, ByteBuffer value, ByteBuffer length) {
+    public int getsockopt(int fd, int level, int name, long value, long length) {
         try {
-            return (int) Send.GETSOCKOPT.invokeExact(CAPTURED.get(), fd, level, name, MemorySegment.ofBuffer(value),
-                    MemorySegment.ofBuffer(length));
+            return (int) Send.GETSOCKOPT.invokeExact(CAPTURED.get(), fd, level, name, value, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -222,9 +221,9 @@ final class FfmLibc implements Libc {
     }
 
     @Override
-    public int sendmsg(int fd, ByteBuffer message, int flags) {
+    public int sendmsg(int fd, long message, int flags) {
         try {
-            return (int) (long) Send.SENDMSG.invokeExact(CAPTURED.get(), fd, MemorySegment.ofBuffer(message), flags);
+            return (int) (long) Send.SENDMSG.invokeExact(CAPTURED.get(), fd, message, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

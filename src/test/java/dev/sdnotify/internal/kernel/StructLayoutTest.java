@@ -284,8 +284,9 @@ class StructLayoutTest {
         // Real ids 1000 and 1001, the effective and saved ones 0: written where the kernel layer asked.
         when(libc.getresuid(anyLong(), anyLong(), anyLong())).thenAnswer(inv -> ids(area.get(), inv, 1000));
         when(libc.getresgid(anyLong(), anyLong(), anyLong())).thenAnswer(inv -> ids(area.get(), inv, 1001));
-        when(libc.sendmsg(anyInt(), any(), anyInt())).thenAnswer(inv -> {
-            ByteBuffer m = inv.getArgument(1);
+        when(libc.sendmsg(anyInt(), anyLong(), anyInt())).thenAnswer(inv -> {
+            assertEquals(BASE, (long) inv.getArgument(1), "the message is at the area's start");
+            ByteBuffer m = area.get();
             // A copy: the area is reused once the call returns.
             ByteBuffer copy = ByteBuffer.allocate(m.capacity()).order(ByteOrder.nativeOrder());
             copy.put(m.duplicate().clear());
