@@ -46,8 +46,10 @@ import java.util.function.LongSupplier;
  * status that loses a race with {@code READY=1} is dropped rather than sent after it.
  *
  * <p>The library's first load (its backend: JNA and libsystemd, or the FFM linker, 100 to 200 ms) is made on the
- * start thread as {@link Builder#build()} returns, beside the framework's start: calls made meanwhile return at once,
- * and their sends (and the keeper's start) follow in their order once it is done. {@link #stopping} waits for them.
+ * start thread as {@link Builder#build()} returns, beside the framework's start: the start's statuses asked for
+ * meanwhile return at once and are sent, in their order, once it is done. The calls that end the start,
+ * {@link #ready}, {@link #failed} and {@link #stopping}, wait for it (at most the send timeout and
+ * 10 s), so that their message has been sent when they return.
  *
  * <p>Threads: {@code sdnotify-start} for the first load and while extensions are due, and the keeper's once ready
  * with a watchdog.
@@ -215,6 +217,7 @@ public final class ServiceLifecycle implements AutoCloseable {
             stage = Stage.READY;
         }
         endExtensions();
+        awaitLoad();
         if (announceMainPid) {
             send("MAINPID", null, () -> notifier.mainPid(ProcessHandle.current().pid()));
         }
@@ -265,6 +268,7 @@ public final class ServiceLifecycle implements AutoCloseable {
             stage = Stage.FAILED;
         }
         endExtensions();
+        awaitLoad();
         status("Start failed: " + reason);
     }
 
@@ -284,15 +288,14 @@ public final class ServiceLifecycle implements AutoCloseable {
                 first = true;
             }
         }
-        // Bounded: what is awaited is the first load and one send, or another call's.
-        Duration bound = sendTimeout.plusSeconds(LOAD_WAIT_SECONDS);
         if (!first) {
-            await(stopped, bound);
+            // Bounded: what is awaited is the first load and one send.
+            await(stopped, sendTimeout.plusSeconds(LOAD_WAIT_SECONDS));
             return;
         }
         endExtensions();
-        // READY=1 and the keeper's start may still be held back by the first load: they come first.
-        await(loaded, bound);
+        // Whatever the first load held back comes first.
+        awaitLoad();
         WatchdogKeeper k;
         synchronized (lock) {
             k = keeper;
@@ -306,8 +309,12 @@ public final class ServiceLifecycle implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** How long {@link #stopping} waits for the first load, beyond the send timeout: it takes well under a second. */
+    /** How long the end of the start waits for the first load, beyond the send timeout: it takes well under a second. */
     private static final long LOAD_WAIT_SECONDS = 10;
+
+    private void awaitLoad() {
+        await(loaded, sendTimeout.plusSeconds(LOAD_WAIT_SECONDS));
+    }
 
     private static void await(CountDownLatch latch, Duration bound) {
         try {
@@ -324,7 +331,7 @@ public final class ServiceLifecycle implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #ready} was called (its {@code READY=1} sent, or about to be) and shutdown has not begun. */
+    /** Whether {@code READY=1} (or the ready status) was sent and shutdown has not begun. */
     public boolean isReady() {
         synchronized (lock) {
             return stage == Stage.READY;
