@@ -56,7 +56,8 @@ class AgentIT {
             assertEquals(143, c.process.exitValue(), "the JVM's own SIGTERM handling went on");
             long stopping = s.queued(t -> t.startsWith("STOPPING=1\nSTATUS=Stopping: SIGTERM received"));
             long hook = Long.parseLong(Files.readString(hookRan));
-            assertTrue(stopping < hook, "STOPPING=1 was sent " + (stopping - hook) + " ns after the application's hook ran");
+            assertTrue(stopping < hook,
+                    "STOPPING=1 was sent " + (stopping - hook) + " ns after the application's hook ran");
             assertEquals(List.of(), s.from(other(c)), "every message from the JVM itself");
             assertEquals("", c.stderr(), "nothing on stderr");
         }
@@ -293,8 +294,8 @@ class AgentIT {
         long queued(Predicate<String> text) throws InterruptedException {
             String t = await(text);
             synchronized (arrivals) {
-                long queued = arrivals.stream().filter(a -> a.text().equals(t)).mapToLong(Receiver.Datagram::queuedNanos)
-                        .findFirst().orElseThrow();
+                long queued = arrivals.stream().filter(a -> a.text().equals(t))
+                        .mapToLong(Receiver.Datagram::queuedNanos).findFirst().orElseThrow();
                 assertTrue(queued > 0, "the kernel stamped the datagram");
                 return queued;
             }

@@ -20,7 +20,8 @@ import java.util.logging.LogManager;
  *   <li>{@code listen:PORT}: a listening socket; prints {@code listening NANOTIME};</li>
  *   <li>{@code http:PORT:DOWNFILE}: an HTTP server whose {@code /health} answers 503 while DOWNFILE exists;</li>
  *   <li>{@code deadlock:FILE}: once FILE exists, two threads deadlock;</li>
- *   <li>{@code hook:FILE}: a shutdown hook that writes the time as it starts to FILE, in nanoseconds since the epoch;</li>
+ *   <li>{@code hook:FILE}: a shutdown hook that writes to FILE the time it starts, in nanoseconds since the epoch;
+ *       </li>
  *   <li>{@code wait}: waits until the JVM is stopped.</li>
  * </ul>
  */

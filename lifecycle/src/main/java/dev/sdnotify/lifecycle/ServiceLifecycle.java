@@ -309,7 +309,7 @@ public final class ServiceLifecycle implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** How long the end of the start waits for the first load, beyond the send timeout: it takes well under a second. */
+    /** How long the end of the start waits for the first load beyond the send timeout; it takes well under 1 s. */
     private static final long LOAD_WAIT_SECONDS = 10;
 
     private void awaitLoad() {

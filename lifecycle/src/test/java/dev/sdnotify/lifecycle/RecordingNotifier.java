@@ -29,8 +29,8 @@ final class RecordingNotifier implements Notifier {
     final AtomicReference<CountDownLatch> loadGate;
 
     RecordingNotifier() {
-        this(new ArrayList<>(), new ArrayList<>(), new AtomicInteger(), new AtomicReference<>(), new AtomicReference<>(),
-                null);
+        this(new ArrayList<>(), new ArrayList<>(), new AtomicInteger(), new AtomicReference<>(),
+                new AtomicReference<>(), null);
     }
 
     private RecordingNotifier(List<String> messages, List<Duration> timeouts, AtomicInteger readyCalls,

@@ -51,7 +51,7 @@ public interface Libc {
 
     int connect(int fd, ByteBuffer address, int length);
 
-    /** {@code sendmsg} of the {@code struct msghdr} at {@code message}; the Java protocol's alone, as {@link #getresuid}. */
+    /** {@code sendmsg} of the {@code struct msghdr} at {@code message}; the Java protocol's alone, as getresuid. */
     int sendmsg(int fd, long message, int flags);
 
     int shutdown(int fd, int how);
