@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -184,27 +185,25 @@ public final class DaemonNotifier implements Notifier {
     /** {@link Barrier}, its message sent through the backend; with {@code unset}, the variable is removed after it. */
     private boolean barrier(int pid, long usec, boolean unset, Duration timeout) {
         ChosenBackend b = backend();
-        if (b.kernel() == null) {
-            return false;
-        }
+        return b.kernel() != null && notify(b, unset, pid != 0 ? "sd_pid_notify_barrier" : "sd_notify_barrier", 1,
+                timeout, () -> Barrier.run(b.kernel(), b.daemon(), pid, usec, sendTimeoutMicros()));
+    }
+
+    /**
+     * {@code call}'s result as the outcome: true, false, or the failure, which names {@code NOTIFY_SOCKET}'s value.
+     * With {@code unset}, the variable is removed once the call is over, whatever the outcome.
+     */
+    private boolean notify(ChosenBackend b, boolean unset, String operation, int nFds, Duration barrierTimeout,
+            IntSupplier call) {
         byte[] before = unset ? b.environment().getenv(Variables.NOTIFY_SOCKET) : null;
         int r;
         try {
-            r = Barrier.run(b.kernel(), b.daemon(), pid, usec, sendTimeoutMicros());
+            r = call.getAsInt();
         } finally {
             if (unset) {
                 b.environment().unsetenv(Variables.NOTIFY_SOCKET);
             }
         }
-        return outcome(b, unset, before, r, pid != 0 ? "sd_pid_notify_barrier" : "sd_notify_barrier", 1, timeout);
-    }
-
-    /**
-     * A call's result {@code r} as the outcome: true, false, or the failure, which names {@code NOTIFY_SOCKET}'s value
-     * ({@code before}, if the call removed it).
-     */
-    private boolean outcome(ChosenBackend b, boolean unset, byte[] before, int r, String operation, int nFds,
-            Duration barrierTimeout) {
         if (r >= 0) {
             return r > 0;
         }
@@ -227,27 +226,16 @@ public final class DaemonNotifier implements Notifier {
         return sendTimeout == null ? SdDaemon.BLOCKING : Math.max(1L, timeoutMicros(sendTimeout));
     }
 
-    /**
-     * One message, as the barrier's: with {@code unset}, the variable is removed once the send is over, whatever the
-     * outcome. A new watchdog timeout that reached the kernel is told to the keepers of the same supervisor.
-     */
+    /** One message; a new watchdog timeout that reached the kernel is told to the keepers of the same supervisor. */
     private boolean deliver(int pid, boolean unset, byte[] payload, int[] fds) {
         ChosenBackend b = backend();
         int nFds = fds == null ? 0 : fds.length;
-        byte[] before = unset ? b.environment().getenv(Variables.NOTIFY_SOCKET) : null;
-        int r;
-        try {
-            r = send(b, pid, payload, fds, nFds);
-        } finally {
-            if (unset) {
-                b.environment().unsetenv(Variables.NOTIFY_SOCKET);
-            }
-        }
-        if (r > 0) {
+        String operation = nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify" : "sd_notify";
+        boolean sent = notify(b, unset, operation, nFds, null, () -> send(b, pid, payload, fds, nFds));
+        if (sent) {
             WatchdogTimeouts.sent(supervisor, payload);
         }
-        return outcome(b, unset, before, r, nFds > 0 ? "sd_pid_notify_with_fds" : pid != 0 ? "sd_pid_notify"
-                : "sd_notify", nFds, null);
+        return sent;
     }
 
     /**
