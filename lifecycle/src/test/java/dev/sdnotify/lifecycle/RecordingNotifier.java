@@ -63,14 +63,7 @@ final class RecordingNotifier implements Notifier {
         if (failure != null) {
             throw failure;
         }
-        CountDownLatch g = gate.get();
-        if (g != null) {
-            try {
-                g.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        pass(gate);
         synchronized (messages) {
             messages.add(Stream.concat(Stream.of(state), Stream.of(more)).map(NotifyState::toString)
                     .collect(Collectors.joining("\n")));
@@ -95,10 +88,15 @@ final class RecordingNotifier implements Notifier {
         return Optional.ofNullable(watchdog);
     }
 
-
     @Override
     public boolean isAvailable() {
-        CountDownLatch g = loadGate.get();
+        pass(loadGate);
+        return true;
+    }
+
+    /** Waits until the gate, if one is set, opens. */
+    private static void pass(AtomicReference<CountDownLatch> gate) {
+        CountDownLatch g = gate.get();
         if (g != null) {
             try {
                 g.await();
@@ -106,7 +104,6 @@ final class RecordingNotifier implements Notifier {
                 throw new IllegalStateException(e);
             }
         }
-        return true;
     }
 
     static SdNotifyException refused() {
